@@ -1,3 +1,10 @@
 from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("labs/<slug:slug>/", views.lab, name="lab"),
+    path("models/<slug:slug>/", views.model, name="model"),
+    path("statements/<int:pk>/", views.statement, name="statement"),
+]

@@ -1,0 +1,83 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    AIModel,
+    Alias,
+    Company,
+    ModelStatusChange,
+    OpennessComponent,
+    Person,
+    Publisher,
+)
+
+
+class CompanyAliasInline(admin.TabularInline):
+    model = Alias
+    fk_name = "company"
+    fields = ["name", "language", "case_sensitive"]
+    extra = 1
+
+
+class ModelAliasInline(CompanyAliasInline):
+    fk_name = "model"
+
+
+class ModelStatusChangeInline(admin.TabularInline):
+    model = ModelStatusChange
+    fields = ["status", "date", "date_precision", "is_reported", "note", "source"]
+    autocomplete_fields = ["source"]
+    extra = 0
+
+
+class OpennessComponentInline(admin.TabularInline):
+    model = OpennessComponent
+    fields = ["component", "openness", "note", "source"]
+    autocomplete_fields = ["source"]
+    extra = 0
+
+
+@admin.register(Company)
+class CompanyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "parent", "is_lab"]
+    list_filter = ["is_lab"]
+    search_fields = ["name", "slug", "aliases__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    inlines = [CompanyAliasInline]
+
+
+@admin.register(AIModel)
+class AIModelAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "developer", "family", "parameter_count", "access_level"]
+    list_filter = ["access_level", "developer"]
+    list_select_related = ["developer"]
+    search_fields = ["name", "slug", "family", "aliases__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["developer"]
+    inlines = [ModelAliasInline, ModelStatusChangeInline, OpennessComponentInline]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "role", "company"]
+    list_select_related = ["company"]
+    search_fields = ["name", "role", "company__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["company"]
+
+
+@admin.register(Publisher)
+class PublisherAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "domain", "language", "company"]
+    search_fields = ["name", "domain"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["company"]
+
+
+@admin.register(Alias)
+class AliasAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "language", "company", "model"]
+    list_filter = ["language"]
+    search_fields = ["name"]
+    autocomplete_fields = ["company", "model"]

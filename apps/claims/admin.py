@@ -1,0 +1,325 @@
+"""The editors' desk. State changes go through services.py; the admin only offers the doors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from apps.lib.fetch import FetchError
+from apps.lib.urls import url_canonicalize
+
+from . import services
+from .models import (
+    Citation,
+    EditorialState,
+    Source,
+    StanceAssessment,
+    StanceChange,
+    Statement,
+    StatementLink,
+)
+
+
+class SourceForm(forms.ModelForm):
+    class Meta:
+        model = Source
+        fields = [
+            "url",
+            "title",
+            "publisher",
+            "language",
+            "kind",
+            "cites",
+            "published_at",
+            "retrieved_at",
+            "snapshot_text",
+        ]
+
+    def clean_url(self) -> str:
+        return url_canonicalize(self.cleaned_data["url"])
+
+
+class SourceFromUrlForm(forms.Form):
+    url = forms.URLField(label=_("Page URL"), max_length=1000, assume_scheme="https")
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    form = SourceForm
+    list_display = ["title", "publisher", "kind", "language", "published_at"]
+    list_filter = ["kind", "language", "publisher"]
+    list_select_related = ["publisher"]
+    search_fields = ["title", "url", "publisher__name"]
+    autocomplete_fields = ["publisher", "cites"]
+    date_hierarchy = "published_at"
+    readonly_fields = ["snapshot_hash", "snapshot_retrieved_at"]
+    fieldsets = [
+        (None, {"fields": ["url", "title", "publisher", "language", "kind", "cites"]}),
+        (_("Dates"), {"fields": ["published_at", "retrieved_at"]}),
+        (
+            _("Archived snapshot"),
+            {
+                "classes": ["collapse"],
+                "fields": ["snapshot_text", "snapshot_hash", "snapshot_retrieved_at"],
+            },
+        ),
+    ]
+
+    def get_urls(self) -> list:
+        urls = [
+            path(
+                "add-from-url/",
+                self.admin_site.admin_view(self.add_from_url_view),
+                name="claims_source_add_from_url",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def add_from_url_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = SourceFromUrlForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                source, created = services.source_create_from_url(url=form.cleaned_data["url"])
+            except FetchError as error:
+                form.add_error("url", str(error))
+            else:
+                if created:
+                    self.message_user(
+                        request, _("Source added from the page. Check it."), messages.SUCCESS
+                    )
+                else:
+                    self.message_user(
+                        request, _("This page is already a source."), messages.WARNING
+                    )
+                return HttpResponseRedirect(reverse("admin:claims_source_change", args=[source.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Add source from URL"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/claims/source/add_from_url.html", context)
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    fields = ["source", "excerpt"]
+    autocomplete_fields = ["source"]
+    extra = 1
+
+
+class StatementLinkInline(admin.TabularInline):
+    model = StatementLink
+    fk_name = "from_statement"
+    fields = ["kind", "to_statement"]
+    autocomplete_fields = ["to_statement"]
+    extra = 0
+    verbose_name = _("link to another statement")
+    verbose_name_plural = _("links to other statements")
+
+
+class RetractForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for retraction"), widget=forms.Textarea)
+
+
+LOCKED_STATES = (EditorialState.PUBLISHED, EditorialState.RETRACTED)
+
+
+@admin.register(Statement)
+class StatementAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "summary_short",
+        "company",
+        "occurred_on",
+        "kind",
+        "stance",
+        "verification",
+        "state",
+        "quote_language",
+    ]
+    list_filter = ["state", "company", "stance", "kind", "verification", "quote_language"]
+    list_select_related = ["company", "speaker"]
+    search_fields = ["summary", "quote", "translation", "speaker_label", "speaker__name"]
+    autocomplete_fields = ["company", "speaker", "ai_models"]
+    date_hierarchy = "occurred_on"
+    inlines = [CitationInline, StatementLinkInline]
+    readonly_fields = ["state", "published_at", "retracted_at", "retraction_reason", "created_by"]
+    actions = ["submit_selected", "publish_selected", "retract_selected"]
+    fieldsets = [
+        (None, {"fields": ["company", "ai_models", "summary"]}),
+        (
+            _("Who said it, and how sure we are"),
+            {"fields": ["speaker", "speaker_label", "kind", "stance", "verification"]},
+        ),
+        (_("When"), {"fields": ["occurred_on", "date_precision"]}),
+        (
+            _("Words"),
+            {"fields": ["quote", "quote_language", "translation", "translation_language"]},
+        ),
+        (
+            _("Editorial"),
+            {
+                "fields": [
+                    "state",
+                    "published_at",
+                    "retracted_at",
+                    "retraction_reason",
+                    "created_by",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("summary"), ordering="summary")
+    def summary_short(self, obj: Statement) -> str:
+        return obj.summary if len(obj.summary) <= 90 else obj.summary[:89] + "…"
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        if obj is not None and obj.state in LOCKED_STATES:
+            return allowed and request.user.has_perm("claims.publish_statement")
+        return allowed
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Published and retracted statements are part of the record: retract, never delete.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.state == EditorialState.DRAFT)
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        # Bulk delete would skip the rule that only drafts may be deleted.
+        actions.pop("delete_selected", None)
+        if not request.user.has_perm("claims.publish_statement"):
+            actions.pop("publish_selected", None)
+        if not request.user.has_perm("claims.retract_statement"):
+            actions.pop("retract_selected", None)
+        if not request.user.has_perm("claims.submit_statement"):
+            actions.pop("submit_selected", None)
+        return actions
+
+    def save_model(self, request: HttpRequest, obj: Statement, form: Any, change: bool) -> None:
+        if not change and request.user.is_authenticated:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change and form.instance.state == EditorialState.PUBLISHED:
+            services.statement_published_changed(statement=form.instance, user=request.user)
+
+    def response_change(self, request: HttpRequest, obj: Statement) -> HttpResponse:
+        for button, action in (
+            ("_submit_for_review", self._submit_one),
+            ("_publish", self._publish_one),
+        ):
+            if button in request.POST:
+                action(request, obj)
+                return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def _submit_one(self, request: HttpRequest, obj: Statement) -> None:
+        self._apply(request, [obj], services.statement_submit, _("submitted for review"))
+
+    def _publish_one(self, request: HttpRequest, obj: Statement) -> None:
+        self._apply(request, [obj], services.statement_publish, _("published"))
+
+    def _apply(self, request: HttpRequest, statements: Any, service: Any, done: Any) -> None:
+        succeeded = 0
+        for statement in statements:
+            try:
+                service(statement=statement, user=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                text = "; ".join(error.messages) if isinstance(error, ValidationError) else error
+                self.message_user(request, f"{statement}: {text}", messages.ERROR)
+            else:
+                succeeded += 1
+        if succeeded:
+            self.message_user(
+                request, _("%(n)d statement(s) %(done)s.") % {"n": succeeded, "done": done}
+            )
+
+    @admin.action(description=_("Submit selected statements for review"))
+    def submit_selected(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
+        self._apply(request, queryset, services.statement_submit, _("submitted for review"))
+
+    @admin.action(description=_("Publish selected statements"))
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
+        self._apply(request, queryset, services.statement_publish, _("published"))
+
+    @admin.action(description=_("Retract selected statements…"))
+    def retract_selected(
+        self, request: HttpRequest, queryset: QuerySet[Statement]
+    ) -> HttpResponse | None:
+        form = RetractForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._apply(
+                request,
+                queryset,
+                lambda statement, user: services.statement_retract(
+                    statement=statement, user=user, reason=reason
+                ),
+                _("retracted"),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Retract statements"),
+            "form": form,
+            "statements": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/claims/statement/retract.html", context)
+
+
+@admin.register(StanceAssessment)
+class StanceAssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["company", "effective_from", "effective_until", "stance", "is_active"]
+    list_filter = ["company", "stance", "is_active"]
+    autocomplete_fields = ["company"]
+    readonly_fields = ["created_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and request.user.has_perm(
+            "claims.publish_statement"
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and request.user.has_perm(
+            "claims.publish_statement"
+        )
+
+    def save_model(
+        self, request: HttpRequest, obj: StanceAssessment, form: Any, change: bool
+    ) -> None:
+        services.assessment_save(assessment=obj, user=request.user)
+
+
+@admin.register(StanceChange)
+class StanceChangeAdmin(admin.ModelAdmin):
+    list_display = ["company", "date", "old_stance", "new_stance", "rating", "superseded_at"]
+    list_filter = ["company", "rating", ("superseded_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["company"]
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

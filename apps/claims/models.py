@@ -1,0 +1,390 @@
+"""The record itself: sources, the statements they carry, and the stance derived from them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from apps.catalog.models import AIModel, Company, Person, Publisher
+from apps.lib.dates import DatePrecision, date_format_at_precision
+
+
+class SourceKind(models.TextChoices):
+    PRIMARY = "primary", _("primary: the lab's own words or act")
+    SECONDARY = "secondary", _("secondary: reporting")
+    TERTIARY = "tertiary", _("tertiary: reporting on reporting")
+
+
+class Source(models.Model):
+    url = models.URLField(
+        _("canonical URL"),
+        max_length=1000,
+        unique=True,
+        help_text=_("Stored in canonical form: tracking parameters and fragments removed."),
+    )
+    title = models.CharField(_("title"), max_length=500)
+    publisher = models.ForeignKey(
+        Publisher,
+        verbose_name=_("publisher"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sources",
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=SourceKind.choices, default=SourceKind.SECONDARY
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    retrieved_at = models.DateTimeField(_("retrieved"), null=True, blank=True)
+    cites = models.ManyToManyField(
+        "self",
+        verbose_name=_("cites"),
+        symmetrical=False,
+        blank=True,
+        related_name="cited_by",
+    )
+    snapshot_text = models.TextField(_("archived text"), blank=True)
+    snapshot_hash = models.CharField(_("archived text SHA-256"), max_length=64, blank=True)
+    snapshot_retrieved_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[cites])
+
+    class Meta:
+        ordering = ["-published_at", "id"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.publisher})" if self.publisher_id else self.title
+
+
+class StatementKind(models.TextChoices):
+    ACTION = "action", _("action")
+    OFFICIAL = "official", _("official statement")
+    EXECUTIVE = "executive", _("executive remark")
+    UNNAMED_REPORT = "unnamed_report", _("report from unnamed sources")
+    ANALYSIS = "analysis", _("analysis")
+
+
+class Stance(models.TextChoices):
+    """Ordered from open to closed; the stance engine maps these to +2 .. -2."""
+
+    OPEN = "open", _("open")
+    LEANING_OPEN = "leaning_open", _("leaning open")
+    MIXED = "mixed", _("mixed")
+    LEANING_CLOSED = "leaning_closed", _("leaning closed")
+    CLOSED = "closed", _("closed")
+
+
+class Verification(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed")
+    REPORTED = "reported", _("reported")
+    DISPUTED = "disputed", _("disputed")
+    DENIED = "denied", _("denied")
+
+
+class EditorialState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    IN_REVIEW = "in_review", _("in review")
+    PUBLISHED = "published", _("published")
+    RETRACTED = "retracted", _("retracted")
+
+
+class StatementQuerySet(models.QuerySet["Statement"]):
+    def published(self) -> StatementQuerySet:
+        return self.filter(state=EditorialState.PUBLISHED)
+
+    def public(self) -> StatementQuerySet:
+        """What a reader may open by URL: published, and retracted ones marked as such."""
+        return self.filter(state__in=[EditorialState.PUBLISHED, EditorialState.RETRACTED])
+
+    def for_company(self, company: Company) -> StatementQuerySet:
+        return self.filter(company=company)
+
+    def timeline_order(self) -> StatementQuerySet:
+        return self.order_by("-occurred_on", "-id")
+
+
+class Statement(models.Model):
+    company = models.ForeignKey(
+        Company, verbose_name=_("lab"), on_delete=models.PROTECT, related_name="statements"
+    )
+    ai_models = models.ManyToManyField(
+        AIModel, verbose_name=_("models concerned"), blank=True, related_name="statements"
+    )
+    speaker = models.ForeignKey(
+        Person,
+        verbose_name=_("speaker"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statements",
+    )
+    speaker_label = models.CharField(
+        _("speaker label"),
+        max_length=200,
+        blank=True,
+        help_text=_('When no named person spoke: "Meta spokesperson", "people familiar with …".'),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=StatementKind.choices)
+    stance = models.CharField(_("stance"), max_length=20, choices=Stance.choices)
+    verification = models.CharField(
+        _("verification"),
+        max_length=12,
+        choices=Verification.choices,
+        default=Verification.REPORTED,
+    )
+    quote = models.TextField(_("verbatim quote"), blank=True)
+    quote_language = models.CharField(_("quote language"), max_length=10, blank=True)
+    translation = models.TextField(_("translation"), blank=True)
+    translation_language = models.CharField(_("translation language"), max_length=10, blank=True)
+    occurred_on = models.DateField(_("said or happened on"))
+    date_precision = models.CharField(
+        _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    summary = models.TextField(_("editor's summary"))
+    state = models.CharField(
+        _("editorial state"),
+        max_length=10,
+        choices=EditorialState.choices,
+        default=EditorialState.DRAFT,
+        db_index=True,
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    retracted_at = models.DateTimeField(_("retracted"), null=True, blank=True)
+    retraction_reason = models.TextField(_("reason for retraction"), blank=True)
+    import_key = models.CharField(
+        _("import key"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Stable identifier of a statement loaded from a data file."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[ai_models])
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        permissions = [
+            ("submit_statement", "Can submit a statement for review"),
+            ("publish_statement", "Can publish a statement"),
+            ("retract_statement", "Can retract a published statement"),
+        ]
+        indexes = [
+            # The timeline: one lab's published statements, newest first, paged by keyset.
+            models.Index(
+                fields=["company", "-occurred_on", "-id"],
+                condition=Q(state="published"),
+                name="statement_timeline",
+            ),
+            models.Index(fields=["-occurred_on", "-id"], name="statement_newest"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(speaker__isnull=False) | ~Q(speaker_label=""),
+                name="statement_has_speaker_or_label",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="published") | Q(published_at__isnull=False),
+                name="statement_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(quote="") | ~Q(quote_language=""),
+                name="statement_quote_has_language",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} {self.occurred_on_display}: {self.summary[:80]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("statement", kwargs={"pk": self.pk})
+
+    @property
+    def occurred_on_display(self) -> str:
+        return date_format_at_precision(self.occurred_on, self.date_precision)
+
+    @property
+    def speaker_display(self) -> str:
+        if self.speaker_id is not None and self.speaker is not None:
+            return str(self.speaker)
+        return self.speaker_label
+
+
+class Citation(models.Model):
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations"
+    )
+    excerpt = models.TextField(_("excerpt"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "source"], name="citation_unique_source")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.source)
+
+
+class LinkKind(models.TextChoices):
+    RESPONDS_TO = "responds_to", _("responds to")
+    CONTRADICTS = "contradicts", _("contradicts")
+    SUPERSEDES = "supersedes", _("supersedes")
+    DENIES = "denies", _("denies")
+
+
+class StatementLink(models.Model):
+    """A typed edge: from_statement <kind> to_statement ("the spokesperson denies the report")."""
+
+    from_statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="links_out"
+    )
+    to_statement = models.ForeignKey(
+        Statement, verbose_name=_("statement"), on_delete=models.CASCADE, related_name="links_in"
+    )
+    kind = models.CharField(_("relation"), max_length=12, choices=LinkKind.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("statement link")
+        verbose_name_plural = _("statement links")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_statement=models.F("to_statement")),
+                name="statementlink_not_to_itself",
+            ),
+            models.UniqueConstraint(
+                fields=["from_statement", "to_statement", "kind"], name="statementlink_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_statement_id} {self.kind} {self.to_statement_id}"
+
+
+class StanceAssessment(models.Model):
+    """An editor's pinned stance for a lab from a date on, overriding the formula."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("lab"), on_delete=models.CASCADE, related_name="assessments"
+    )
+    effective_from = models.DateField(_("effective from"))
+    effective_until = models.DateField(
+        _("effective until"), null=True, blank=True, help_text=_("Empty: until the next pin.")
+    )
+    stance = models.CharField(_("stance"), max_length=20, choices=Stance.choices)
+    rationale = models.TextField(_("rationale"))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["company", "effective_from"]
+        verbose_name = _("stance assessment")
+        verbose_name_plural = _("stance assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "effective_from"],
+                condition=Q(is_active=True),
+                name="assessment_one_active_per_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} {self.stance} from {self.effective_from}"
+
+
+class ShiftRating(models.TextChoices):
+    NO_SHIFT = "no_shift", _("no shift")
+    PARTIAL = "partial", _("partial shift")
+    FULL_REVERSAL = "full_reversal", _("full reversal")
+
+
+class StanceChangeQuerySet(models.QuerySet["StanceChange"]):
+    def current(self) -> StanceChangeQuerySet:
+        """Changes that still hold; superseded ones stay as history of the ledger itself."""
+        return self.filter(superseded_at__isnull=True)
+
+
+class StanceChange(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="stance_changes")
+    date = models.DateField(_("date"))
+    old_stance = models.CharField(
+        _("old stance"), max_length=20, choices=Stance.choices, blank=True
+    )
+    new_stance = models.CharField(_("new stance"), max_length=20, choices=Stance.choices)
+    rating = models.CharField(_("rating"), max_length=14, choices=ShiftRating.choices)
+    score = models.FloatField(_("score after the change"))
+    statements = models.ManyToManyField(
+        Statement, verbose_name=_("caused by"), blank=True, related_name="stance_changes"
+    )
+    assessment = models.ForeignKey(
+        StanceAssessment,
+        verbose_name=_("pinned by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stance_changes",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    superseded_at = models.DateTimeField(
+        _("superseded"),
+        null=True,
+        blank=True,
+        help_text=_("Set when a later edit to the record means this change no longer holds."),
+    )
+
+    objects = StanceChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["company", "date", "id"]
+        verbose_name = _("stance change")
+        verbose_name_plural = _("stance changes")
+        indexes = [
+            models.Index(
+                fields=["company", "date"],
+                condition=Q(superseded_at__isnull=True),
+                name="stancechange_current",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "date"],
+                condition=Q(superseded_at__isnull=True),
+                name="stancechange_one_current_per_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company}: {self.old_stance or '—'} → {self.new_stance} on {self.date}"

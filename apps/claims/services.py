@@ -1,0 +1,375 @@
+"""Writes to the record that span tables or carry editorial rules.
+
+Each function is keyword-only and named <noun>_<verb>. Permissions are checked here as well as in
+the admin, so that no other door (a management command, a later API) can skip them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.catalog.models import AIModel, Company, Person, Publisher
+from apps.lib.fetch import fetch
+from apps.lib.pages import page_metadata
+from apps.lib.urls import url_canonicalize
+
+from . import stance as engine
+from .models import (
+    Citation,
+    EditorialState,
+    LinkKind,
+    Source,
+    StanceAssessment,
+    StanceChange,
+    Statement,
+    StatementLink,
+)
+
+Actor = User | AnonymousUser
+
+
+def _require(user: Actor | None, permission: str, action: str) -> None:
+    # user=None is the system itself (seed data, migrations), which acts with full authority.
+    if user is not None and not user.has_perm(permission):
+        raise PermissionDenied(f"You do not have permission to {action}.")
+
+
+def source_create(
+    *,
+    url: str,
+    title: str,
+    publisher: Any = None,
+    language: str = "",
+    kind: str = "secondary",
+    published_at: datetime.datetime | None = None,
+    retrieved_at: datetime.datetime | None = None,
+    snapshot_text: str = "",
+    cites: Iterable[Source] = (),
+) -> tuple[Source, bool]:
+    """Get or create the source at the canonical form of url; returns (source, created)."""
+    canonical = url_canonicalize(url)
+    with transaction.atomic():
+        source, created = Source.objects.get_or_create(
+            url=canonical,
+            defaults={
+                "title": title,
+                "publisher": publisher,
+                "language": language,
+                "kind": kind,
+                "published_at": published_at,
+                "retrieved_at": retrieved_at,
+            },
+        )
+        if created and snapshot_text:
+            source_snapshot_set(source=source, text=snapshot_text, retrieved_at=retrieved_at)
+        if cites:
+            source.cites.add(*cites)
+    return source, created
+
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def source_create_from_url(*, url: str) -> tuple[Source, bool]:
+    """Fetch a page through the safe client and make it a source, filled from the page itself.
+
+    The publisher is recognised by the page's domain, or created from its site name; a page on
+    a lab's own publisher is a primary source.
+    """
+    existing = Source.objects.filter(url=url_canonicalize(url)).first()
+    if existing is not None:
+        return existing, False
+    result = fetch(url, accept=HTML_TYPES)
+    page = page_metadata(result.body, url=result.final_url)
+    publisher = publisher_for_page(url=result.final_url, site_name=page.site_name)
+    published_at = (
+        datetime.datetime.combine(page.published_on, datetime.time(), tzinfo=datetime.UTC)
+        if page.published_on
+        else None
+    )
+    return source_create(
+        url=result.final_url,
+        title=page.title or result.final_url,
+        publisher=publisher,
+        language=page.language,
+        kind="primary" if publisher.company_id else "secondary",
+        published_at=published_at,
+        retrieved_at=timezone.now(),
+        snapshot_text=page.text,
+    )
+
+
+def publisher_for_page(*, url: str, site_name: str) -> Publisher:
+    from urllib.parse import urlsplit
+
+    from django.utils.text import slugify
+
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    publisher = Publisher.objects.filter(domain=host).first()
+    if publisher is not None:
+        return publisher
+    name = site_name or host
+    slug = slugify(name) or slugify(host.replace(".", "-")) or "publisher"
+    publisher, _created = Publisher.objects.get_or_create(
+        slug=slug[:100], defaults={"name": name, "domain": host}
+    )
+    return publisher
+
+
+def source_snapshot_set(
+    *, source: Source, text: str, retrieved_at: datetime.datetime | None = None
+) -> Source:
+    source.snapshot_text = text
+    source.snapshot_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    source.snapshot_retrieved_at = retrieved_at or timezone.now()
+    source.save(update_fields=["snapshot_text", "snapshot_hash", "snapshot_retrieved_at"])
+    return source
+
+
+def statement_create(
+    *,
+    user: Actor | None,
+    company: Company,
+    kind: str,
+    stance: str,
+    occurred_on: datetime.date,
+    summary: str,
+    citations: Sequence[tuple[Source, str]] = (),
+    ai_models: Iterable[AIModel] = (),
+    speaker: Person | None = None,
+    speaker_label: str = "",
+    verification: str = "reported",
+    date_precision: str = "day",
+    quote: str = "",
+    quote_language: str = "",
+    translation: str = "",
+    translation_language: str = "",
+    import_key: str | None = None,
+) -> Statement:
+    """A new draft statement with its citations."""
+    _require(user, "claims.add_statement", "add statements")
+    with transaction.atomic():
+        statement = Statement(
+            company=company,
+            kind=kind,
+            stance=stance,
+            occurred_on=occurred_on,
+            summary=summary,
+            speaker=speaker,
+            speaker_label=speaker_label,
+            verification=verification,
+            date_precision=date_precision,
+            quote=quote,
+            quote_language=quote_language,
+            translation=translation,
+            translation_language=translation_language,
+            import_key=import_key,
+            created_by=user if isinstance(user, User) else None,
+        )
+        statement.full_clean()
+        statement.save()
+        statement.ai_models.set(list(ai_models))
+        for source, excerpt in citations:
+            Citation.objects.create(statement=statement, source=source, excerpt=excerpt)
+    return statement
+
+
+def statement_link_create(*, from_statement: Statement, to_statement: Statement, kind: str) -> None:
+    """Link two statements; a link that touches a published statement recomputes the stance."""
+    with transaction.atomic():
+        StatementLink.objects.get_or_create(
+            from_statement=from_statement, to_statement=to_statement, kind=kind
+        )
+        if kind in (LinkKind.DENIES, LinkKind.SUPERSEDES) and (
+            from_statement.state == EditorialState.PUBLISHED
+        ):
+            stance_history_recompute(company=to_statement.company)
+
+
+def statement_submit(*, statement: Statement, user: Actor | None) -> Statement:
+    _require(user, "claims.submit_statement", "submit statements for review")
+    with transaction.atomic():
+        locked = Statement.objects.select_for_update().get(pk=statement.pk)
+        if locked.state != EditorialState.DRAFT:
+            raise ValidationError("Only a draft can be submitted for review.")
+        locked.state = EditorialState.IN_REVIEW
+        _history_reason(locked, user, "Submitted for review")
+        locked.save(update_fields=["state", "updated_at"])
+    statement.refresh_from_db()
+    return statement
+
+
+def statement_publish(*, statement: Statement, user: Actor | None) -> Statement:
+    """Publish a draft or reviewed statement and recompute its lab's stance history.
+
+    A published statement must cite at least one source: the rule spans two tables, so it
+    lives here rather than in a constraint.
+    """
+    _require(user, "claims.publish_statement", "publish statements")
+    with transaction.atomic():
+        locked = Statement.objects.select_for_update().get(pk=statement.pk)
+        if locked.state not in (EditorialState.DRAFT, EditorialState.IN_REVIEW):
+            raise ValidationError(
+                f"Only a draft or a statement in review can be published (this one is "
+                f"{locked.get_state_display()})."
+            )
+        if not locked.citations.exists():
+            raise ValidationError("A statement needs at least one cited source to be published.")
+        locked.state = EditorialState.PUBLISHED
+        locked.published_at = timezone.now()
+        _history_reason(locked, user, "Published")
+        locked.save(update_fields=["state", "published_at", "updated_at"])
+        stance_history_recompute(company=locked.company)
+    statement.refresh_from_db()
+    return statement
+
+
+def statement_retract(*, statement: Statement, user: Actor | None, reason: str) -> Statement:
+    _require(user, "claims.retract_statement", "retract statements")
+    if not reason.strip():
+        raise ValidationError("Say why the statement is retracted.")
+    with transaction.atomic():
+        locked = Statement.objects.select_for_update().get(pk=statement.pk)
+        if locked.state != EditorialState.PUBLISHED:
+            raise ValidationError("Only a published statement can be retracted.")
+        locked.state = EditorialState.RETRACTED
+        locked.retracted_at = timezone.now()
+        locked.retraction_reason = reason
+        _history_reason(locked, user, f"Retracted: {reason}")
+        locked.save(update_fields=["state", "retracted_at", "retraction_reason", "updated_at"])
+        stance_history_recompute(company=locked.company)
+    statement.refresh_from_db()
+    return statement
+
+
+def statement_published_changed(*, statement: Statement, user: Actor | None) -> None:
+    """After an edit to a published statement: only reviewers may, and the stance follows."""
+    _require(user, "claims.publish_statement", "edit published statements")
+    with transaction.atomic():
+        stance_history_recompute(company=statement.company)
+
+
+def assessment_pin(
+    *,
+    user: Actor | None,
+    company: Company,
+    effective_from: datetime.date,
+    stance: str,
+    rationale: str,
+    effective_until: datetime.date | None = None,
+) -> StanceAssessment:
+    assessment = StanceAssessment(
+        company=company,
+        effective_from=effective_from,
+        effective_until=effective_until,
+        stance=stance,
+        rationale=rationale,
+    )
+    return assessment_save(assessment=assessment, user=user)
+
+
+def assessment_save(*, assessment: StanceAssessment, user: Actor | None) -> StanceAssessment:
+    """Save a new or edited pin and let the lab's stance history follow it."""
+    _require(user, "claims.publish_statement", "pin a lab's stance")
+    if not assessment.rationale.strip():
+        raise ValidationError("A pinned stance needs a rationale.")
+    if assessment.pk is None and isinstance(user, User):
+        assessment.created_by = user
+    with transaction.atomic():
+        assessment.full_clean()
+        assessment.save()
+        stance_history_recompute(company=assessment.company)
+    return assessment
+
+
+def stance_inputs(
+    *, company: Company
+) -> tuple[list[engine.Evidence], list[engine.Link], list[engine.Pin]]:
+    """Read what the engine needs for one lab, in three queries."""
+    evidence = [
+        engine.Evidence(
+            id=row["id"],
+            occurred_on=row["occurred_on"],
+            stance=row["stance"],
+            kind=row["kind"],
+            verification=row["verification"],
+        )
+        for row in Statement.objects.published()
+        .for_company(company)
+        .values("id", "occurred_on", "stance", "kind", "verification")
+    ]
+    ids = [item.id for item in evidence]
+    links = [
+        engine.Link(
+            from_id=row["from_statement_id"], to_id=row["to_statement_id"], kind=row["kind"]
+        )
+        for row in StatementLink.objects.filter(
+            from_statement_id__in=ids, to_statement_id__in=ids
+        ).values("from_statement_id", "to_statement_id", "kind")
+    ]
+    pins = [
+        engine.Pin(
+            id=row["id"],
+            effective_from=row["effective_from"],
+            effective_until=row["effective_until"],
+            stance=row["stance"],
+        )
+        for row in StanceAssessment.objects.filter(company=company, is_active=True).values(
+            "id", "effective_from", "effective_until", "stance"
+        )
+    ]
+    return evidence, links, pins
+
+
+def stance_history_recompute(*, company: Company) -> list[StanceChange]:
+    """Bring the lab's StanceChange rows in line with the formula; return the new ones.
+
+    Runs inside the caller's transaction, so a published statement and the stance change it
+    causes commit together or not at all. Changes that no longer hold are marked superseded,
+    never deleted: readers may have been told about them.
+    """
+    with transaction.atomic():
+        Company.objects.select_for_update().filter(pk=company.pk).first()
+        computed = engine.stance_changes(*stance_inputs(company=company))
+        current = list(StanceChange.objects.current().filter(company=company))
+        kept: set[int] = set()
+        wanted: list[engine.ChangePoint] = []
+        by_key = {(c.date, c.old_stance, c.new_stance): c for c in current}
+        for point in computed:
+            existing = by_key.get((point.date, point.old_stance, point.new_stance))
+            if existing is not None:
+                kept.add(existing.pk)
+            else:
+                wanted.append(point)
+        stale = [c.pk for c in current if c.pk not in kept]
+        if stale:
+            StanceChange.objects.filter(pk__in=stale).update(superseded_at=timezone.now())
+        created = []
+        for point in wanted:
+            change = StanceChange.objects.create(
+                company=company,
+                date=point.date,
+                old_stance=point.old_stance,
+                new_stance=point.new_stance,
+                rating=point.rating,
+                score=point.score,
+                assessment_id=point.pin_id,
+            )
+            change.statements.set(point.statement_ids)
+            created.append(change)
+    return created
+
+
+def _history_reason(statement: Statement, user: Actor | None, reason: str) -> None:
+    # django-simple-history reads these when it writes the historical row on save().
+    statement._change_reason = reason  # type: ignore[attr-defined]
+    if user is not None and user.is_authenticated:
+        statement._history_user = user  # type: ignore[attr-defined]

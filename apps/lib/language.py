@@ -1,0 +1,30 @@
+"""Which language a text is in. English and Japanese are what Aperture reads today."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+SUPPORTED = {Language.ENGLISH: "en", Language.JAPANESE: "ja"}
+KANA = re.compile(r"[\u3040-\u30ff]")
+
+
+@functools.cache
+def _detector() -> LanguageDetector:
+    return LanguageDetectorBuilder.from_languages(*SUPPORTED).build()
+
+
+def language_detect(text: str) -> str:
+    """'en', 'ja', or '' when the text is too short or in neither language.
+
+    Kana settle it at once: only Japanese uses them, and the check is far cheaper than a model.
+    """
+    sample = text[:4000].strip()
+    if not sample:
+        return ""
+    if KANA.search(sample):
+        return "ja"
+    detected = _detector().detect_language_of(sample)
+    return SUPPORTED.get(detected, "") if detected is not None else ""
