@@ -71,6 +71,7 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ReadTimeoutError
+from urllib3.util import connection as urllib3_connection
 from urllib3.util import parse_url
 
 if TYPE_CHECKING:  # typing-only names from types-requests
@@ -121,6 +122,10 @@ ANY_CONTENT_TYPE: Final = "*/*"
 ROBOTS_MAX_BYTES: Final = 512 * 1024
 _ROBOTS_DEFAULT_CACHE_SECONDS: Final = 3600.0
 _ROBOTS_DEFAULT_RETRY_SECONDS: Final = 300.0
+
+#: Certificate verification for https: True means the certifi bundle requests ships. Tests that
+#: run a local TLS server point it at their own CA file; nothing else should change it.
+_TLS_VERIFY: bool | str = True
 
 _CHUNK_SIZE: Final = 64 * 1024
 _DEFAULT_PORTS: Final = {"http": 80, "https": 443}
@@ -418,9 +423,7 @@ def resolve_host(host: str, port: int, policy: AddressPolicy) -> IPAddress:
 
 def _has_ipv6() -> bool:
     """Whether this machine can use IPv6 at all (urllib3's own probe, binding ``::1``)."""
-    from urllib3.util import connection
-
-    return bool(getattr(connection, "HAS_IPV6", False))
+    return bool(getattr(urllib3_connection, "HAS_IPV6", False))
 
 
 def _check_peer(sock: socket.socket, policy: AddressPolicy) -> socket.socket:
@@ -744,7 +747,7 @@ def _send(
     prepared.headers.pop("Authorization", None)
     try:
         return adapter.send(
-            prepared, stream=True, timeout=(timeout, timeout), verify=True, proxies={}
+            prepared, stream=True, timeout=(timeout, timeout), verify=_TLS_VERIFY, proxies={}
         )
     except FetchError:
         raise

@@ -21,6 +21,8 @@ from __future__ import annotations
 import ipaddress
 import mimetypes
 import socket
+import ssl
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -77,6 +79,12 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     owner: LocalHTTPServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet when a client hangs up or fails a TLS handshake: tests provoke both."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Server6(_Server):
@@ -147,10 +155,24 @@ class _RequestHandler(BaseHTTPRequestHandler):
 class LocalHTTPServer:
     """A threaded HTTP/1.1 server on a loopback address and a free port (see module docstring)."""
 
-    def __init__(self, host: str = "127.0.0.1", *, directory: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        *,
+        directory: str | Path | None = None,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        """Bind ``host`` (a loopback address) on a free port; with ``tls``, speak https.
+
+        The TLS handshake happens in the request thread, not in the accepting one, so a client
+        that never completes it cannot stall the server. The names clients ask for with SNI are
+        recorded in :attr:`tls_server_names`.
+        """
         if not ipaddress.ip_address(host).is_loopback:
             raise ValueError(f"tests may only listen on loopback, not {host}")
         self.host = host
+        self.scheme = "https" if tls is not None else "http"
+        self.tls_server_names: list[str | None] = []
         self.directory = Path(directory) if directory is not None else None
         self._routes: dict[str, Handler] = {}
         self._requests: list[RecordedRequest] = []
@@ -158,6 +180,11 @@ class LocalHTTPServer:
         server_class = _Server6 if ":" in host else _Server
         self._server = server_class((host, 0), _RequestHandler)
         self._server.owner = self
+        if tls is not None:
+            tls.sni_callback = self._record_server_name
+            self._server.socket = tls.wrap_socket(
+                self._server.socket, server_side=True, do_handshake_on_connect=False
+            )
         self.port: int = self._server.server_address[1]
         self._thread: threading.Thread | None = None
 
@@ -191,7 +218,7 @@ class LocalHTTPServer:
     @property
     def origin(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{self.scheme}://{host}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         return self.origin + path
@@ -247,6 +274,12 @@ class LocalHTTPServer:
             self._requests.clear()
 
     # -- internals -------------------------------------------------------------------------
+
+    def _record_server_name(
+        self, sock: ssl.SSLObject | ssl.SSLSocket, name: str | None, context: ssl.SSLContext
+    ) -> None:
+        with self._lock:
+            self.tls_server_names.append(name)
 
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:

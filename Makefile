@@ -1,0 +1,71 @@
+# Aperture: `make run` for a first look, `make test` for the whole suite. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# Django 6.1 needs Python 3.12+. PYTHON=/path/to/python overrides the search below.
+PYTHON ?=
+PYTHON_CANDIDATES := python3.14 python3.13 python3.12 \
+	$(sort $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.1[2-9]*/bin/python3)) \
+	$(sort $(wildcard /root/.pyenv/versions/3.1[2-9]*/bin/python3)) python3
+
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aperture
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+
+.PHONY: help venv run test lint check-deploy bench services clean
+
+help:
+	@echo "make run    - the site with demo data, a Celery worker and beat (SQLite, no servers needed)"
+	@echo "make test   - lint, type-check, migrations check and the whole test suite (PostgreSQL, Redis, Chromium)"
+	@echo "make lint   - ruff and mypy only"
+	@echo "make bench  - benchmarks, printed as tables against a baseline measured in the same run"
+	@echo "make clean  - remove the virtual environment and local data in var/"
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@py="$(PYTHON)"; \
+	if [ -z "$$py" ]; then \
+	  for candidate in $(PYTHON_CANDIDATES); do \
+	    if command -v "$$candidate" >/dev/null 2>&1 && "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	      py=$$(command -v "$$candidate"); break; \
+	    fi; \
+	  done; \
+	fi; \
+	if [ -z "$$py" ] || ! "$$py" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	  echo "error: Aperture needs Python 3.12 or newer and found none (tried: $${py:-$(PYTHON_CANDIDATES)})." >&2; \
+	  echo "       Install one (for example with pyenv) or run: make PYTHON=/path/to/python3.12 ..." >&2; \
+	  exit 1; \
+	fi; \
+	if [ -x "$(PY)" ] && ! "$(PY)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then rm -rf $(VENV); fi; \
+	if [ ! -x "$(PY)" ]; then echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed
+	$(PY) manage.py create_local_editor
+	FETCH_ALLOW_PRIVATE=1 DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runlocal
+
+services:
+	@bash .ci/services
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy .
+
+test: venv services lint
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: venv services
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(PY) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-output
