@@ -19,7 +19,7 @@ from apps.claims.models import (
     Statement,
     StatementLink,
 )
-from tests.factories import company_make, model_make, source_make, statement_make
+from tests.factories import company_make, model_make, statement_make
 
 pytestmark = pytest.mark.django_db
 
