@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+
+from apps.lib.fetch import robots_cache_clear
+from config.celery import app as celery_app
+from tests.support.httpserver import LocalHTTPServer, ipv6_loopback_available
+from tests.support.worker import CeleryWorker
 
 
 def _user_in(username: str, *groups: str) -> User:
@@ -32,3 +40,38 @@ def reader(db: None) -> User:
 @pytest.fixture
 def seeded(db: None) -> None:
     call_command("seed", verbosity=0)
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None, settings: Any) -> Iterator[CeleryWorker]:
+    """A real worker on Redis and the test database; queues are purged before it starts."""
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        pytest.fail("Worker tests need REDIS_URL (make test sets it).")
+    celery_app.control.purge()
+    worker = CeleryWorker().start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def http_server() -> Iterator[LocalHTTPServer]:
+    """A running :class:`LocalHTTPServer` on 127.0.0.1 and a free port, stopped afterwards."""
+    with LocalHTTPServer("127.0.0.1") as server:
+        yield server
+
+
+@pytest.fixture
+def http_server_ipv6() -> Iterator[LocalHTTPServer]:
+    """The same on ``::1``; skips only when this machine cannot bind an IPv6 loopback socket."""
+    if not ipv6_loopback_available():
+        pytest.skip("this machine has no IPv6 loopback")
+    with LocalHTTPServer("::1") as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _fresh_robots_cache() -> Iterator[None]:
+    """robots.txt answers are cached per origin; ports are reused, so start every test clean."""
+    robots_cache_clear()
+    yield
+    robots_cache_clear()

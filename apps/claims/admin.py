@@ -46,7 +46,10 @@ class SourceForm(forms.ModelForm):
         ]
 
     def clean_url(self) -> str:
-        return url_canonicalize(self.cleaned_data["url"])
+        try:
+            return url_canonicalize(self.cleaned_data["url"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
 
 
 class SourceFromUrlForm(forms.Form):

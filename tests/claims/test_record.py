@@ -53,7 +53,7 @@ def test_the_database_refuses_a_statement_linked_to_itself() -> None:
 def test_the_database_refuses_a_citation_without_a_source() -> None:
     statement = statement_make(company=company_make())
     with pytest.raises(IntegrityError), transaction.atomic():
-        Citation.objects.create(statement=statement, source_id=None, excerpt="orphan")
+        Citation.objects.create(statement=statement, source_id=None, excerpt="orphan")  # type: ignore[misc]
 
 
 def test_the_database_refuses_a_statement_with_neither_speaker_nor_label() -> None:

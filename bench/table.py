@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list[object]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, *values: object) -> None:
+        self.rows.append(list(values))
+
+    def render(self) -> str:
+        cells = [self.columns, *[[_fmt(v) for v in row] for row in self.rows]]
+        widths = [max(len(str(row[i])) for row in cells) for i in range(len(self.columns))]
+        line = "+".join("-" * (w + 2) for w in widths)
+        out = [self.title, line]
+        for index, row in enumerate(cells):
+            out.append("|".join(f" {str(v).ljust(w)} " for v, w in zip(row, widths, strict=True)))
+            if index == 0:
+                out.append(line)
+        out.append(line)
+        out.extend(self.notes)
+        return "\n".join(out)
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}" if value >= 100 else f"{value:.3g}"
+    return str(value)
