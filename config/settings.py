@@ -159,6 +159,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    # WhiteNoise expects STATIC_ROOT to exist even when it serves from the finders.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 LOGIN_URL = "admin:login"
 
@@ -190,8 +193,9 @@ if PRODUCTION:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Mail: Django 6.1's MAILERS, filled from the usual EMAIL_* environment variables. Without
-# EMAIL_HOST, mail is printed to the console (first run); tests point it at their SMTP server.
-APERTURE_EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+# EMAIL_HOST, mail is printed to the console (first run only: production always uses SMTP, on
+# localhost unless EMAIL_HOST says otherwise); tests point it at their own SMTP server.
+APERTURE_EMAIL_HOST = os.environ.get("EMAIL_HOST", "") or ("localhost" if PRODUCTION else "")
 MAILERS: dict[str, dict[str, object]] = {
     "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -138,6 +139,8 @@ class RetractForm(forms.Form):
 
 
 LOCKED_STATES = (EditorialState.PUBLISHED, EditorialState.RETRACTED)
+# The same editorial actions in the list (in bulk) and on each statement's own page.
+BOTH_LOCATIONS = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
 
 @admin.register(Statement)
@@ -200,17 +203,22 @@ class StatementAdmin(SimpleHistoryAdmin):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or obj.state == EditorialState.DRAFT)
 
-    def get_actions(self, request: HttpRequest) -> dict:
-        actions = super().get_actions(request)
+    def get_actions(
+        self, request: HttpRequest, action_location: ActionLocation = ActionLocation.CHANGE_LIST
+    ) -> dict:
+        actions = super().get_actions(request, action_location)
         # Bulk delete would skip the rule that only drafts may be deleted.
         actions.pop("delete_selected", None)
-        if not request.user.has_perm("claims.publish_statement"):
-            actions.pop("publish_selected", None)
-        if not request.user.has_perm("claims.retract_statement"):
-            actions.pop("retract_selected", None)
-        if not request.user.has_perm("claims.submit_statement"):
-            actions.pop("submit_selected", None)
         return actions
+
+    def has_submit_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("claims.submit_statement")
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("claims.publish_statement")
+
+    def has_retract_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("claims.retract_statement")
 
     def save_model(self, request: HttpRequest, obj: Statement, form: Any, change: bool) -> None:
         if not change and request.user.is_authenticated:
@@ -221,22 +229,6 @@ class StatementAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         if change and form.instance.state == EditorialState.PUBLISHED:
             services.statement_published_changed(statement=form.instance, user=request.user)
-
-    def response_change(self, request: HttpRequest, obj: Statement) -> HttpResponse:
-        for button, action in (
-            ("_submit_for_review", self._submit_one),
-            ("_publish", self._publish_one),
-        ):
-            if button in request.POST:
-                action(request, obj)
-                return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)
-
-    def _submit_one(self, request: HttpRequest, obj: Statement) -> None:
-        self._apply(request, [obj], services.statement_submit, _("submitted for review"))
-
-    def _publish_one(self, request: HttpRequest, obj: Statement) -> None:
-        self._apply(request, [obj], services.statement_publish, _("published"))
 
     def _apply(self, request: HttpRequest, statements: Any, service: Any, done: Any) -> None:
         succeeded = 0
@@ -253,15 +245,17 @@ class StatementAdmin(SimpleHistoryAdmin):
                 request, _("%(n)d statement(s) %(done)s.") % {"n": succeeded, "done": done}
             )
 
-    @admin.action(description=_("Submit selected statements for review"))
+    @admin.action(
+        description=_("Submit for review"), permissions=["submit"], location=BOTH_LOCATIONS
+    )
     def submit_selected(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
         self._apply(request, queryset, services.statement_submit, _("submitted for review"))
 
-    @admin.action(description=_("Publish selected statements"))
+    @admin.action(description=_("Publish"), permissions=["publish"], location=BOTH_LOCATIONS)
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
         self._apply(request, queryset, services.statement_publish, _("published"))
 
-    @admin.action(description=_("Retract selected statements…"))
+    @admin.action(description=_("Retract…"), permissions=["retract"], location=BOTH_LOCATIONS)
     def retract_selected(
         self, request: HttpRequest, queryset: QuerySet[Statement]
     ) -> HttpResponse | None:
@@ -284,6 +278,10 @@ class StatementAdmin(SimpleHistoryAdmin):
             "statements": queryset,
             "opts": self.model._meta,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            # The confirmation posts back to wherever the action was chosen: list or form.
+            "action_field_name": next(
+                (name for name in request.POST if name.endswith("action")), "action"
+            ),
         }
         return TemplateResponse(request, "admin/claims/statement/retract.html", context)
 

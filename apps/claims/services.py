@@ -70,8 +70,9 @@ def source_create(
         )
         if created and snapshot_text:
             source_snapshot_set(source=source, text=snapshot_text, retrieved_at=retrieved_at)
-        if cites:
-            source.cites.add(*cites)
+        missing = set(cites) - set(source.cites.all())
+        if missing:
+            source.cites.add(*missing)
     return source, created
 
 

@@ -1,0 +1,277 @@
+"""The editors' desk, driven through the real admin views as each role."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from apps.catalog.models import Publisher
+from apps.claims.models import EditorialState, Source, StanceChange, Statement
+from tests.factories import company_make, source_make, statement_make
+from tests.support.httpserver import LocalHTTPServer
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def statement_form(company_id: int, source_id: int, **overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "company": company_id,
+        "summary": "Meta says it will keep releasing open models.",
+        "speaker_label": "Meta spokesperson",
+        "kind": "official",
+        "stance": "mixed",
+        "verification": "confirmed",
+        "occurred_on": "2025-07-14",
+        "date_precision": "day",
+        "quote": "We plan to continue releasing leading open source models.",
+        "quote_language": "en",
+        "translation": "",
+        "translation_language": "",
+        "citations-TOTAL_FORMS": "1",
+        "citations-INITIAL_FORMS": "0",
+        "citations-0-source": source_id,
+        "citations-0-excerpt": "",
+        "links_out-TOTAL_FORMS": "0",
+        "links_out-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_editor_adds_a_draft_with_a_citation_and_submits_it(editor: User) -> None:
+    company, source = company_make(), source_make()
+    client = logged_in(editor)
+    response = client.post(
+        reverse("admin:claims_statement_add"), statement_form(company.pk, source.pk)
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    statement = Statement.objects.get()
+    assert statement.state == EditorialState.DRAFT
+    assert statement.created_by == editor
+    assert [c.source for c in statement.citations.all()] == [source]
+
+    change_url = reverse("admin:claims_statement_change", args=[statement.pk])
+    page = client.get(change_url).content.decode()
+    assert 'value="submit_selected"' in page
+    assert 'value="publish_selected"' not in page
+    client.post(
+        change_url,
+        {"CHANGE_FORM-action": "submit_selected", "_selected_action": statement.pk},
+    )
+    statement.refresh_from_db()
+    assert statement.state == EditorialState.IN_REVIEW
+
+
+def test_a_reviewer_publishes_from_the_statement_page(reviewer: User) -> None:
+    statement = statement_make(company=company_make())
+    client = logged_in(reviewer)
+    change_url = reverse("admin:claims_statement_change", args=[statement.pk])
+    assert 'value="publish_selected"' in client.get(change_url).content.decode()
+    client.post(
+        change_url,
+        {"CHANGE_FORM-action": "publish_selected", "_selected_action": statement.pk},
+    )
+    statement.refresh_from_db()
+    assert statement.state == EditorialState.PUBLISHED
+
+
+def test_a_reviewer_retracts_from_the_statement_page_with_a_reason(reviewer: User) -> None:
+    statement = statement_make(company=company_make(), publish=True)
+    client = logged_in(reviewer)
+    change_url = reverse("admin:claims_statement_change", args=[statement.pk])
+    confirm = client.post(
+        change_url,
+        {"CHANGE_FORM-action": "retract_selected", "_selected_action": statement.pk},
+    )
+    assert 'name="CHANGE_FORM-action" value="retract_selected"' in confirm.content.decode()
+    client.post(
+        change_url,
+        {
+            "CHANGE_FORM-action": "retract_selected",
+            "_selected_action": statement.pk,
+            "reason": "Wrong lab.",
+        },
+    )
+    statement.refresh_from_db()
+    assert (statement.state, statement.retraction_reason) == (
+        EditorialState.RETRACTED,
+        "Wrong lab.",
+    )
+
+
+def test_an_editor_cannot_publish_through_the_admin(editor: User) -> None:
+    statement = statement_make(company=company_make())
+    client = logged_in(editor)
+    changelist = reverse("admin:claims_statement_changelist")
+    assert "publish_selected" not in client.get(changelist).content.decode()
+    response = client.post(
+        changelist, {"action": "publish_selected", "_selected_action": [statement.pk]}
+    )
+    # Django answers an unknown action with the changelist and "No action selected".
+    assert response.status_code in (200, 302)
+    statement.refresh_from_db()
+    assert statement.state == EditorialState.DRAFT
+
+
+def test_a_reviewer_publishes_in_bulk_and_the_stance_follows(reviewer: User) -> None:
+    lab = company_make()
+    drafts = [statement_make(company=lab, stance="closed") for _ in range(3)]
+    client = logged_in(reviewer)
+    client.post(
+        reverse("admin:claims_statement_changelist"),
+        {"action": "publish_selected", "_selected_action": [s.pk for s in drafts]},
+    )
+    assert Statement.objects.filter(state=EditorialState.PUBLISHED).count() == 3
+    assert StanceChange.objects.current().get(company=lab).new_stance == "closed"
+
+
+def test_bulk_publish_reports_the_statement_without_a_source_and_publishes_the_rest(
+    reviewer: User,
+) -> None:
+    lab = company_make()
+    good = statement_make(company=lab)
+    bad = statement_make(company=lab, cited=False)
+    response = logged_in(reviewer).post(
+        reverse("admin:claims_statement_changelist"),
+        {"action": "publish_selected", "_selected_action": [good.pk, bad.pk]},
+        follow=True,
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("cited source" in m for m in messages)
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    assert (good.state, bad.state) == (EditorialState.PUBLISHED, EditorialState.DRAFT)
+
+
+def test_a_reviewer_retracts_with_a_reason(reviewer: User) -> None:
+    statement = statement_make(company=company_make(), publish=True)
+    client = logged_in(reviewer)
+    changelist = reverse("admin:claims_statement_changelist")
+    confirm = client.post(
+        changelist, {"action": "retract_selected", "_selected_action": [statement.pk]}
+    )
+    assert "Reason for retraction" in confirm.content.decode()
+    statement.refresh_from_db()
+    assert statement.state == EditorialState.PUBLISHED
+    client.post(
+        changelist,
+        {
+            "action": "retract_selected",
+            "_selected_action": [statement.pk],
+            "reason": "The report was corrected.",
+        },
+    )
+    statement.refresh_from_db()
+    assert statement.state == EditorialState.RETRACTED
+    assert statement.retraction_reason == "The report was corrected."
+
+
+def test_an_editor_cannot_change_a_published_statement(editor: User) -> None:
+    statement = statement_make(company=company_make(), publish=True)
+    client = logged_in(editor)
+    url = reverse("admin:claims_statement_change", args=[statement.pk])
+    response = client.post(
+        url, statement_form(statement.company_id, source_make().pk, summary="Edited")
+    )
+    statement.refresh_from_db()
+    assert response.status_code == 403
+    assert statement.summary != "Edited"
+
+
+def test_nobody_can_delete_a_published_statement(reviewer: User) -> None:
+    statement = statement_make(company=company_make(), publish=True)
+    response = logged_in(reviewer).post(
+        reverse("admin:claims_statement_delete", args=[statement.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Statement.objects.filter(pk=statement.pk).exists()
+
+
+def test_staff_without_a_role_cannot_open_statements(reader: User) -> None:
+    response = logged_in(reader).get(reverse("admin:claims_statement_changelist"))
+    assert response.status_code == 403
+
+
+def test_autocomplete_finds_a_lab_by_its_japanese_alias(editor: User) -> None:
+    from apps.catalog.models import Alias
+
+    meta = company_make(name="Meta", slug="meta-test")
+    Alias.objects.create(company=meta, name="メタ", language="ja")
+    response = logged_in(editor).get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "メタ",
+            "app_label": "claims",
+            "model_name": "statement",
+            "field_name": "company",
+        },
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Meta"]
+
+
+def test_the_admin_shows_who_changed_a_statement(editor: User, reviewer: User) -> None:
+    from apps.claims import services
+
+    statement = statement_make(company=company_make())
+    services.statement_submit(statement=statement, user=editor)
+    page = (
+        logged_in(reviewer)
+        .get(reverse("admin:claims_statement_history", args=[statement.pk]))
+        .content.decode()
+    )
+    assert "edith" in page
+    assert "Submitted for review" in page
+
+
+def test_add_source_from_url_fills_it_from_the_page(
+    editor: User, http_server: LocalHTTPServer, settings: object
+) -> None:
+    settings.FETCH_ALLOW_PRIVATE = True  # type: ignore[attr-defined]
+    Publisher.objects.create(name="GIGAZINE", slug="gigazine", domain="127.0.0.1")
+    body = """<!doctype html><html lang="ja"><head>
+    <title>Metaはクローズドモデルに移行するとの報道 - GIGAZINE</title>
+    <meta property="og:site_name" content="GIGAZINE">
+    <meta property="article:published_time" content="2025-07-15T11:12:00+09:00">
+    </head><body><article><h1>Metaはクローズドモデルに移行するとの報道</h1>
+    <p>Metaの新設したスーパーインテリジェンスラボのトップメンバーは、
+    同社のオープンソースでのAI開発という方針を転換し、
+    クローズドモデルの開発に移行することを検討しているとThe New York Timesが報じました。</p>
+    </article></body></html>""".encode()
+    http_server.route("/news/20250715-meta/", body=body)
+    response = logged_in(editor).post(
+        reverse("admin:claims_source_add_from_url"),
+        {"url": http_server.url("/news/20250715-meta/?utm_source=rss")},
+    )
+    assert response.status_code == 302
+    source = Source.objects.get()
+    assert source.url == http_server.url("/news/20250715-meta/")
+    assert source.title.startswith("Metaはクローズドモデルに移行する")
+    assert source.language == "ja"
+    assert source.publisher is not None and source.publisher.slug == "gigazine"
+    assert (
+        source.published_at is not None and source.published_at.date().isoformat() == "2025-07-15"
+    )
+    assert "スーパーインテリジェンスラボ" in source.snapshot_text
+
+
+def test_add_source_from_url_shows_the_refusal_for_a_private_address(
+    editor: User, http_server: LocalHTTPServer, settings: object
+) -> None:
+    settings.FETCH_ALLOW_PRIVATE = False  # type: ignore[attr-defined]
+    http_server.route("/page", body=b"<html><title>x</title></html>")
+    response = logged_in(editor).post(
+        reverse("admin:claims_source_add_from_url"), {"url": http_server.url("/page")}
+    )
+    assert response.status_code == 200
+    assert "address" in response.content.decode().lower()
+    assert http_server.requests == []
+    assert not Source.objects.exists()
