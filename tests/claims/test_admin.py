@@ -275,3 +275,27 @@ def test_add_source_from_url_shows_the_refusal_for_a_private_address(
     assert "address" in response.content.decode().lower()
     assert http_server.requests == []
     assert not Source.objects.exists()
+
+
+def test_a_reviewers_edit_to_a_published_statement_moves_the_stance(reviewer: User) -> None:
+    lab = company_make()
+    statement = statement_make(company=lab, stance="open", publish=True)
+    citation = statement.citations.get()
+    response = logged_in(reviewer).post(
+        reverse("admin:claims_statement_change", args=[statement.pk]),
+        statement_form(
+            lab.pk,
+            citation.source_id,
+            stance="closed",
+            quote="",
+            quote_language="",
+            **{
+                "citations-INITIAL_FORMS": "1",
+                "citations-0-id": citation.pk,
+                "citations-0-statement": statement.pk,
+            },
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert StanceChange.objects.current().get(company=lab).new_stance == "closed"
+    assert StanceChange.objects.filter(company=lab, superseded_at__isnull=False).count() == 1
