@@ -253,7 +253,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Due times live in the database; this only looks every minute (apps/ingest/tasks.py).
-    "ingest-tick": {"task": "ingest.tick", "schedule": 60.0},
+    "ingest-tick": {
+        "task": "ingest.tick",
+        "schedule": float(os.environ.get("INGEST_TICK_SECONDS", "60")),
+    },
 }
 
 # The demo feeds under /demo-feeds/ (apps/ingest/demo/), for the local first run only.
