@@ -30,7 +30,7 @@ from django.utils import timezone
 from apps.catalog.models import AIModel, Company, Person
 from apps.claims import services as claims_services
 from apps.claims.models import Statement
-from apps.lib.fetch import AddressPolicy, FetchError, fetch, url_check
+from apps.lib.fetch import AddressPolicy, FetchError, fetch, redact_url, url_check
 from apps.lib.urls import url_canonicalize
 
 from . import classifier
@@ -181,7 +181,7 @@ def feed_poll(
             try:
                 canonical = url_validate(entry.link)
             except ValidationError as error:
-                outcome.refused.append(f"{entry.link[:200]}: {' '.join(error.messages)}")
+                outcome.refused.append(f"{redact_url(entry.link)[:200]}: {' '.join(error.messages)}")
                 continue
             article_url, created = ArticleURL.objects.get_or_create(
                 url=canonical,
@@ -312,7 +312,7 @@ def article_urls_add(
         try:
             canonical = url_validate(url)
         except ValidationError as error:
-            refused.append((url, " ".join(error.messages)))
+            refused.append((redact_url(url), " ".join(error.messages)))
             continue
         article_url, _created = ArticleURL.objects.get_or_create(
             url=canonical, defaults={"feed": feed}
