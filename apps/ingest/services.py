@@ -498,16 +498,26 @@ def article_urls_dispatch_stale(
     cutoff = moment - datetime.timedelta(
         seconds=conf("INGEST_STALE_SECONDS") if stale_after is None else stale_after
     )
-    rows = ArticleURL.objects.filter(
-        Q(state=ArticleState.PENDING, next_attempt_at__lte=moment)
-        & (Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=cutoff))
-        | Q(state=ArticleState.FETCHING, claimed_at__lte=cutoff)
-    ).values_list("id", "dispatched_at")
     dispatched = []
-    for row_id, dispatched_at in rows:
-        if ArticleURL.objects.filter(id=row_id, dispatched_at=dispatched_at).update(
-            dispatched_at=moment
-        ):
+    pending = ArticleURL.objects.filter(
+        Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=cutoff),
+        state=ArticleState.PENDING,
+        next_attempt_at__lte=moment,
+    ).values_list("id", "dispatched_at")
+    for row_id, dispatched_at in pending:
+        if ArticleURL.objects.filter(
+            id=row_id, state=ArticleState.PENDING, dispatched_at=dispatched_at
+        ).update(dispatched_at=moment):
+            enqueue(row_id)
+            dispatched.append(row_id)
+    # A claim this old belongs to a dead worker: give the row back, then hand it out.
+    abandoned = ArticleURL.objects.filter(
+        state=ArticleState.FETCHING, claimed_at__lte=cutoff
+    ).values_list("id", "claimed_at")
+    for row_id, claimed_at in abandoned:
+        if ArticleURL.objects.filter(
+            id=row_id, state=ArticleState.FETCHING, claimed_at=claimed_at
+        ).update(state=ArticleState.PENDING, claimed_at=None, dispatched_at=moment):
             enqueue(row_id)
             dispatched.append(row_id)
     return dispatched
