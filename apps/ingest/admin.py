@@ -34,7 +34,7 @@ from .models import (
 class FetchAttemptInline(admin.TabularInline):
     model = FetchAttempt
     fields = ["started_at", "outcome", "reason", "permanent", "http_status", "message"]
-    readonly_fields = fields
+    readonly_fields = ["started_at", "outcome", "reason", "permanent", "http_status", "message"]
     extra = 0
     max_num = 0
     can_delete = False
@@ -114,7 +114,7 @@ class FeedAdmin(admin.ModelAdmin):
 class ArticleURLInline(admin.TabularInline):
     model = ArticleURL
     fields = ["url", "state", "attempts", "feed", "last_error"]
-    readonly_fields = fields
+    readonly_fields = ["url", "state", "attempts", "feed", "last_error"]
     extra = 0
     max_num = 0
     can_delete = False
@@ -123,7 +123,7 @@ class ArticleURLInline(admin.TabularInline):
 class MentionInline(admin.TabularInline):
     model = Mention
     fields = ["matched_text", "company", "ai_model", "start", "end"]
-    readonly_fields = fields
+    readonly_fields = ["matched_text", "company", "ai_model", "start", "end"]
     extra = 0
     max_num = 0
     can_delete = False
@@ -177,13 +177,12 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html("<div>{}</div>", _mark_safe(obj.html))
 
     def get_urls(self) -> list:
-        return [
-            path(
-                "ingest-urls/",
-                self.admin_site.admin_view(self.ingest_urls_view),
-                name="ingest_article_ingest_urls",
-            )
-        ] + super().get_urls()
+        ingest_urls = path(
+            "ingest-urls/",
+            self.admin_site.admin_view(self.ingest_urls_view),
+            name="ingest_article_ingest_urls",
+        )
+        return [ingest_urls, *super().get_urls()]
 
     def ingest_urls_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("ingest.add_articleurl"):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import nh3
 import trafilatura
 from trafilatura.htmlprocessing import build_html_output
-from trafilatura.settings import use_config
+from trafilatura.settings import Document, use_config
 from trafilatura.utils import load_html
 
 from apps.lib.language import language_detect
@@ -100,7 +100,7 @@ def article_extract(body: bytes, *, url: str, charset: str | None = None) -> Ext
     tree = load_html(document)
     if tree is None:
         raise ExtractError("The page is not HTML that can be read.")
-    sample = " ".join(tree.itertext())[:20000] if tree is not None else ""
+    sample = " ".join(tree.itertext())[:20000]
     cjk = bool(_CJK.search(sample))
     size = conf("INGEST_MIN_EXTRACTED_SIZE_CJK") if cjk else conf("INGEST_MIN_EXTRACTED_SIZE")
     result = trafilatura.bare_extraction(
@@ -111,7 +111,7 @@ def article_extract(body: bytes, *, url: str, charset: str | None = None) -> Ext
         include_tables=True,
         config=_config(int(size)),
     )
-    if result is None or not (result.text or "").strip():
+    if not isinstance(result, Document) or not (result.text or "").strip():
         raise ExtractError("No main text could be found on the page.")
     text = (result.text or "").strip()
     html = html_sanitize(build_html_output(result, False))

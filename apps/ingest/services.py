@@ -76,7 +76,10 @@ def url_validate(url: str) -> str:
 
 
 def feed_add(*, url: str, poll_interval_minutes: int = 30, title: str = "") -> tuple[Feed, bool]:
-    """Add a feed (polled at once, then every ``poll_interval_minutes``); returns (feed, created)."""
+    """Add a feed, polled at once and then every ``poll_interval_minutes``.
+
+    Returns (feed, created).
+    """
     if poll_interval_minutes < 1:
         raise ValidationError("The poll interval must be at least one minute.")
     canonical = url_validate(url)
@@ -181,7 +184,9 @@ def feed_poll(
             try:
                 canonical = url_validate(entry.link)
             except ValidationError as error:
-                outcome.refused.append(f"{redact_url(entry.link)[:200]}: {' '.join(error.messages)}")
+                outcome.refused.append(
+                    f"{redact_url(entry.link)[:200]}: {' '.join(error.messages)}"
+                )
                 continue
             article_url, created = ArticleURL.objects.get_or_create(
                 url=canonical,

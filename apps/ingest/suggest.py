@@ -42,6 +42,10 @@ REPORTED = re.compile(r"reported|according to|報じ|報道|によると", re.I)
 QUOTE = re.compile(r"“([^”]{8,})”|\"([^\"]{8,})\"|「([^」]{8,})」")
 
 
+#: Japanese sentence ends: full stop, full-width exclamation and question marks.
+_FULL_STOPS = "\u3002\uff01\uff1f"
+
+
 @dataclass(frozen=True)
 class Sentence:
     start: int
@@ -64,7 +68,7 @@ def sentences_split(text: str) -> list[Sentence]:
         end = None
         if char == "\n":
             end = index
-        elif (depth == 0 and char in "。！？") or (
+        elif (depth == 0 and char in _FULL_STOPS) or (
             depth == 0
             and char in ".!?"
             and index + 1 < length

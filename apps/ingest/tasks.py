@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from . import services
 
@@ -29,7 +29,7 @@ def feed_poll(feed_id: int) -> str:
 
 
 @shared_task(name="ingest.article_ingest", bind=True, ignore_result=True, max_retries=5)
-def article_ingest(self, article_url_id: int) -> str:  # type: ignore[no-untyped-def]
+def article_ingest(self: Task, article_url_id: int) -> str:
     result = services.article_ingest(article_url_id=article_url_id)
     if result.retry_in is not None:
         # Jitter keeps many failed fetches from one site from coming back at the same moment.

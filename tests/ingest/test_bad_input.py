@@ -216,12 +216,12 @@ def test_script_tags_and_event_handlers_never_reach_stored_html(
 ) -> None:
     evil = (
         "<html><head><script>steal()</script></head><body><article><h1>Title</h1>"
-        "<p onclick=\"steal()\">Meta said it would keep releasing open source models, "
-        "<a href=\"javascript:steal()\">really</a> and <a href=\"https://example.org/\" "
+        '<p onclick="steal()">Meta said it would keep releasing open source models, '
+        '<a href="javascript:steal()">really</a> and <a href="https://example.org/" '
         "onmouseover=\"steal()\">here</a>.</p><script>document.write('x')</script>"
-        "<p style=\"background:url(javascript:steal())\">The second paragraph is long enough "
+        '<p style="background:url(javascript:steal())">The second paragraph is long enough '
         "to be part of the main text of this article about open models.</p>"
-        "<img src=x onerror=\"steal()\"><iframe src=\"https://example.org\"></iframe>"
+        '<img src=x onerror="steal()"><iframe src="https://example.org"></iframe>'
         "</article></body></html>"
     )
     http_server.route("/evil", body=evil.encode())
@@ -231,7 +231,15 @@ def test_script_tags_and_event_handlers_never_reach_stored_html(
     article = Article.objects.get()
     stored = article.html.lower()
     assert "keep releasing open source models" in article.html
-    for forbidden in ("<script", "onclick", "onmouseover", "onerror", "javascript:", "<iframe", "style="):
+    for forbidden in (
+        "<script",
+        "onclick",
+        "onmouseover",
+        "onerror",
+        "javascript:",
+        "<iframe",
+        "style=",
+    ):
         assert forbidden not in stored
     assert "steal()" not in article.text
 
@@ -250,11 +258,13 @@ def test_an_unreachable_host_is_a_temporary_failure_that_backs_off_then_pauses(
     attempt = FetchAttempt.objects.get(feed=feed)
     assert (attempt.reason, attempt.permanent) == ("connection", False)
     assert (feed.consecutive_failures, feed.temporary_failures, feed.is_paused) == (1, 1, False)
+    assert feed.last_polled_at is not None
     assert feed.next_poll_at > feed.last_polled_at
     delays = []
     for _ in range(9):
         services.feed_poll(feed_id=feed.pk)
         feed.refresh_from_db()
+        assert feed.last_polled_at is not None
         delays.append(feed.next_poll_at - feed.last_polled_at)
     assert feed.is_paused
     assert "Paused after 10 failed polls" in feed.paused_reason

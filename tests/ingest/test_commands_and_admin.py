@@ -31,7 +31,9 @@ def test_addfeed_pollfeeds_and_ingesturl_print_what_they_stored_and_refused(
     http_server: LocalHTTPServer, seeded: None
 ) -> None:
     paths = serve_story(http_server)
-    http_server.route("/feed", body=rss(http_server, *paths, "/gone"), content_type="application/xml")
+    http_server.route(
+        "/feed", body=rss(http_server, *paths, "/gone"), content_type="application/xml"
+    )
     http_server.route("/gone", status=404, body=b"")
 
     assert "added" in run("addfeed", http_server.url("/feed"), "--interval", "15")

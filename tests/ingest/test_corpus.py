@@ -26,9 +26,9 @@ def test_every_feed_in_the_feedparser_corpus_is_read_or_recorded_as_an_error(
     settings: object,
 ) -> None:
     settings.FETCH_ALLOW_PRIVATE = True  # type: ignore[attr-defined]
-    files = sorted(
-        path for path in (CORPUS / "tests").rglob("*") if path.is_file()
-    ) + sorted(path for path in (CORPUS / "docs").rglob("*") if path.is_file())
+    files = sorted(path for path in (CORPUS / "tests").rglob("*") if path.is_file()) + sorted(
+        path for path in (CORPUS / "docs").rglob("*") if path.is_file()
+    )
     assert len(files) > 2000, f"the corpus is missing or incomplete at {CORPUS}"
     with LocalHTTPServer(directory=CORPUS) as server:
         feeds = Feed.objects.bulk_create(
@@ -51,4 +51,6 @@ def test_every_feed_in_the_feedparser_corpus_is_read_or_recorded_as_an_error(
     assert internal == []
     # Most of the corpus is well-formed and must be read, not refused.
     assert read.count() > 0.8 * len(files)
-    assert Feed.objects.filter(url__contains="/wellformed/", last_success_at__isnull=True).count() < 50
+    assert (
+        Feed.objects.filter(url__contains="/wellformed/", last_success_at__isnull=True).count() < 50
+    )

@@ -118,7 +118,12 @@ def test_naive_bayes_on_character_ngrams_learns_japanese_without_a_tokenizer() -
             ("非公開のクローズドモデル", "closed"),
         ]
     )
-    assert max(classifier.predict(model, "モデルをオープンソースで公開").items(), key=lambda kv: kv[1])[0] == "open"
+    assert (
+        max(
+            classifier.predict(model, "モデルをオープンソースで公開").items(), key=lambda kv: kv[1]
+        )[0]
+        == "open"
+    )
     assert classifier.predict(model, "クローズドに移行")["closed"] > 0.5
     assert classifier.predict({}, "anything") == {}
 
@@ -143,7 +148,9 @@ def test_aliases_match_as_substrings_in_japanese_and_as_whole_words_in_latin_scr
 
 
 def test_sentences_are_not_split_inside_japanese_quotes() -> None:
-    text = "広報担当者は「公開を続けます。すべてではありません」と述べた。次の文はここから始まります。"
+    text = (
+        "広報担当者は「公開を続けます。すべてではありません」と述べた。次の文はここから始まります。"
+    )
     assert [s.text for s in sentences_split(text)] == [
         "広報担当者は「公開を続けます。すべてではありません」と述べた。",
         "次の文はここから始まります。",

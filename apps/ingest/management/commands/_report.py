@@ -17,7 +17,7 @@ def articles_ingest(ids: list[int], *, stdout: OutputWrapper, style: Style) -> t
         url = services.ArticleURL.objects.get(pk=article_url_id).url
         if result.outcome == Outcome.STORED:
             stored += 1
-            article = Article.objects.get(pk=result.article_id)
+            article = Article.objects.get(pk=result.article_id or 0)
             stdout.write(
                 style.SUCCESS(f"stored   {url}")
                 + f"  “{article.title[:70]}” [{article.language or '?'}], "
