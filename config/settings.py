@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "simple_history",
     "apps.catalog",
     "apps.claims",
+    "apps.ingest",
     "apps.site",
 ]
 
@@ -254,7 +255,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Due times live in the database; this only looks every minute (apps/ingest/tasks.py).
+    "ingest-tick": {
+        "task": "ingest.tick",
+        "schedule": float(os.environ.get("INGEST_TICK_SECONDS", "60")),
+    },
+}
+
+# The demo feeds under /demo-feeds/ (apps/ingest/demo/), for the local first run only.
+INGEST_DEMO_FEEDS = env_bool("INGEST_DEMO_FEEDS", DEBUG) and not PRODUCTION
 
 LOGGING = {
     "version": 1,

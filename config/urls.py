@@ -7,5 +7,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("demo-feeds/", include("apps.ingest.urls")),
     path("", include("apps.site.urls")),
 ]

@@ -1,0 +1,784 @@
+"""Writes of the ingestion pipeline: keyword-only <noun>_<verb> functions.
+
+feed poll -> article URLs -> article ingest (fetch, extract, detect, dedupe) -> mentions ->
+suggestions -> editor's accept / reject -> classifier retrain. Each step is one function here;
+Celery tasks (tasks.py) and management commands only call them.
+
+Work is claimed by conditional UPDATE on the database rows (a feed's ``claimed_at``, an article
+URL's ``state``), so running any step twice, or in two workers at once, changes nothing the
+second time. Whatever goes wrong with one feed or one page is recorded on its row and in a
+FetchAttempt for the admin, and never stops the others.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import random
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from apps.catalog.models import AIModel, Company, Person
+from apps.claims import services as claims_services
+from apps.claims.models import Statement
+from apps.lib.fetch import AddressPolicy, FetchError, fetch, redact_url, url_check
+from apps.lib.urls import url_canonicalize
+
+from . import classifier
+from .conf import conf
+from .extract import ExtractError, article_extract
+from .feeds import FEED_CONTENT_TYPES, FeedParseError, feed_parse
+from .linking import Matcher, matcher_build
+from .models import (
+    Article,
+    ArticleState,
+    ArticleURL,
+    Classifier,
+    Feed,
+    FetchAttempt,
+    Mention,
+    Outcome,
+    Suggestion,
+    SuggestionState,
+)
+from .suggest import is_on_topic, kind_and_label, quote_find, sentences_split, stance_guess
+
+logger = logging.getLogger(__name__)
+
+Actor = User | AnonymousUser
+Enqueue = Callable[[int], Any]
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+# --------------------------------------------------------------------------------------------
+# Feeds
+# --------------------------------------------------------------------------------------------
+
+
+def url_validate(url: str) -> str:
+    """The canonical form of an http(s) URL we may try to fetch, or ValidationError why not."""
+    try:
+        url_check(url.strip())
+        return url_canonicalize(url)
+    except FetchError as error:
+        raise ValidationError(str(error), code=error.reason) from error
+    except ValueError as error:
+        raise ValidationError(f"The URL is not valid: {error}.", code="url") from error
+
+
+def feed_add(*, url: str, poll_interval_minutes: int = 30, title: str = "") -> tuple[Feed, bool]:
+    """Add a feed, polled at once and then every ``poll_interval_minutes``.
+
+    Returns (feed, created).
+    """
+    if poll_interval_minutes < 1:
+        raise ValidationError("The poll interval must be at least one minute.")
+    canonical = url_validate(url)
+    feed, created = Feed.objects.get_or_create(
+        url=canonical,
+        defaults={"poll_interval_minutes": poll_interval_minutes, "title": title[:500]},
+    )
+    return feed, created
+
+
+def feed_pause(*, feed: Feed, reason: str) -> None:
+    Feed.objects.filter(pk=feed.pk).update(is_paused=True, paused_reason=reason[:500])
+
+
+def feed_resume(*, feed: Feed) -> None:
+    """Unpause and poll soon; failure counters start again."""
+    Feed.objects.filter(pk=feed.pk).update(
+        is_paused=False,
+        paused_reason="",
+        consecutive_failures=0,
+        next_poll_at=timezone.now(),
+        claimed_at=None,
+    )
+
+
+def feeds_dispatch_due(*, enqueue: Enqueue, now: datetime.datetime | None = None) -> list[int]:
+    """Claim every due feed with a conditional UPDATE and hand its id to ``enqueue``.
+
+    A feed whose claim is older than INGEST_STALE_SECONDS belonged to a worker that died; it is
+    due again. Two dispatchers running at once never claim the same feed.
+    """
+    moment = now or timezone.now()
+    stale = moment - datetime.timedelta(seconds=conf("INGEST_STALE_SECONDS"))
+    dispatched = []
+    candidates = Feed.objects.due(now=moment).filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)
+    )
+    for feed_id, claimed_at in candidates.values_list("id", "claimed_at"):
+        claimed = Feed.objects.filter(id=feed_id, claimed_at=claimed_at).update(claimed_at=moment)
+        if claimed:
+            enqueue(feed_id)
+            dispatched.append(feed_id)
+    return dispatched
+
+
+@dataclass
+class FeedPollResult:
+    feed_id: int
+    outcome: str
+    message: str = ""
+    new_article_url_ids: list[int] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def feed_poll(
+    *,
+    feed_id: int,
+    address_policy: AddressPolicy | None = None,
+    enqueue_article: Enqueue | None = None,
+    body: bytes | None = None,
+) -> FeedPollResult:
+    """Fetch (conditional GET) and read a feed; new entries become pending article URLs.
+
+    ``enqueue_article`` receives each new article URL's id after the transaction commits.
+    ``body`` skips the fetch and parses the given bytes instead (used by re-parsing tools).
+    An unchanged feed (304, or the same body hash) writes nothing but its poll times.
+    """
+    feed = Feed.objects.get(pk=feed_id)
+    now = timezone.now()
+    try:
+        if body is None:
+            result = fetch(
+                feed.url,
+                accept=FEED_CONTENT_TYPES,
+                max_bytes=conf("INGEST_FEED_MAX_BYTES"),
+                etag=feed.etag or None,
+                last_modified=feed.last_modified or None,
+                address_policy=address_policy,
+            )
+            if result.not_modified:
+                return _feed_unchanged(feed, now)
+            content, content_type, charset = result.body, result.content_type, result.charset
+            etag, last_modified, final_url = result.etag, result.last_modified, result.final_url
+        else:
+            content, content_type, charset = body, "", None
+            etag, last_modified, final_url = None, None, feed.url
+        body_hash = hashlib.sha256(content).hexdigest()
+        if body_hash == feed.body_hash:
+            return _feed_unchanged(feed, now, etag=etag, last_modified=last_modified)
+        parsed = feed_parse(content, url=final_url, content_type=content_type, charset=charset)
+    except FetchError as error:
+        return _feed_failed(feed, now, error.reason, str(error), error.permanent, error.status)
+    except FeedParseError as error:
+        return _feed_failed(feed, now, error.reason, str(error), True, None)
+    except Exception as error:  # a bug must not stop the other feeds: record it, retry later
+        logger.exception("feed %s: unexpected error", feed.pk)
+        return _feed_failed(feed, now, "internal", f"Unexpected error: {error!r}"[:500], False)
+
+    outcome = FeedPollResult(feed_id=feed.pk, outcome=Outcome.STORED, refused=list(parsed.refused))
+    with transaction.atomic():
+        for entry in parsed.entries:
+            try:
+                canonical = url_validate(entry.link)
+            except ValidationError as error:
+                outcome.refused.append(
+                    f"{redact_url(entry.link)[:200]}: {' '.join(error.messages)}"
+                )
+                continue
+            article_url, created = ArticleURL.objects.get_or_create(
+                url=canonical,
+                defaults={
+                    "feed": feed,
+                    "entry_title": entry.title,
+                    "entry_published_at": entry.published_at,
+                    "dispatched_at": now if enqueue_article else None,
+                },
+            )
+            if created:
+                outcome.new_article_url_ids.append(article_url.pk)
+        message = "; ".join(filter(None, [parsed.warning, *outcome.refused]))[:5000]
+        outcome.message = message
+        Feed.objects.filter(pk=feed.pk).update(
+            title=feed.title or parsed.title,
+            kind=parsed.kind,
+            etag=(etag or "")[:500],
+            last_modified=(last_modified or "")[:100],
+            body_hash=body_hash,
+            last_polled_at=now,
+            last_success_at=now,
+            consecutive_failures=0,
+            next_poll_at=now + datetime.timedelta(minutes=feed.poll_interval_minutes),
+            claimed_at=None,
+        )
+        FetchAttempt.objects.create(
+            feed=feed,
+            url=feed.url,
+            started_at=now,
+            outcome=Outcome.STORED,
+            message=message or f"{len(outcome.new_article_url_ids)} new entries.",
+            new_items=len(outcome.new_article_url_ids),
+        )
+        if enqueue_article is not None:
+            ids = list(outcome.new_article_url_ids)
+            transaction.on_commit(lambda: [enqueue_article(i) for i in ids])
+    return outcome
+
+
+def _feed_unchanged(
+    feed: Feed, now: datetime.datetime, *, etag: str | None = None, last_modified: str | None = None
+) -> FeedPollResult:
+    fields: dict[str, Any] = {
+        "last_polled_at": now,
+        "last_success_at": now,
+        "consecutive_failures": 0,
+        "next_poll_at": now + datetime.timedelta(minutes=feed.poll_interval_minutes),
+        "claimed_at": None,
+    }
+    if etag:
+        fields["etag"] = etag[:500]
+    if last_modified:
+        fields["last_modified"] = last_modified[:100]
+    Feed.objects.filter(pk=feed.pk).update(**fields)
+    return FeedPollResult(feed_id=feed.pk, outcome=Outcome.UNCHANGED)
+
+
+def backoff_delay(*, failures: int, base_minutes: float) -> datetime.timedelta:
+    """Exponential backoff with full jitter, capped at INGEST_BACKOFF_MAX_MINUTES."""
+    cap = float(conf("INGEST_BACKOFF_MAX_MINUTES"))
+    ceiling = min(cap, base_minutes * (2 ** min(failures, 16)))
+    return datetime.timedelta(minutes=random.uniform(ceiling / 2, ceiling))
+
+
+def _feed_failed(
+    feed: Feed,
+    now: datetime.datetime,
+    reason: str,
+    message: str,
+    permanent: bool,
+    status: int | None = None,
+) -> FeedPollResult:
+    """Count the failure, back off, and pause a feed that keeps failing."""
+    with transaction.atomic():
+        locked = Feed.objects.select_for_update().get(pk=feed.pk)
+        locked.consecutive_failures += 1
+        if permanent:
+            locked.permanent_failures += 1
+        else:
+            locked.temporary_failures += 1
+        locked.last_error = message
+        locked.last_error_at = now
+        locked.last_polled_at = now
+        locked.claimed_at = None
+        limit = (
+            conf("INGEST_PAUSE_AFTER_PERMANENT_FAILURES")
+            if permanent
+            else conf("INGEST_PAUSE_AFTER_FAILURES")
+        )
+        if locked.consecutive_failures >= limit:
+            locked.is_paused = True
+            locked.paused_reason = (
+                f"Paused after {locked.consecutive_failures} failed polls in a row. "
+                f"Last error: {message}"
+            )[:500]
+        locked.next_poll_at = now + backoff_delay(
+            failures=locked.consecutive_failures, base_minutes=locked.poll_interval_minutes
+        )
+        locked.save()
+        FetchAttempt.objects.create(
+            feed=locked,
+            url=locked.url,
+            started_at=now,
+            outcome=Outcome.ERROR,
+            reason=reason[:30],
+            permanent=permanent,
+            message=message,
+            http_status=status,
+        )
+    return FeedPollResult(feed_id=feed.pk, outcome=Outcome.ERROR, message=message)
+
+
+# --------------------------------------------------------------------------------------------
+# Article URLs and articles
+# --------------------------------------------------------------------------------------------
+
+
+def article_urls_add(
+    *, urls: Iterable[str], feed: Feed | None = None
+) -> tuple[list[ArticleURL], list[tuple[str, str]]]:
+    """Queue URLs an editor pasted; returns (queued or known rows, refused (url, why))."""
+    accepted: list[ArticleURL] = []
+    refused: list[tuple[str, str]] = []
+    for url in urls:
+        if not url.strip():
+            continue
+        try:
+            canonical = url_validate(url)
+        except ValidationError as error:
+            refused.append((redact_url(url), " ".join(error.messages)))
+            continue
+        article_url, _created = ArticleURL.objects.get_or_create(
+            url=canonical, defaults={"feed": feed}
+        )
+        accepted.append(article_url)
+    return accepted, refused
+
+
+@dataclass
+class ArticleIngestResult:
+    article_url_id: int
+    outcome: str
+    message: str = ""
+    article_id: int | None = None
+    #: A temporary failure: the URL is pending again and may be retried after ``retry_in``.
+    retry_in: float | None = None
+
+
+def article_ingest(
+    *, article_url_id: int, address_policy: AddressPolicy | None = None
+) -> ArticleIngestResult:
+    """Claim one article URL, fetch it, and store, link and suggest from what it holds.
+
+    Idempotent: a URL already done (or being fetched by a live worker) is left alone. A claim
+    counts an attempt in the database, so a page that keeps killing workers is given up after
+    INGEST_MAX_ATTEMPTS instead of looping forever.
+    """
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=conf("INGEST_STALE_SECONDS"))
+    claimed = ArticleURL.objects.filter(
+        Q(state=ArticleState.PENDING) | Q(state=ArticleState.FETCHING, claimed_at__lt=stale),
+        id=article_url_id,
+    ).update(state=ArticleState.FETCHING, claimed_at=now, attempts=F("attempts") + 1)
+    article_url = ArticleURL.objects.get(pk=article_url_id)
+    if not claimed:
+        return ArticleIngestResult(
+            article_url_id, Outcome.UNCHANGED, f"Nothing to do: the URL is {article_url.state}."
+        )
+    if article_url.attempts > conf("INGEST_MAX_ATTEMPTS"):
+        return _article_failed(
+            article_url,
+            now,
+            "attempts",
+            f"Given up after {article_url.attempts - 1} attempts.",
+            permanent=True,
+        )
+    try:
+        result = fetch(
+            article_url.url,
+            accept=HTML_TYPES,
+            max_bytes=conf("INGEST_ARTICLE_MAX_BYTES"),
+            address_policy=address_policy,
+        )
+        extracted = article_extract(result.body, url=result.final_url, charset=result.charset)
+        return article_store(
+            article_url=article_url,
+            body=result.body,
+            content_type=result.content_type,
+            charset=result.charset or "",
+            extracted=extracted,
+            fetched_at=now,
+        )
+    except FetchError as error:
+        return _article_failed(
+            article_url, now, error.reason, str(error), error.permanent, error.status
+        )
+    except ExtractError as error:
+        return _article_failed(article_url, now, "extract", str(error), permanent=True)
+    except Exception as error:  # a bug in one page must not stop the rest: record, retry
+        logger.exception("article URL %s: unexpected error", article_url.pk)
+        return _article_failed(
+            article_url, now, "internal", f"Unexpected error: {error!r}"[:500], permanent=False
+        )
+
+
+def article_store(
+    *,
+    article_url: ArticleURL,
+    body: bytes,
+    content_type: str,
+    charset: str,
+    extracted: Any,
+    fetched_at: datetime.datetime,
+) -> ArticleIngestResult:
+    """Store an extracted article (or attach the URL to the same story stored before)."""
+    with transaction.atomic():
+        existing = Article.objects.filter(content_hash=extracted.content_hash).first()
+        outcome = Outcome.DUPLICATE
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    existing = Article.objects.create(
+                        url=article_url.url,
+                        title=extracted.title or article_url.entry_title,
+                        site_name=extracted.site_name,
+                        author=extracted.author,
+                        published_at=article_url.entry_published_at or extracted.published_at,
+                        language=extracted.language,
+                        text=extracted.text,
+                        html=extracted.html.strip(),
+                        content_hash=extracted.content_hash,
+                        raw=zlib.compress(body, 6),
+                        raw_content_type=content_type[:100],
+                        raw_charset=charset[:40],
+                        feed_id=article_url.feed_id,
+                        fetched_at=fetched_at,
+                    )
+                outcome = Outcome.STORED
+            except IntegrityError:  # another worker stored the same story a moment ago
+                existing = Article.objects.get(content_hash=extracted.content_hash)
+        if outcome == Outcome.STORED:
+            matcher = matcher_build()
+            mentions_link(article=existing, matcher=matcher)
+            suggestions_make(article=existing)
+        ArticleURL.objects.filter(pk=article_url.pk).update(
+            article=existing,
+            state=ArticleState.DONE,
+            done_at=timezone.now(),
+            last_error="",
+            claimed_at=None,
+        )
+        FetchAttempt.objects.create(
+            article_url=article_url,
+            url=article_url.url,
+            started_at=fetched_at,
+            outcome=outcome,
+            message=(
+                f"Stored “{existing.title[:100]}”."
+                if outcome == Outcome.STORED
+                else f"Same text as article {existing.pk}; recorded as another URL of it."
+            ),
+            new_items=1 if outcome == Outcome.STORED else 0,
+        )
+    return ArticleIngestResult(article_url.pk, outcome, "", article_id=existing.pk)
+
+
+def _article_failed(
+    article_url: ArticleURL,
+    now: datetime.datetime,
+    reason: str,
+    message: str,
+    permanent: bool,
+    status: int | None = None,
+) -> ArticleIngestResult:
+    retry = not permanent and article_url.attempts < conf("INGEST_MAX_ATTEMPTS")
+    delay = backoff_delay(failures=article_url.attempts, base_minutes=0.5) if retry else None
+    with transaction.atomic():
+        ArticleURL.objects.filter(pk=article_url.pk).update(
+            state=ArticleState.PENDING if retry else ArticleState.FAILED,
+            claimed_at=None,
+            last_error=message,
+            next_attempt_at=now + delay if delay else now,
+            dispatched_at=now if retry else None,
+        )
+        FetchAttempt.objects.create(
+            article_url=article_url,
+            url=article_url.url,
+            started_at=now,
+            outcome=Outcome.ERROR,
+            reason=reason[:30],
+            permanent=permanent,
+            message=message,
+            http_status=status,
+        )
+    return ArticleIngestResult(
+        article_url.pk,
+        Outcome.ERROR,
+        message,
+        retry_in=delay.total_seconds() if delay else None,
+    )
+
+
+def article_urls_dispatch_stale(
+    *, enqueue: Enqueue, now: datetime.datetime | None = None, stale_after: float | None = None
+) -> list[int]:
+    """Hand out again the article URLs whose message was lost.
+
+    A pending URL dispatched longer ago than ``stale_after`` seconds (or never), or one claimed
+    by a worker that died, is dispatched again; a duplicate message is harmless because
+    article_ingest claims by conditional UPDATE.
+    """
+    moment = now or timezone.now()
+    cutoff = moment - datetime.timedelta(
+        seconds=conf("INGEST_STALE_SECONDS") if stale_after is None else stale_after
+    )
+    dispatched = []
+    pending = ArticleURL.objects.filter(
+        Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=cutoff),
+        state=ArticleState.PENDING,
+        next_attempt_at__lte=moment,
+    ).values_list("id", "dispatched_at")
+    for row_id, dispatched_at in pending:
+        if ArticleURL.objects.filter(
+            id=row_id, state=ArticleState.PENDING, dispatched_at=dispatched_at
+        ).update(dispatched_at=moment):
+            enqueue(row_id)
+            dispatched.append(row_id)
+    # A claim this old belongs to a dead worker: give the row back, then hand it out.
+    abandoned = ArticleURL.objects.filter(
+        state=ArticleState.FETCHING, claimed_at__lte=cutoff
+    ).values_list("id", "claimed_at")
+    for row_id, claimed_at in abandoned:
+        if ArticleURL.objects.filter(
+            id=row_id, state=ArticleState.FETCHING, claimed_at=claimed_at
+        ).update(state=ArticleState.PENDING, claimed_at=None, dispatched_at=moment):
+            enqueue(row_id)
+            dispatched.append(row_id)
+    return dispatched
+
+
+def ingest_dispatch(*, enqueue_feed: Enqueue, enqueue_article: Enqueue) -> dict[str, int]:
+    """The beat tick: due feeds, lost article URLs, and a classifier retrain when due."""
+    feeds = feeds_dispatch_due(enqueue=enqueue_feed)
+    articles = article_urls_dispatch_stale(enqueue=enqueue_article)
+    retrained = classifier_retrain_if_due()
+    return {"feeds": len(feeds), "articles": len(articles), "retrained": int(retrained)}
+
+
+# --------------------------------------------------------------------------------------------
+# Mentions and suggestions
+# --------------------------------------------------------------------------------------------
+
+
+def mentions_link(*, article: Article, matcher: Matcher | None = None) -> list[Mention]:
+    """(Re)link an article's mentions; the title counts as text before the body."""
+    matcher = matcher or matcher_build()
+    with transaction.atomic():
+        Mention.objects.filter(article=article).delete()
+        mentions = [
+            Mention(
+                article=article,
+                company_id=span.name.company_id if span.name.model_id is None else None,
+                ai_model_id=span.name.model_id,
+                alias_id=span.name.alias_id,
+                start=span.start,
+                end=span.end,
+                matched_text=span.matched[:200],
+            )
+            for span in matcher.find(article.text)
+        ]
+        Mention.objects.bulk_create(mentions)
+    return mentions
+
+
+def _lab_for(company: Company, companies: dict[int, Company]) -> Company | None:
+    """The tracked lab a company's statements count for: itself, or its nearest lab parent."""
+    seen: set[int] = set()
+    current: Company | None = company
+    while current is not None and current.pk not in seen:
+        if current.is_lab:
+            return current
+        seen.add(current.pk)
+        current = companies.get(current.parent_id) if current.parent_id else None
+    return None
+
+
+def suggestions_make(*, article: Article) -> list[Suggestion]:
+    """Suggest the sentences that speak about a lab's openness, scored and with a stance guess."""
+    mentions = list(Mention.objects.filter(article=article))
+    if not mentions:
+        return []
+    companies = {c.pk: c for c in Company.objects.all()}
+    models = {m.pk: m for m in AIModel.objects.filter(pk__in={m.ai_model_id for m in mentions})}
+    people = list(Person.objects.exclude(name="").select_related("company"))
+    relevance = _classifier_model("relevance")
+    stance_model = _classifier_model("stance")
+    created: list[Suggestion] = []
+    for sentence in sentences_split(article.text):
+        inside = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
+        if not inside or not is_on_topic(sentence.text):
+            continue
+        labs: list[Company] = []
+        sentence_models: list[AIModel] = []
+        for mention in inside:
+            if mention.ai_model_id is not None:
+                model = models[mention.ai_model_id]
+                sentence_models.append(model)
+                lab = _lab_for(companies[model.developer_id], companies)
+            else:
+                lab = (
+                    _lab_for(companies[mention.company_id], companies)
+                    if mention.company_id
+                    else None
+                )
+            if lab is not None and lab not in labs:
+                labs.append(lab)
+        if not labs:
+            continue
+        stance, confidence = stance_guess(sentence.text)
+        score, scored_by = confidence, "rules"
+        if relevance is not None:
+            score = classifier.predict(relevance, sentence.text).get("accepted", score)
+            scored_by = "classifier"
+        if stance_model is not None:
+            stance = max(
+                classifier.predict(stance_model, sentence.text).items(), key=lambda kv: kv[1]
+            )[0]
+        speaker = next((p for p in people if p.name in sentence.text), None)
+        for lab in labs:
+            kind, label = kind_and_label(
+                sentence.text, company_name=lab.name, person_named=speaker is not None
+            )
+            suggestion, was_created = Suggestion.objects.get_or_create(
+                article=article,
+                company=lab,
+                sentence_hash=hashlib.sha256(sentence.text.encode()).hexdigest(),
+                defaults={
+                    "sentence": sentence.text,
+                    "start": sentence.start,
+                    "language": article.language,
+                    "quote": quote_find(sentence.text),
+                    "speaker": speaker,
+                    "speaker_label": label,
+                    "kind": kind,
+                    "stance": stance,
+                    "score": round(score, 4),
+                    "scored_by": scored_by,
+                },
+            )
+            if was_created:
+                suggestion.ai_models.set(
+                    [
+                        m
+                        for m in sentence_models
+                        if _lab_for(companies[m.developer_id], companies) == lab
+                    ]
+                )
+                created.append(suggestion)
+    return created
+
+
+def _require(user: Actor | None, permission: str, action: str) -> None:
+    if user is not None and not user.has_perm(permission):
+        raise PermissionDenied(f"You do not have permission to {action}.")
+
+
+def _decide(suggestion: Suggestion, **fields: Any) -> None:
+    """Move a pending suggestion to its decision, once: the conditional UPDATE is the lock."""
+    done = Suggestion.objects.filter(pk=suggestion.pk, state=SuggestionState.PENDING).update(
+        decided_at=timezone.now(), **fields
+    )
+    if not done:
+        raise ValidationError("This suggestion has already been decided.")
+
+
+def suggestion_accept(
+    *,
+    suggestion: Suggestion,
+    user: Actor | None,
+    stance: str | None = None,
+    kind: str | None = None,
+    summary: str | None = None,
+) -> Statement:
+    """Make the suggestion a draft Statement citing the article as its source."""
+    _require(user, "ingest.change_suggestion", "decide suggestions")
+    article = suggestion.article
+    with transaction.atomic():
+        source = article.source
+        if source is None:
+            publisher = claims_services.publisher_for_page(
+                url=article.url, site_name=article.site_name
+            )
+            source, _created = claims_services.source_create(
+                url=article.url,
+                title=article.title or article.url,
+                publisher=publisher,
+                language=article.language,
+                kind="primary" if publisher.company_id else "secondary",
+                published_at=article.published_at,
+                retrieved_at=article.fetched_at,
+                snapshot_text=article.text,
+            )
+            Article.objects.filter(pk=article.pk).update(source=source)
+        speaker_label = suggestion.speaker_label
+        if suggestion.speaker_id is None and not speaker_label:
+            speaker_label = f"{article.site_name or source.publisher or 'news'} report"
+        occurred = (article.published_at or article.fetched_at).date()
+        quote = suggestion.quote
+        statement = claims_services.statement_create(
+            user=user,
+            company=suggestion.company,
+            kind=kind or suggestion.kind or "analysis",
+            stance=stance or suggestion.stance,
+            occurred_on=occurred,
+            summary=summary or suggestion.sentence,
+            citations=[(source, suggestion.sentence)],
+            ai_models=suggestion.ai_models.all(),
+            speaker=suggestion.speaker,
+            speaker_label=speaker_label[:200],
+            quote=quote,
+            quote_language=(suggestion.language or article.language or "und") if quote else "",
+        )
+        _decide(
+            suggestion,
+            state=SuggestionState.ACCEPTED,
+            statement=statement,
+            stance=stance or suggestion.stance,
+            decided_by=user if isinstance(user, User) else None,
+        )
+    return statement
+
+
+def suggestion_reject(*, suggestion: Suggestion, user: Actor | None, reason: str) -> None:
+    """Reject with a reason; the reason and the decision train the classifier."""
+    _require(user, "ingest.change_suggestion", "decide suggestions")
+    if not reason.strip():
+        raise ValidationError("Say why the suggestion is rejected.")
+    _decide(
+        suggestion,
+        state=SuggestionState.REJECTED,
+        reject_reason=reason.strip(),
+        decided_by=user if isinstance(user, User) else None,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Classifier
+# --------------------------------------------------------------------------------------------
+
+
+def _classifier_model(name: str) -> dict[str, Any] | None:
+    """The trained model if it has learnt from enough decisions, else None (rules apply)."""
+    row = Classifier.objects.filter(name=name).first()
+    if row is None or row.examples < conf("INGEST_CLASSIFIER_MIN_EXAMPLES"):
+        return None
+    labels = (row.data or {}).get("labels") or {}
+    return row.data if len(labels) >= 2 else None
+
+
+def classifier_retrain() -> dict[str, int]:
+    """Rebuild both classifiers from every decided suggestion.
+
+    relevance: accepted vs rejected; stance: the stance of accepted ones, as the editor left it.
+    """
+    decided = list(Suggestion.objects.decided().values_list("sentence", "state", "stance"))
+    relevance = [(sentence, state) for sentence, state, _stance in decided]
+    stances = [
+        (sentence, stance)
+        for sentence, state, stance in decided
+        if state == SuggestionState.ACCEPTED
+    ]
+    now = timezone.now()
+    for name, examples in (("relevance", relevance), ("stance", stances)):
+        Classifier.objects.update_or_create(
+            name=name,
+            defaults={
+                "data": classifier.train(examples),
+                "examples": len(examples),
+                "trained_at": now,
+            },
+        )
+    return {"relevance": len(relevance), "stance": len(stances)}
+
+
+def classifier_retrain_if_due() -> bool:
+    """Retrain when a decision was made after the last training."""
+    row = Classifier.objects.filter(name="relevance").first()
+    newer = Suggestion.objects.decided()
+    if row is not None:
+        newer = newer.filter(decided_at__gt=row.trained_at)
+    if not newer.exists():
+        return False
+    classifier_retrain()
+    return True
