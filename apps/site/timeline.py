@@ -140,10 +140,15 @@ def timeline_filter(queryset: QuerySet[Statement], data: dict[str, Any]) -> Quer
 
 
 def keyset_after(queryset: QuerySet[Statement], cursor: Cursor | None) -> QuerySet[Statement]:
-    """Rows strictly after the cursor in timeline order (-occurred_on, -id)."""
+    """Rows strictly after the cursor in timeline order (-occurred_on, -id).
+
+    The redundant ``occurred_on <= day`` is what lets the database start its index scan at the
+    cursor instead of filtering every newer row: it becomes the index condition, and the OR
+    only sorts out the rows of that one day.
+    """
     if cursor is None:
         return queryset
-    return queryset.filter(
+    return queryset.filter(occurred_on__lte=cursor.occurred_on).filter(
         Q(occurred_on__lt=cursor.occurred_on) | Q(occurred_on=cursor.occurred_on, id__lt=cursor.id)
     )
 

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
@@ -133,6 +134,24 @@ def model(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+# The reasons apps/claims/services.py records, in the reader's language; others are shown as is.
+HISTORY_REASONS = {
+    "Submitted for review": gettext_lazy("Submitted for review"),
+    "Published": gettext_lazy("Published"),
+}
+RETRACTED_PREFIX = "Retracted: "
+
+
+def _history_reason(reason: str | None) -> str:
+    if not reason:
+        return ""
+    if reason in HISTORY_REASONS:
+        return str(HISTORY_REASONS[reason])
+    if reason.startswith(RETRACTED_PREFIX):
+        return _("Retracted: %(reason)s") % {"reason": reason.removeprefix(RETRACTED_PREFIX)}
+    return reason
+
+
 def _history(item: Statement) -> list[dict[str, Any]]:
     """The newest revisions, each with the names of the fields it changed (one query)."""
     records = list(item.history.order_by("-history_date", "-history_id")[: HISTORY_SHOWN + 1])
@@ -146,7 +165,13 @@ def _history(item: Statement) -> list[dict[str, Any]]:
         if older is not None:
             delta = newer.diff_against(older, included_fields=HISTORY_FIELDS)
             changed = [str(labels[c.field]) for c in delta.changes]
-        entries.append({"record": newer, "changed": changed})
+        entries.append(
+            {
+                "record": newer,
+                "reason": _history_reason(newer.history_change_reason),
+                "changed": changed,
+            }
+        )
     return entries[:HISTORY_SHOWN]
 
 
