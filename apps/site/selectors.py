@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Greatest
 
 from apps.catalog.models import (
@@ -52,8 +52,8 @@ def labs_with_changes(slugs: list[str] | None = None) -> list[LabRow]:
     return result
 
 
-def models_for_display(queryset: QuerySet[AIModel]) -> QuerySet[AIModel]:
-    return queryset.prefetch_related(
+def _model_prefetches() -> list[Prefetch]:
+    return [
         Prefetch(
             "status_history",
             queryset=ModelStatusChange.objects.select_related("source").order_by("date", "id"),
@@ -62,7 +62,16 @@ def models_for_display(queryset: QuerySet[AIModel]) -> QuerySet[AIModel]:
             "components",
             queryset=OpennessComponent.objects.select_related("source", "source__publisher"),
         ),
-    )
+    ]
+
+
+def models_for_display(queryset: QuerySet[AIModel]) -> QuerySet[AIModel]:
+    return queryset.prefetch_related(*_model_prefetches())
+
+
+def models_prefetch(models: list[AIModel]) -> None:
+    """The same for models already fetched (the lab page needs their names for its filter first)."""
+    prefetch_related_objects(models, *_model_prefetches())
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,4 @@ def timeline_generate(
             batch_size=2000,
         )
         claims_services.stance_history_recompute(company=company)
-    return GeneratedTimeline(
-        company=company, models=models, statement_ids=[s.pk for s in created]
-    )
+    return GeneratedTimeline(company=company, models=models, statement_ids=[s.pk for s in created])

@@ -76,9 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def lab(request: HttpRequest, slug: str) -> HttpResponse:
     company = get_object_or_404(Company.objects.select_related("parent"), slug=slug)
-    models = list(
-        selectors.models_for_display(AIModel.objects.filter(developer=company).order_by("name"))
-    )
+    models = list(AIModel.objects.filter(developer=company).order_by("name"))
     form = TimelineFilterForm(request.GET, models=models)
     data = form.valid_data()
     statements = timeline_filter(
@@ -100,6 +98,7 @@ def lab(request: HttpRequest, slug: str) -> HttpResponse:
         # The form sends its empty fields too; the address bar gets the tidy, shareable form.
         query = context["filter_query"]
         return push_url(response, request.path + (f"?{query}" if query else ""))
+    selectors.models_prefetch(models)  # status and openness, for the matrix only
     changes = [c for row in selectors.labs_with_changes([company.slug]) for c in row.changes]
     start, end = charts.axis_for(changes, timezone.localdate())
     context.update(
