@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import re
 from html.parser import HTMLParser
@@ -368,7 +369,7 @@ def test_every_page_has_landmarks_one_h1_and_headings_in_order(
     assert {"header", "nav", "main", "footer"} <= set(names)
     levels = [int(t[1]) for t in names if re.fullmatch(r"h[1-6]", t)]
     assert levels[0] == 1 and levels.count(1) == 1
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -487,10 +488,11 @@ def test_a_date_claims_no_more_than_its_precision_in_either_language(
 
 def test_the_band_is_a_step_per_change_with_open_above_closed() -> None:
     lab = Company(name="X", slug="x")
+    day = datetime.date
     changes = [
-        StanceChange(company=lab, date=datetime.date(2024, 1, 1), new_stance="open", rating="no_shift", score=2),
-        StanceChange(company=lab, date=datetime.date(2024, 7, 1), new_stance="closed", rating="full_reversal", score=-2),
-    ]  # fmt: skip
+        StanceChange(company=lab, date=day(2024, 1, 1), new_stance="open", score=2),
+        StanceChange(company=lab, date=day(2024, 7, 1), new_stance="closed", score=-2),
+    ]
     band = stance_band(changes, start=datetime.date(2023, 12, 1), end=datetime.date(2025, 1, 1))
     first, second = band.segments
     assert first.x + first.width == pytest.approx(second.x, abs=0.01)

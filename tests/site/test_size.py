@@ -1,4 +1,4 @@
-"""Pages cost the same whatever the size of the record: query counts, and keyset paging to the end."""
+"""Pages cost the same whatever the size of the record: query counts, keyset paging to the end."""
 
 from __future__ import annotations
 
