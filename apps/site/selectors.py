@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -198,16 +196,3 @@ def search(query: str, limit: int = SEARCH_LIMIT) -> SearchResults:
         .order_by("name")[:limit]
     )
     return results
-
-
-def axis_today() -> datetime.date:
-    from django.utils import timezone
-
-    return timezone.localdate()
-
-
-def group_by_company(changes: list[StanceChange]) -> dict[int, list[StanceChange]]:
-    grouped: dict[int, list[StanceChange]] = defaultdict(list)
-    for change in changes:
-        grouped[change.company_id].append(change)
-    return grouped

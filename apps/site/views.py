@@ -185,7 +185,7 @@ def _json_ld(data: dict[str, Any]) -> SafeString:
 RATING_VALUE = {"denied": 1, "disputed": 2, "reported": 3, "confirmed": 4}
 
 
-def claim_review(item: Statement, request: HttpRequest) -> dict[str, Any]:
+def claim_review(item: Statement) -> dict[str, Any]:
     url = settings.SITE_URL + item.get_absolute_url()
     author: dict[str, Any] = (
         {"@type": "Person", "name": item.speaker.name}
@@ -240,7 +240,7 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
             "incoming": incoming,
             "history": _history(item),
             "cited_here": cited_here,
-            "json_ld": _json_ld(claim_review(item, request)),
+            "json_ld": _json_ld(claim_review(item)),
         },
     )
 
