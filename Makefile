@@ -42,7 +42,12 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
-venv: $(VENV)/.installed
+# Compiled translations (git-ignored), rebuilt when a .po file changes.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+$(MO_FILES): %.mo: %.po $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var --verbosity 0
+
+venv: $(VENV)/.installed $(MO_FILES)
 
 run: venv
 	$(PY) manage.py migrate --noinput

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Trigram lookups for search on PostgreSQL; harmless on the SQLite first run.
+    "django.contrib.postgres",
     "django_htmx",
     "simple_history",
     "apps.catalog",

@@ -7,4 +7,6 @@ urlpatterns = [
     path("labs/<slug:slug>/", views.lab, name="lab"),
     path("models/<slug:slug>/", views.model, name="model"),
     path("statements/<int:pk>/", views.statement, name="statement"),
+    path("compare/", views.compare, name="compare"),
+    path("search/", views.search, name="search"),
 ]

@@ -1,73 +1,283 @@
-"""Public pages. Each view serves the whole page, or its fragment when htmx asks for one."""
+"""Public pages. Each view serves the whole page, or its fragment when htmx asks for one.
+
+A fragment is a {% partialdef %} of the page's own template ("site/lab.html#timeline"), so the
+page and the fragment cannot drift apart. A history-restore request from htmx (the reader
+pressed Back and htmx had no snapshot) gets the whole page.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+import json
+from typing import Any
 
-from apps.catalog.models import AIModel, Company
-from apps.claims import selectors
-from apps.claims.models import Statement
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
+
+from apps.catalog.models import AIModel, Company, Component
+from apps.claims.models import Stance, Statement
+from apps.claims.selectors import statements_for_display
+
+from . import charts, selectors
+from .timeline import TimelineFilterForm, timeline_filter, timeline_page
 
 HISTORY_SHOWN = 10
+NEWEST_SHOWN = 10
+COMPARE_MAX = 6
+# What the public revision history names when it says what changed (never who changed it).
+HISTORY_FIELDS = [
+    "summary",
+    "quote",
+    "quote_language",
+    "translation",
+    "speaker",
+    "speaker_label",
+    "kind",
+    "stance",
+    "verification",
+    "occurred_on",
+    "date_precision",
+    "state",
+    "retraction_reason",
+]
+
+
+def _fragment(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)  # set by django_htmx's middleware
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    newest = selectors.statements_for_display(Statement.objects.published().timeline_order())[:10]
+    labs = selectors.labs_with_changes()
+    today = timezone.localdate()
+    all_changes = [c for row in labs for c in row.changes]
+    start, end = charts.axis_for(all_changes, today)
+    newest = statements_for_display(Statement.objects.published().timeline_order())[:NEWEST_SHOWN]
     return render(
         request,
         "site/home.html",
-        {"labs": selectors.labs_with_stance(), "newest": newest},
-    )
-
-
-@require_GET
-def lab(request: HttpRequest, slug: str) -> HttpResponse:
-    company = get_object_or_404(Company.objects.select_related("parent"), slug=slug)
-    statements = selectors.statements_for_display(
-        Statement.objects.published().for_company(company).timeline_order()
-    )
-    return render(
-        request,
-        "site/lab.html",
         {
-            "company": company,
-            "statements": statements,
-            "changes": selectors.stance_changes_for(company),
-            "models": AIModel.objects.filter(developer=company).order_by("name"),
-            "subsidiaries": company.subsidiaries.order_by("name"),
+            "labs": [(row, charts.sparkline(row.changes, start=start, end=end)) for row in labs],
+            "axis_start": start,
+            "newest": newest,
         },
     )
 
 
 @require_GET
+@vary_on_headers("HX-Request")
+def lab(request: HttpRequest, slug: str) -> HttpResponse:
+    company = get_object_or_404(Company.objects.select_related("parent"), slug=slug)
+    models = list(AIModel.objects.filter(developer=company).order_by("name"))
+    form = TimelineFilterForm(request.GET, models=models)
+    data = form.valid_data()
+    statements = timeline_filter(
+        statements_for_display(Statement.objects.published().for_company(company)), data
+    )
+    page = timeline_page(statements, data.get("after"))
+    context: dict[str, Any] = {
+        "company": company,
+        "form": form,
+        "page": page,
+        "filter_query": form.query_without_cursor(),
+        "is_continuation": data.get("after") is not None,
+    }
+    if _fragment(request):
+        # "Load more" appends a page; a filter change replaces the whole list.
+        if data.get("after"):
+            return render(request, "site/lab.html#page", context)
+        response = render(request, "site/lab.html#timeline", context)
+        # The form sends its empty fields too; the address bar gets the tidy, shareable form.
+        query = context["filter_query"]
+        return push_url(response, request.path + (f"?{query}" if query else ""))
+    selectors.models_prefetch(models)  # status and openness, for the matrix only
+    changes = [c for row in selectors.labs_with_changes([company.slug]) for c in row.changes]
+    start, end = charts.axis_for(changes, timezone.localdate())
+    context.update(
+        {
+            "changes": changes,
+            "band": charts.stance_band(changes, start=start, end=end),
+            "matrix": selectors.openness_matrix(models),
+            "components": Component.choices,
+            "stances": Stance.choices,
+            "subsidiaries": list(company.subsidiaries.order_by("name")),
+        }
+    )
+    return render(request, "site/lab.html", context)
+
+
+@require_GET
 def model(request: HttpRequest, slug: str) -> HttpResponse:
-    ai_model = get_object_or_404(AIModel.objects.select_related("developer"), slug=slug)
+    ai_model = get_object_or_404(
+        selectors.models_for_display(AIModel.objects.select_related("developer")), slug=slug
+    )
+    history = list(ai_model.status_history.all())
     return render(
         request,
         "site/model.html",
         {
             "model": ai_model,
-            "status_history": ai_model.status_history.select_related("source").order_by(
-                "date", "id"
-            ),
-            "components": ai_model.components.select_related("source").order_by("component"),
-            "statements": selectors.statements_for_display(
-                ai_model.statements.published().timeline_order()
-            ),
+            "status_history": history,
+            "current_status": history[-1] if history else None,
+            "components": selectors.components_in_order(ai_model),
+            "statements": statements_for_display(ai_model.statements.published().timeline_order()),
+        },
+    )
+
+
+# The reasons apps/claims/services.py records, in the reader's language; others are shown as is.
+HISTORY_REASONS = {
+    "Submitted for review": gettext_lazy("Submitted for review"),
+    "Published": gettext_lazy("Published"),
+}
+RETRACTED_PREFIX = "Retracted: "
+
+
+def _history_reason(reason: str | None) -> str:
+    if not reason:
+        return ""
+    if reason in HISTORY_REASONS:
+        return str(HISTORY_REASONS[reason])
+    if reason.startswith(RETRACTED_PREFIX):
+        return _("Retracted: %(reason)s") % {"reason": reason.removeprefix(RETRACTED_PREFIX)}
+    return reason
+
+
+def _history(item: Statement) -> list[dict[str, Any]]:
+    """The newest revisions, each with the names of the fields it changed (one query)."""
+    records = list(item.history.order_by("-history_date", "-history_id")[: HISTORY_SHOWN + 1])
+    labels = {
+        name: getattr(Statement._meta.get_field(name), "verbose_name", name)
+        for name in HISTORY_FIELDS
+    }
+    entries = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        changed: list[str] = []
+        if older is not None:
+            delta = newer.diff_against(older, included_fields=HISTORY_FIELDS)
+            changed = [str(labels[c.field]) for c in delta.changes]
+        entries.append(
+            {
+                "record": newer,
+                "reason": _history_reason(newer.history_change_reason),
+                "changed": changed,
+            }
+        )
+    return entries[:HISTORY_SHOWN]
+
+
+def _json_ld(data: dict[str, Any]) -> SafeString:
+    # Escaped like json_script, so no text in the record can close the <script> element.
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(text)  # noqa: S308 - escaped above
+
+
+# schema.org ClaimReview ratings, from 1 (worst) to 4 (best), as the verification reads.
+RATING_VALUE = {"denied": 1, "disputed": 2, "reported": 3, "confirmed": 4}
+
+
+def claim_review(item: Statement) -> dict[str, Any]:
+    url = settings.SITE_URL + item.get_absolute_url()
+    author: dict[str, Any] = (
+        {"@type": "Person", "name": item.speaker.name}
+        if item.speaker is not None
+        else {"@type": "Organization", "name": item.speaker_label or item.company.name}
+    )
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": url,
+        "datePublished": (item.published_at or item.created_at).date().isoformat(),
+        "author": {"@type": "Organization", "name": "Aperture", "url": settings.SITE_URL + "/"},
+        "claimReviewed": item.summary,
+        "itemReviewed": {
+            "@type": "Claim",
+            "author": author,
+            "datePublished": item.occurred_on.isoformat(),
+            "about": {"@type": "Organization", "name": item.company.name},
+            "appearance": [
+                {
+                    "@type": "CreativeWork",
+                    "url": c.source.url,
+                    "headline": c.source.title,
+                    **({"inLanguage": c.source.language} if c.source.language else {}),
+                }
+                for c in item.citations.all()
+            ],
+        },
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": RATING_VALUE.get(item.verification, 3),
+            "bestRating": 4,
+            "worstRating": 1,
+            "alternateName": str(item.get_verification_display()),
+        },
+    }
+
+
+@require_GET
+def statement(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.statement_detail(pk)
+    if item is None:
+        raise Http404(_("No such statement."))
+    outgoing, incoming = selectors.statement_links(item)
+    cited_here = {c.source_id for c in item.citations.all()}
+    return render(
+        request,
+        "site/statement.html",
+        {
+            "statement": item,
+            "outgoing": outgoing,
+            "incoming": incoming,
+            "history": _history(item),
+            "cited_here": cited_here,
+            "json_ld": _json_ld(claim_review(item)),
+        },
+    )
+
+
+def _compare_slugs(request: HttpRequest) -> list[str]:
+    raw = ",".join(request.GET.getlist("labs"))
+    slugs: list[str] = []
+    for slug in raw.split(","):
+        slug = slug.strip()
+        if slug and slug not in slugs:
+            slugs.append(slug)
+    return slugs[:COMPARE_MAX]
+
+
+@require_GET
+def compare(request: HttpRequest) -> HttpResponse:
+    all_labs = list(Company.objects.filter(is_lab=True).order_by("name"))
+    chosen = _compare_slugs(request) or [lab.slug for lab in all_labs[:2]]
+    rows = selectors.labs_with_changes(chosen)
+    start, end = charts.axis_for([c for row in rows for c in row.changes], timezone.localdate())
+    unknown = sorted(set(chosen) - {row.company.slug for row in rows})
+    return render(
+        request,
+        "site/compare.html",
+        {
+            "all_labs": all_labs,
+            "chosen": [row.company.slug for row in rows],
+            "unknown": unknown,
+            "bands": [(row, charts.stance_band(row.changes, start=start, end=end)) for row in rows],
+            "stances": Stance.choices,
         },
     )
 
 
 @require_GET
-def statement(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(selectors.statements_for_display(Statement.objects.public()), pk=pk)
-    outgoing, incoming = selectors.statement_links(item)
-    history = item.history.select_related("history_user").order_by("-history_date")[:HISTORY_SHOWN]
-    return render(
-        request,
-        "site/statement.html",
-        {"statement": item, "outgoing": outgoing, "incoming": incoming, "history": history},
-    )
+@vary_on_headers("HX-Request")
+def search(request: HttpRequest) -> HttpResponse:
+    results = selectors.search(request.GET.get("q", ""))
+    template = "site/search.html" + ("#results" if _fragment(request) else "")
+    return render(request, template, {"results": results, "q": results.query})

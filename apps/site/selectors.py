@@ -1,0 +1,198 @@
+"""Reads for the public pages, each in a fixed number of queries whatever the size of the record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models.functions import Greatest
+
+from apps.catalog.models import (
+    AIModel,
+    Company,
+    Component,
+    ModelStatusChange,
+    OpennessComponent,
+)
+from apps.claims.models import Citation, Source, StanceChange, Statement, StatementLink
+from apps.claims.selectors import statements_for_display
+
+SEARCH_LIMIT = 20
+
+
+@dataclass
+class LabRow:
+    company: Company
+    changes: list[StanceChange] = field(default_factory=list)
+
+    @property
+    def latest_change(self) -> StanceChange | None:
+        return self.changes[-1] if self.changes else None
+
+
+def labs_with_changes(slugs: list[str] | None = None) -> list[LabRow]:
+    """Labs (all, or the named ones in the order named) with their current stance changes."""
+    labs = Company.objects.filter(is_lab=True)
+    if slugs is not None:
+        labs = labs.filter(slug__in=slugs)
+    rows = {lab.pk: LabRow(lab) for lab in labs.order_by("name")}
+    for change in (
+        StanceChange.objects.current()
+        .filter(company_id__in=list(rows))
+        .order_by("company_id", "date", "id")
+    ):
+        rows[change.company_id].changes.append(change)
+    result = list(rows.values())
+    if slugs is not None:
+        order = {slug: index for index, slug in enumerate(slugs)}
+        result.sort(key=lambda row: order[row.company.slug])
+    return result
+
+
+def _model_prefetches() -> list[Prefetch]:
+    return [
+        Prefetch(
+            "status_history",
+            queryset=ModelStatusChange.objects.select_related("source").order_by("date", "id"),
+        ),
+        Prefetch(
+            "components",
+            queryset=OpennessComponent.objects.select_related("source", "source__publisher"),
+        ),
+    ]
+
+
+def models_for_display(queryset: QuerySet[AIModel]) -> QuerySet[AIModel]:
+    return queryset.prefetch_related(*_model_prefetches())
+
+
+def models_prefetch(models: list[AIModel]) -> None:
+    """The same for models already fetched (the lab page needs their names for its filter first)."""
+    prefetch_related_objects(models, *_model_prefetches())
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    model: AIModel
+    current_status: ModelStatusChange | None
+    cells: list[OpennessComponent | None]
+
+
+def openness_matrix(models: list[AIModel]) -> list[MatrixRow]:
+    """Component by model, in the framework's order; a missing row is shown as unknown."""
+    rows = []
+    for ai_model in models:
+        by_component = {c.component: c for c in ai_model.components.all()}
+        history = list(ai_model.status_history.all())
+        rows.append(
+            MatrixRow(
+                model=ai_model,
+                current_status=history[-1] if history else None,
+                cells=[by_component.get(value) for value in Component.values],
+            )
+        )
+    return rows
+
+
+def components_in_order(ai_model: AIModel) -> list[OpennessComponent]:
+    order = {value: index for index, value in enumerate(Component.values)}
+    return sorted(ai_model.components.all(), key=lambda c: order.get(c.component, 99))
+
+
+def statement_detail(pk: int) -> Statement | None:
+    """A public statement with its citations, their sources, and what those sources cite."""
+    citations = Citation.objects.select_related("source", "source__publisher").prefetch_related(
+        Prefetch("source__cites", queryset=Source.objects.select_related("publisher")),
+        Prefetch("source__cited_by", queryset=Source.objects.select_related("publisher")),
+    )
+    return (
+        Statement.objects.public()
+        .select_related("company", "speaker", "speaker__company")
+        .prefetch_related(Prefetch("citations", queryset=citations.order_by("id")), "ai_models")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def statement_links(statement: Statement) -> tuple[list[StatementLink], list[StatementLink]]:
+    """Links out of and into a statement, to public ones only, in one query."""
+    links = StatementLink.objects.filter(
+        Q(from_statement=statement, to_statement__state__in=["published", "retracted"])
+        | Q(to_statement=statement, from_statement__state__in=["published", "retracted"])
+    ).select_related("from_statement", "to_statement")
+    outgoing: list[StatementLink] = []
+    incoming: list[StatementLink] = []
+    for link in links:
+        (outgoing if link.from_statement_id == statement.pk else incoming).append(link)
+    return outgoing, incoming
+
+
+@dataclass
+class SearchResults:
+    query: str
+    statements: list[Statement] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    labs: list[Company] = field(default_factory=list)
+    models: list[AIModel] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.statements) + len(self.sources) + len(self.labs) + len(self.models)
+
+
+def _matching(fields: list[str], query: str) -> Q:
+    """Substring match everywhere (exact, and right for Japanese, which has no spaces); on
+    PostgreSQL also trigram word similarity, which forgives typos. GIN trigram indexes
+    (apps/site/migrations) serve both."""
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__icontains": query})
+    if connection.vendor == "postgresql" and len(query) >= 3:
+        for name in fields:
+            condition |= Q(**{f"{name}__trigram_word_similar": query})
+    return condition
+
+
+def _ranked(queryset: QuerySet, fields: list[str], query: str, fallback: list[str]) -> QuerySet:
+    if connection.vendor != "postgresql":
+        return queryset.order_by(*fallback)
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    similarities = [TrigramWordSimilarity(query, name) for name in fields]
+    score = Greatest(*similarities) if len(similarities) > 1 else similarities[0]
+    return queryset.annotate(rank=score).order_by("-rank", *fallback)
+
+
+def search(query: str, limit: int = SEARCH_LIMIT) -> SearchResults:
+    query = " ".join(query.split())[:200]
+    results = SearchResults(query=query)
+    if not query:
+        return results
+    statement_fields = ["summary", "quote", "translation", "speaker_label"]
+    statements = Statement.objects.published().filter(
+        _matching([*statement_fields, "speaker__name"], query)
+    )
+    results.statements = list(
+        statements_for_display(
+            _ranked(statements, statement_fields, query, ["-occurred_on", "-id"])
+        )[:limit]
+    )
+    sources = Source.objects.filter(_matching(["title", "publisher__name"], query))
+    results.sources = list(
+        _ranked(sources.select_related("publisher"), ["title"], query, ["-published_at", "id"])[
+            :limit
+        ]
+    )
+    # Aliases hold the other spellings and languages ("メタ"); a subquery keeps one row per lab.
+    lab_ids = Company.objects.filter(_matching(["name", "aliases__name"], query)).values("pk")
+    results.labs = list(Company.objects.filter(pk__in=lab_ids).order_by("name")[:limit])
+    model_ids = AIModel.objects.filter(
+        _matching(["name", "family", "aliases__name"], query)
+    ).values("pk")
+    results.models = list(
+        AIModel.objects.filter(pk__in=model_ids)
+        .select_related("developer")
+        .order_by("name")[:limit]
+    )
+    return results
