@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "simple_history",
     "apps.catalog",
     "apps.claims",
+    "apps.alerts",
     "apps.site",
 ]
 
@@ -251,6 +252,15 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Alerts (apps/alerts): the sweeper hands back dead claims and re-publishes what the queue lost;
+# the digest goes out once a day. crontab keeps this module free of a celery import at the top.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["alerts-sweep"] = {"task": "alerts.sweep", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["alerts-digests"] = {
+    "task": "alerts.digests_send",
+    "schedule": crontab(hour=int(os.environ.get("ALERTS_DIGEST_HOUR", "7")), minute=0),
+}
 
 LOGGING = {
     "version": 1,
