@@ -203,8 +203,8 @@ def _subscriber_ids(queryset: models.QuerySet[Subscription], chunk: int) -> Iter
 
 @dataclass
 class FanOutReport:
-    instant: int = 0
-    digest: int = 0
+    #: Delivery rows this run added (0 when the event had been fanned out already).
+    created: int = 0
     webhooks: int = 0
 
 
@@ -216,20 +216,19 @@ def event_fan_out(*, event_id: int) -> FanOutReport:
     report = FanOutReport()
     # Instant first: a reader who follows the event both instantly and by digest gets it once,
     # instantly, because the digest row then conflicts with the instant one and is skipped.
+    existing = Delivery.objects.filter(event_id=event.pk).count()
     for digest, queryset in (
         (False, matching.filter(frequency=Frequency.INSTANT)),
         (True, matching.filter(frequency=Frequency.DAILY)),
     ):
         for ids in batched(_subscriber_ids(queryset, batch), batch):
-            created = Delivery.objects.bulk_create(
+            # ignore_conflicts: rows a previous run (or a concurrent one) made stay as they are.
+            Delivery.objects.bulk_create(
                 [Delivery(event_id=event.pk, subscriber_id=sid, digest=digest) for sid in ids],
                 ignore_conflicts=True,
                 batch_size=batch,
             )
-            if digest:
-                report.digest += len(created)
-            else:
-                report.instant += len(created)
+    report.created = Delivery.objects.filter(event_id=event.pk).count() - existing
     endpoints = WebhookEndpoint.objects.filter(is_active=True).filter(_scope_q(event))
     WebhookDelivery.objects.bulk_create(
         [

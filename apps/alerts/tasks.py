@@ -9,8 +9,7 @@ from . import services
 
 @shared_task(name="alerts.event_fan_out")
 def event_fan_out(event_id: int) -> int:
-    report = services.event_fan_out(event_id=event_id)
-    return report.instant + report.digest
+    return services.event_fan_out(event_id=event_id).created
 
 
 @shared_task(name="alerts.deliveries_send")
