@@ -193,6 +193,6 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             "subscriber": subscriber,
             "subscriptions": subscriptions,
             "token": token,
-            "languages": Language.choices,
+            "mail_languages": Language.choices,
         },
     )
