@@ -124,7 +124,9 @@ def test_an_alert_says_what_changed_with_links_a_quote_and_one_click_unsubscribe
     [mail] = smtp.messages
     text = mail.part("text/plain")
     html = mail.part("text/html")
-    assert "Meta: open -> leaning open (partial shift) on 2025-07-14, after The New York Times" in text
+    assert (
+        "Meta: open -> leaning open (partial shift) on 2025-07-14, after The New York Times" in text
+    )
     assert "We plan to continue releasing leading open source models." in text
     statement = event.stance_change.statements.get() if event.stance_change else None
     assert statement is not None
@@ -200,7 +202,7 @@ def test_a_temporary_smtp_refusal_is_retried_with_backoff_and_then_sent(
     assert Delivery.objects.get().attempts == 2
 
 
-def test_an_unreachable_mail_server_loses_nothing(smtp: SMTPServer, settings) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreachable_mail_server_loses_nothing(smtp: SMTPServer, settings) -> None:
     event = meta_moves_to_leaning_open()
     for n in range(5):
         subscriber_make(f"reader{n}@example.org", company=event.company)
@@ -249,13 +251,14 @@ def test_the_daily_digest_gathers_the_days_events_in_one_mail_in_the_readers_lan
     assert "Llama 4 Behemoth" in text
     assert "Meta: " in text
     assert "配信停止" in text
-    assert Event.objects.count() == Delivery.objects.filter(
-        subscriber__email="digest@example.jp", status="sent"
-    ).count()
+    assert (
+        Event.objects.count()
+        == Delivery.objects.filter(subscriber__email="digest@example.jp", status="sent").count()
+    )
     assert services.digests_send().sent == 0, "a digest goes out once"
 
 
-def test_a_sweep_hands_back_a_claim_whose_sender_died(smtp: SMTPServer, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_sweep_hands_back_a_claim_whose_sender_died(smtp: SMTPServer, settings) -> None:
     event = meta_moves_to_leaning_open()
     subscriber_make("reader@example.org", company=event.company)
     services.event_fan_out(event_id=event.pk)

@@ -134,7 +134,10 @@ def test_an_expired_or_tampered_confirm_link_is_refused(
     subscribe(client, "reader@example.org")
     link = CONFIRM_LINK.search(smtp.messages[0].part("text/plain"))
     assert link is not None
-    assert client.post(link.group(1).replace("/alerts/confirm/", "/alerts/confirm/x")).status_code == 400
+    assert (
+        client.post(link.group(1).replace("/alerts/confirm/", "/alerts/confirm/x")).status_code
+        == 400
+    )
     settings.ALERTS_CONFIRM_MAX_AGE_SECONDS = -1
     assert client.post(link.group(1)).status_code == 400
     assert not Subscription.objects.exists()
@@ -195,7 +198,15 @@ def test_the_htmx_form_gets_its_fragment_back_and_the_plain_form_a_page(
     assert body.lstrip().startswith("<form")
     assert "<html" not in body
     assert 'value="meta"' in body
-    page = client.post("/subscribe/", {"email": "reader@example.org", "kinds": ["stance_changes"], "frequency": "instant", "language": "en"})
+    page = client.post(
+        "/subscribe/",
+        {
+            "email": "reader@example.org",
+            "kinds": ["stance_changes"],
+            "frequency": "instant",
+            "language": "en",
+        },
+    )
     assert b"<html" in page.content and b"confirmation link" in page.content
 
 

@@ -50,12 +50,12 @@ def test_the_whole_path_subscribe_confirm_alert_and_one_click_unsubscribe(
          "frequency": "instant", "language": "en"},
     )  # fmt: skip
     [confirmation] = smtp.wait_for(1)
-    link = re.search(r"http://testserver(/alerts/confirm/[^/\s]+/)", confirmation.part("text/plain"))
+    link = re.search(
+        r"http://testserver(/alerts/confirm/[^/\s]+/)", confirmation.part("text/plain")
+    )
     assert link is not None
 
-    statement_make(
-        company=meta, stance="open", occurred_on=datetime.date(2025, 4, 5), publish=True
-    )
+    statement_make(company=meta, stance="open", occurred_on=datetime.date(2025, 4, 5), publish=True)
     time.sleep(1.5)
     assert len(smtp.messages) == 1, "nothing but the confirmation before the reader confirms"
 
@@ -84,7 +84,10 @@ def test_the_whole_path_subscribe_confirm_alert_and_one_click_unsubscribe(
     assert not Subscription.objects.exists()
 
     statement_make(
-        company=meta, stance="open", kind="action", occurred_on=datetime.date(2025, 9, 1),
+        company=meta,
+        stance="open",
+        kind="action",
+        occurred_on=datetime.date(2025, 9, 1),
         publish=True,
     )
     wait_until(
@@ -185,11 +188,13 @@ class PrivateRedis:
 
 
 def _point_celery_at(url: str) -> None:
-    celery_app.conf.broker_url = url
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    """Make this process publish to ``url``: Celery caches its broker pools after first use."""
+    app: Any = celery_app
+    app.conf.broker_url = url
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ class ReceivedMail:
     def part(self, content_type: str) -> str:
         body = self.message.get_body(preferencelist=(content_type.split("/")[1],))
         assert body is not None, f"no {content_type} part"
-        return str(body.get_content())  # type: ignore[attr-defined]
+        return str(body.get_content())
 
 
 class _Handler:
@@ -69,7 +69,7 @@ class _Handler:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with owner.lock:
             owner.received.append(
-                ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message)  # type: ignore[arg-type]
+                ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message)
             )
         return "250 Message accepted"
 
