@@ -43,7 +43,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	@touch $@
 
 # Compiled translations (git-ignored), rebuilt when a .po file changes.
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po apps/*/locale/*/LC_MESSAGES/*.po))
 $(MO_FILES): %.mo: %.po $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var --verbosity 0
 

@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "apps.catalog",
     "apps.claims",
     "apps.ingest",
+    "apps.alerts",
     "apps.site",
 ]
 
@@ -262,6 +264,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "ingest-tick": {
         "task": "ingest.tick",
         "schedule": float(os.environ.get("INGEST_TICK_SECONDS", "60")),
+    },
+    # Alerts: the sweeper hands back dead claims and re-publishes what the queue lost.
+    "alerts-sweep": {"task": "alerts.sweep", "schedule": 60.0},
+    "alerts-digests": {
+        "task": "alerts.digests_send",
+        "schedule": crontab(hour=int(os.environ.get("ALERTS_DIGEST_HOUR", "7")), minute=0),
     },
 }
 

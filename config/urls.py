@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("demo-feeds/", include("apps.ingest.urls")),
+    path("", include("apps.alerts.urls")),
     path("", include("apps.site.urls")),
 ]

@@ -84,7 +84,7 @@ def test_the_health_check_answers_with_the_database() -> None:
 
 def test_production_settings_pass_the_deploy_check_with_no_warnings(tmp_path: Path) -> None:
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_PRODUCTION": "1",
         "DJANGO_SECRET_KEY": "x7" * 40 + "-production-like-key-for-the-deploy-check",
         "DJANGO_ALLOWED_HOSTS": "aperture.example",

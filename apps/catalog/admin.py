@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -10,6 +12,7 @@ from .models import (
     Person,
     Publisher,
 )
+from .services import model_status_add
 
 
 class CompanyAliasInline(admin.TabularInline):
@@ -56,6 +59,28 @@ class AIModelAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["developer"]
     inlines = [ModelAliasInline, ModelStatusChangeInline, OpennessComponentInline]
+
+    def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
+        """New status entries go through the service, so readers are told about them."""
+        if formset.model is not ModelStatusChange:
+            super().save_formset(request, form, formset, change)
+            return
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in instances:
+            if obj.pk is None:
+                model_status_add(
+                    model=form.instance,
+                    status=obj.status,
+                    date=obj.date,
+                    date_precision=obj.date_precision,
+                    is_reported=obj.is_reported,
+                    note=obj.note,
+                    source=obj.source,
+                )
+            else:
+                obj.save()
 
 
 @admin.register(Person)

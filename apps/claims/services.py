@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.alerts.services import event_record_stance_changes, event_record_statement_published
 from apps.catalog.models import AIModel, Company, Person, Publisher
 from apps.lib.fetch import fetch
 from apps.lib.pages import page_metadata
@@ -228,6 +229,7 @@ def statement_publish(*, statement: Statement, user: Actor | None) -> Statement:
         locked.published_at = timezone.now()
         _history_reason(locked, user, "Published")
         locked.save(update_fields=["state", "published_at", "updated_at"])
+        event_record_statement_published(statement=locked)
         stance_history_recompute(company=locked.company)
     statement.refresh_from_db()
     return statement
@@ -366,6 +368,8 @@ def stance_history_recompute(*, company: Company) -> list[StanceChange]:
             )
             change.statements.set(point.statement_ids)
             created.append(change)
+        # The outbox: readers hear of these changes only if they commit.
+        event_record_stance_changes(changes=created)
     return created
 
 

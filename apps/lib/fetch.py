@@ -87,6 +87,7 @@ __all__ = [
     "address_is_allowed",
     "address_is_public",
     "fetch",
+    "post",
     "redact_url",
     "resolve_host",
     "robots_allows",
@@ -732,12 +733,73 @@ def _fetch(
         adapter.close()
 
 
-def _send(
-    adapter: _PinnedAdapter, url: str, headers: dict[str, str], timeout: float
-) -> requests.Response:
-    """Send one GET through the pinned adapter, mapping transport errors to FetchError."""
+def post(
+    url: str,
+    *,
+    body: bytes,
+    content_type: str,
+    headers: dict[str, str] | None = None,
+    max_bytes: int = 64 * 1024,
+    address_policy: AddressPolicy | None = None,
+) -> FetchResult:
+    """POST ``body`` to ``url`` through the same checks as :func:`fetch`; return the answer.
+
+    For webhooks: the same URL check, resolution, address policy, IP pinning, peer re-check,
+    timeouts and size limit as a GET. Redirects are not followed (a 3xx is refused, permanently:
+    a receiver that moved must be re-registered), robots.txt does not apply (the receiver asked
+    for these requests), and any content type is accepted in the (truncated) answer.
+    """
+    started = time.monotonic()
+    timeout = float(settings.FETCH_TIMEOUT_SECONDS)
+    deadline = started + float(getattr(settings, "FETCH_TOTAL_TIMEOUT_SECONDS", 4 * timeout))
+    url_check(url)
+    all_headers = {
+        "User-Agent": str(settings.FETCH_USER_AGENT),
+        "Accept": ANY_CONTENT_TYPE,
+        **(headers or {}),
+        "Content-Type": content_type,
+    }
+    adapter = _PinnedAdapter(address_policy or settings_address_policy)
     try:
-        prepared = requests.Request("GET", url, headers=headers).prepare()
+        response = _send(adapter, url, all_headers, timeout, method="POST", body=body)
+        try:
+            if _redirect_target(response) is not None or 300 <= response.status_code < 400:
+                raise FetchError(
+                    "redirects",
+                    f"The receiver answered with a redirect (HTTP {response.status_code}); "
+                    "redirects are not followed for a POST.",
+                    permanent=True,
+                    url=url,
+                    status=response.status_code,
+                )
+            return _result(
+                response,
+                requested_url=url,
+                final_url=url,
+                accept=(ANY_CONTENT_TYPE,),
+                max_bytes=max_bytes,
+                truncate=True,
+                started=started,
+                deadline=deadline,
+            )
+        finally:
+            response.close()
+    finally:
+        adapter.close()
+
+
+def _send(
+    adapter: _PinnedAdapter,
+    url: str,
+    headers: dict[str, str],
+    timeout: float,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+) -> requests.Response:
+    """Send one request through the pinned adapter, mapping transport errors to FetchError."""
+    try:
+        prepared = requests.Request(method, url, headers=headers, data=body).prepare()
     except requests.RequestException as exc:
         raise FetchError("url", "The URL is not valid.", permanent=True, url=url) from exc
     # Defence in depth: check what will really be sent, as urllib3 parses it.

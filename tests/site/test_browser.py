@@ -7,7 +7,6 @@ made with transactional_db.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -20,10 +19,6 @@ from apps.claims.models import Statement
 from apps.site.services import timeline_generate
 
 from .conftest import SCREENSHOTS
-
-# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the
-# synchronous ORM calls the tests make around it.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

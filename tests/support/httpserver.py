@@ -43,6 +43,8 @@ class RecordedRequest:
     path: str
     headers: dict[str, str]
     client: str
+    #: The request body (POST only), read in full before the route answers.
+    body: bytes = b""
 
     @property
     def path_only(self) -> str:
@@ -102,16 +104,22 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._handle()
 
+    def do_POST(self) -> None:
+        self._handle()
+
     def log_message(self, format: str, *args: Any) -> None:  # quiet test output
         return
 
     def _handle(self) -> None:
         owner = self.server.owner
+        length = self.headers.get("Content-Length", "")
+        body = self.rfile.read(int(length)) if length.isdigit() else b""
         request = RecordedRequest(
             method=self.command,
             path=self.path,
             headers={name.lower(): value for name, value in self.headers.items()},
             client=str(self.client_address[0]),
+            body=body,
         )
         owner._record(request)
         response = owner._respond(request)

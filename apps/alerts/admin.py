@@ -1,0 +1,158 @@
+"""The alerts desk: who subscribes, what happened, and every delivery with its error."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import (
+    Bounce,
+    Delivery,
+    DeliveryStatus,
+    Event,
+    Subscriber,
+    Subscription,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+
+class SubscriptionInline(admin.TabularInline):
+    model = Subscription
+    fields = ["company", "ai_model", "stance_changes", "statements", "model_status", "frequency"]
+    autocomplete_fields = ["company", "ai_model"]
+    extra = 0
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "language",
+        "confirmed_at",
+        "unsubscribed_at",
+        "bounced_at",
+        "bounce_reason",
+    ]
+    list_filter = [
+        "language",
+        ("confirmed_at", admin.EmptyFieldListFilter),
+        ("bounced_at", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["email"]
+    readonly_fields = ["confirmation_sent_at", "created_at"]
+    inlines = [SubscriptionInline]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "kind",
+        "company",
+        "created_at",
+        "fanned_out_at",
+        "sent",
+        "failed",
+        "last_error",
+    ]
+    list_filter = ["kind", ("fanned_out_at", admin.EmptyFieldListFilter)]
+    readonly_fields = [f.name for f in Event._meta.fields] + ["ai_models"]
+    actions = ["republish"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("company")
+            .annotate(
+                sent_count=Count("deliveries", filter=Q(deliveries__status="sent")),
+                failed_count=Count("deliveries", filter=Q(deliveries__status="failed")),
+            )
+        )
+
+    @admin.display(description=_("sent"), ordering="sent_count")
+    def sent(self, obj: Event) -> int:
+        return int(getattr(obj, "sent_count", 0))
+
+    @admin.display(description=_("failed"), ordering="failed_count")
+    def failed(self, obj: Event) -> int:
+        return int(getattr(obj, "failed_count", 0))
+
+    @admin.action(description=_("Fan out again (adds only missing deliveries)"))
+    def republish(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        count = sum(
+            services.event_publish(event_id=pk) for pk in queryset.values_list("pk", flat=True)
+        )
+        self.message_user(request, _("%(count)d events handed to the queue.") % {"count": count})
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "event",
+        "subscriber",
+        "digest",
+        "status",
+        "attempts",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["status", "digest"]
+    search_fields = ["subscriber__email"]
+    list_select_related = ["event__company", "subscriber"]
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+    actions = ["retry"]
+
+    @admin.action(description=_("Retry the selected failed deliveries"))
+    def retry(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
+        count = queryset.filter(status=DeliveryStatus.FAILED).update(
+            status=DeliveryStatus.PENDING, next_attempt_at=None, attempts=0
+        )
+        services.senders_start()
+        self.message_user(
+            request, _("%(count)d deliveries will be retried.") % {"count": count}, messages.INFO
+        )
+
+
+@admin.register(Bounce)
+class BounceAdmin(admin.ModelAdmin):
+    list_display = ["email", "code", "message", "created_at"]
+    search_fields = ["email"]
+    readonly_fields = ["subscriber", "email", "code", "message", "created_at"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "url",
+        "company",
+        "ai_model",
+        "is_active",
+        "consecutive_failures",
+        "last_error",
+    ]
+    list_filter = ["is_active"]
+    readonly_fields = ["consecutive_failures", "disabled_at", "last_error", "created_at"]
+    autocomplete_fields = ["company", "ai_model"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "event",
+        "endpoint",
+        "status",
+        "attempts",
+        "response_status",
+        "last_error",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["event__company", "endpoint"]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]

@@ -1,0 +1,31 @@
+"""Alert settings, each overridable in settings.py or the test settings fixture."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+DEFAULTS: dict[str, float] = {
+    # A claim older than this is presumed dead (worker killed) and the row goes back to pending.
+    "ALERTS_CLAIM_TIMEOUT_SECONDS": 600,
+    # An event not fanned out, or a delivery pending this long, is re-published by the sweeper.
+    "ALERTS_REPUBLISH_AFTER_SECONDS": 60,
+    "ALERTS_SEND_BATCH": 50,
+    "ALERTS_FANOUT_BATCH": 5000,
+    "ALERTS_MAX_ATTEMPTS": 8,
+    "ALERTS_RETRY_BASE_SECONDS": 30,
+    "ALERTS_CONFIRM_MAX_AGE_SECONDS": 3 * 24 * 3600,
+    "ALERTS_LINK_MAX_AGE_SECONDS": 400 * 24 * 3600,
+    "ALERTS_SUBSCRIBE_PER_IP_PER_HOUR": 20,
+    "ALERTS_CONFIRMATION_INTERVAL_SECONDS": 24 * 3600,
+    "WEBHOOK_MAX_CONSECUTIVE_FAILURES": 5,
+    "WEBHOOK_MAX_ATTEMPTS": 6,
+}
+
+
+def setting(name: str) -> float:
+    return float(getattr(settings, name, DEFAULTS[name]))
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Exponential backoff: base, 2x base, 4x base ... capped at six hours."""
+    return float(min(setting("ALERTS_RETRY_BASE_SECONDS") * 2 ** max(attempts - 1, 0), 6 * 3600))

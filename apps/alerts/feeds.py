@@ -1,0 +1,90 @@
+"""Atom feeds of events: everything, one lab, one model."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from apps.catalog.models import AIModel, Company
+
+from .models import Event
+from .render import EventText, event_text, events_for_render
+
+FEED_SIZE = 50
+
+
+class _EventFeed(Feed):
+    feed_type = Atom1Feed
+
+    def _texts(self, queryset: QuerySet[Event]) -> list[EventText]:
+        ids = list(queryset.order_by("-created_at", "-id").values_list("pk", flat=True)[:FEED_SIZE])
+        events = {e.pk: e for e in events_for_render(ids)}
+        with translation.override("en"):
+            return [event_text(events[pk]) for pk in ids]
+
+    def item_title(self, item: EventText) -> str:
+        return item.headline
+
+    def item_description(self, item: EventText) -> str:
+        parts = [item.headline]
+        if item.quote is not None and item.quote.text:
+            parts.append(f"“{item.quote.text}” ({item.quote.source_title})")
+        return "\n\n".join(parts)
+
+    def item_link(self, item: EventText) -> str:
+        return item.url
+
+    def item_guid(self, item: EventText) -> str:
+        return f"tag:aperture,2025:event/{item.event_id}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: EventText) -> datetime.datetime | None:
+        return item.created_at
+
+    def item_updateddate(self, item: EventText) -> datetime.datetime | None:
+        return item.created_at
+
+
+class AllEventsFeed(_EventFeed):
+    title = "Aperture: every change"
+    link = "/"
+    subtitle = "Stance changes, new statements and model status changes, as they are recorded."
+
+    def items(self) -> list[EventText]:
+        return self._texts(Event.objects.all())
+
+
+class LabEventsFeed(_EventFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Company:
+        return get_object_or_404(Company, slug=slug)
+
+    def title(self, obj: Company) -> str:
+        return _("Aperture: %(lab)s") % {"lab": obj.name}
+
+    def link(self, obj: Company) -> str:
+        return obj.get_absolute_url()
+
+    def items(self, obj: Company) -> list[EventText]:
+        return self._texts(Event.objects.filter(company=obj))
+
+
+class ModelEventsFeed(_EventFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> AIModel:
+        return get_object_or_404(AIModel, slug=slug)
+
+    def title(self, obj: AIModel) -> str:
+        return _("Aperture: %(model)s") % {"model": obj.name}
+
+    def link(self, obj: AIModel) -> str:
+        return obj.get_absolute_url()
+
+    def items(self, obj: AIModel) -> list[EventText]:
+        return self._texts(Event.objects.filter(ai_models=obj))

@@ -1,0 +1,114 @@
+"""The mail transport: Django's mailers (settings.MAILERS), with one error type.
+
+Every SMTP failure becomes a :class:`MailError` whose ``permanent`` flag says whether trying again
+can help: 5xx replies (the address does not exist, the message is refused) are permanent and
+mark the address as bouncing; 4xx replies and connection trouble are temporary and retried.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import smtplib
+from types import TracebackType
+
+from django.core import mail
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
+
+MAILER_ALIAS = "default"
+
+
+class MailError(Exception):
+    def __init__(
+        self, reason: str, message: str, *, permanent: bool, code: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+        self.permanent = permanent
+        self.code = code
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return (
+            f"MailError(reason={self.reason!r}, permanent={self.permanent!r}, "
+            f"code={self.code!r}, message={self.message!r})"
+        )
+
+
+def _reply(code: int, text: bytes | str) -> MailError:
+    shown = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return MailError(
+        "smtp", f"The mail server answered {code} {shown}".strip(), permanent=code >= 500, code=code
+    )
+
+
+def mail_error_from(exc: BaseException) -> MailError:
+    """Map whatever smtplib or the socket raised to a MailError."""
+    if isinstance(exc, MailError):
+        return exc
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(exc.recipients.values()), (550, b"recipient refused"))
+        return _reply(int(code), text)
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return MailError("connection", "The mail server hung up.", permanent=False)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return _reply(int(exc.smtp_code), exc.smtp_error)
+    if isinstance(exc, smtplib.SMTPException):
+        return MailError("smtp", f"The mail could not be sent: {exc}", permanent=False)
+    if isinstance(exc, ValueError):  # Django refuses a malformed address before sending
+        return MailError("address", f"The address is not usable: {exc}", permanent=True)
+    if isinstance(exc, TimeoutError):
+        return MailError("timeout", "The mail server took too long to answer.", permanent=False)
+    if isinstance(exc, OSError):
+        return MailError(
+            "connection", f"Could not talk to the mail server ({exc}).", permanent=False
+        )
+    return MailError("smtp", f"The mail could not be sent: {exc!r}", permanent=False)
+
+
+class MailSession:
+    """One SMTP connection reused for many messages; each send raises MailError or returns.
+
+    After a connection-level failure the connection is dropped and the next send reconnects, so
+    one bad moment does not fail the whole batch's remaining messages with stale errors.
+    """
+
+    def __init__(self, alias: str = MAILER_ALIAS) -> None:
+        self.alias = alias
+        self._backend: BaseEmailBackend | None = None
+        #: The error of the last send, None after a success.
+        self.last_error: MailError | None = None
+
+    def __enter__(self) -> MailSession:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._backend is not None:
+            backend, self._backend = self._backend, None
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                backend.close()
+
+    def send(self, message: EmailMessage) -> None:
+        try:
+            if self._backend is None:
+                self._backend = mail.mailers[self.alias]
+                self._backend.open()
+            self._backend.send_messages([message])
+        except Exception as exc:
+            error = mail_error_from(exc)
+            self.last_error = error
+            if error.code is None:  # not an SMTP reply: the connection is in an unknown state
+                self.close()
+            raise error from exc
+        self.last_error = None

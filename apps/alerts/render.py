@@ -1,0 +1,237 @@
+"""What an event says, in words, in the reader's language; and the mails that carry it."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from apps.claims.models import Citation, Statement
+
+from .models import Event, EventKind, Subscriber
+from .tokens import subscriber_token_make
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    language: str
+    translation: str
+    source_title: str
+    source_url: str
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    summary: str
+    url: str
+
+
+@dataclass(frozen=True)
+class EventText:
+    """An event told for one language: a headline sentence, links, and a source quote."""
+
+    event_id: int
+    kind: str
+    headline: str
+    url: str
+    statements: list[StatementRef] = field(default_factory=list)
+    quote: Quote | None = None
+    created_at: datetime.datetime | None = None
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _quote_for(statement: Statement, language: str) -> Quote | None:
+    citation: Citation | None = next(iter(statement.citations.all()), None)
+    source_title = source_url = ""
+    if citation is not None:
+        source_title = str(citation.source)
+        source_url = citation.source.url
+    if statement.quote:
+        shown_translation = (
+            statement.translation
+            if statement.translation and statement.translation_language == language
+            else ""
+        )
+        return Quote(
+            statement.quote, statement.quote_language, shown_translation, source_title, source_url
+        )
+    excerpt = next((c.excerpt for c in statement.citations.all() if c.excerpt), "")
+    if excerpt or citation is not None:
+        return Quote(excerpt, "", "", source_title, source_url)
+    return None
+
+
+def _cause(statement: Statement | None) -> str:
+    return statement.summary.strip().rstrip(".") if statement is not None else ""
+
+
+def event_text(event: Event) -> EventText:
+    """The event in the active language (callers wrap this in translation.override)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    company = event.company
+    if event.kind == EventKind.STANCE_CHANGE and event.stance_change is not None:
+        change = event.stance_change
+        statements = sorted(change.statements.all(), key=lambda s: (s.occurred_on, s.pk))
+        cause = statements[-1] if statements else None
+        values = {
+            "lab": company.name,
+            "old": change.get_old_stance_display() or _("no stance"),
+            "new": change.get_new_stance_display(),
+            "rating": change.get_rating_display(),
+            "date": change.date.isoformat(),
+            "cause": _cause(cause),
+        }
+        if cause is not None:
+            headline = (
+                _("%(lab)s: %(old)s -> %(new)s (%(rating)s) on %(date)s, after %(cause)s") % values
+            )
+        elif change.assessment_id:
+            headline = (
+                _("%(lab)s: %(old)s -> %(new)s (%(rating)s) on %(date)s, pinned by an editor")
+                % values
+            )
+        else:
+            headline = _("%(lab)s: %(old)s -> %(new)s (%(rating)s) on %(date)s") % values
+        return EventText(
+            event_id=event.pk,
+            created_at=event.created_at,
+            kind=event.kind,
+            headline=headline,
+            url=absolute(company.get_absolute_url()),
+            statements=[
+                StatementRef(s.summary, absolute(s.get_absolute_url())) for s in statements
+            ],
+            quote=_quote_for(cause, language) if cause is not None else None,
+        )
+    if event.kind == EventKind.STATEMENT_PUBLISHED and event.statement is not None:
+        statement = event.statement
+        headline = _(
+            "%(lab)s: new statement (%(stance)s, %(verification)s) of %(date)s: %(summary)s"
+        ) % {
+            "lab": company.name,
+            "stance": statement.get_stance_display(),
+            "verification": statement.get_verification_display(),
+            "date": statement.occurred_on_display,
+            "summary": _cause(statement),
+        }
+        url = absolute(statement.get_absolute_url())
+        return EventText(
+            event_id=event.pk,
+            created_at=event.created_at,
+            kind=event.kind,
+            headline=headline,
+            url=url,
+            statements=[StatementRef(statement.summary, url)],
+            quote=_quote_for(statement, language),
+        )
+    status = event.model_status_change
+    assert status is not None, "event_points_at_its_change guarantees this"
+    values = {
+        "model": status.model.name,
+        "lab": company.name,
+        "status": status.get_status_display(),
+        "date": status.date.isoformat(),
+    }
+    if status.is_reported:
+        headline = _("%(model)s (%(lab)s) is reported %(status)s as of %(date)s") % values
+    else:
+        headline = _("%(model)s (%(lab)s) is %(status)s as of %(date)s") % values
+    quote = None
+    if status.source is not None:
+        quote = Quote(status.note, "", "", str(status.source), status.source.url)
+    return EventText(
+        event_id=event.pk,
+        created_at=event.created_at,
+        kind=event.kind,
+        headline=headline,
+        url=absolute(status.model.get_absolute_url()),
+        quote=quote,
+    )
+
+
+def events_for_render(event_ids: Sequence[int]) -> list[Event]:
+    """Events with everything event_text reads, in a fixed number of queries."""
+    return list(
+        Event.objects.filter(pk__in=event_ids)
+        .select_related(
+            "company",
+            "stance_change",
+            "statement",
+            "statement__company",
+            "model_status_change__model",
+            "model_status_change__source",
+        )
+        .prefetch_related(
+            "stance_change__statements__citations__source__publisher",
+            "statement__citations__source__publisher",
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def subscriber_links(subscriber: Subscriber) -> dict[str, str]:
+    token = subscriber_token_make(subscriber)
+    return {
+        "manage_url": absolute(reverse("alerts:manage", kwargs={"token": token})),
+        "unsubscribe_url": absolute(reverse("alerts:unsubscribe", kwargs={"token": token})),
+    }
+
+
+def alert_mail(
+    *, subscriber: Subscriber, texts: Sequence[EventText], digest: bool
+) -> EmailMultiAlternatives:
+    """One alert (or a digest of several) with text and HTML parts and RFC 8058 headers."""
+    links = subscriber_links(subscriber)
+    with translation.override(subscriber.language):
+        if digest:
+            subject = ngettext(
+                "Aperture daily digest: %(count)d change",
+                "Aperture daily digest: %(count)d changes",
+                len(texts),
+            ) % {"count": len(texts)}
+        else:
+            subject = _("Aperture: %(headline)s") % {"headline": texts[0].headline}
+        subject = subject if len(subject) <= 180 else subject[:179] + "…"
+        context = {"texts": texts, "digest": digest, "subscriber": subscriber, **links}
+        text = render_to_string("alerts/email/alert.txt", context)
+        html = render_to_string("alerts/email/alert.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[subscriber.email],
+        headers={
+            "List-Unsubscribe": f"<{links['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": "Aperture alerts <alerts.aperture>",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def confirmation_mail(
+    *, email: str, language: str, confirm_url: str, scope: str
+) -> EmailMultiAlternatives:
+    with translation.override(language):
+        subject = _("Confirm your Aperture alerts")
+        context = {"confirm_url": confirm_url, "scope": scope}
+        text = render_to_string("alerts/email/confirm.txt", context)
+        html = render_to_string("alerts/email/confirm.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, to=[email], headers={"Auto-Submitted": "auto-generated"}
+    )
+    message.attach_alternative(html, "text/html")
+    return message

@@ -1,0 +1,198 @@
+"""The reader's side: subscribe, confirm, manage, unsubscribe.
+
+Links in mail are followed by scanners and previewers, so every GET only shows a page with a
+button; only a POST changes anything. The subscribe form answers the same thing for every
+address, so it cannot be used to learn who subscribes.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from django_htmx.middleware import HtmxDetails
+
+from apps.catalog.models import AIModel, Company
+
+from . import services
+from .conf import setting
+from .forms import SubscribeForm, SubscriptionForm
+from .models import Language, Subscription
+from .tokens import confirm_token_read, subscriber_token_make, subscriber_token_read
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is whatever the client wants it to be unless a proxy
+    # we trust rewrites it, and gunicorn behind a proxy is configured to set REMOTE_ADDR.
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _ip_allowed(request: HttpRequest) -> bool:
+    """At most ALERTS_SUBSCRIBE_PER_IP_PER_HOUR subscribe posts per address per hour."""
+    key = f"alerts:subscribe:{_client_ip(request)}:{int(time.time() // 3600)}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count <= setting("ALERTS_SUBSCRIBE_PER_IP_PER_HOUR")
+
+
+def _scope(form: SubscribeForm) -> tuple[Company | None, AIModel | None]:
+    model_slug = form.cleaned_data.get("model") if form.is_bound and form.is_valid() else None
+    lab_slug = form.cleaned_data.get("lab") if form.is_bound and form.is_valid() else None
+    ai_model = AIModel.objects.filter(slug=model_slug).first() if model_slug else None
+    company = (
+        None if ai_model else (Company.objects.filter(slug=lab_slug).first() if lab_slug else None)
+    )
+    return company, ai_model
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request: HtmxHttpRequest) -> HttpResponse:
+    """GET: the form on its own page (?lab=<slug> or ?model=<slug>). POST: the request.
+
+    With htmx the answer is the form fragment, swapped in place; without, the whole page.
+    """
+    template = (
+        "alerts/_subscribe_form.html#subscribe_form" if request.htmx else "alerts/subscribe.html"
+    )
+    status = 200
+    done = False
+    if request.method == "POST":
+        form = SubscribeForm(request.POST)
+        if not _ip_allowed(request):
+            status = 429
+        elif form.is_valid():
+            company, ai_model = _scope(form)
+            services.subscription_request(
+                email=form.cleaned_data["email"],
+                company=company,
+                ai_model=ai_model,
+                kinds=form.cleaned_data["kinds"],
+                frequency=form.cleaned_data["frequency"],
+                language=form.cleaned_data["language"],
+            )
+            done = True
+        else:
+            status = 400 if not request.htmx else 200
+    else:
+        language = Language.JA if translation.get_language() == "ja" else Language.EN
+        form = SubscribeForm(
+            initial={
+                "lab": request.GET.get("lab", ""),
+                "model": request.GET.get("model", ""),
+                "language": language,
+            }
+        )
+    company = Company.objects.filter(
+        slug=request.GET.get("lab") or form.data.get("lab") or "-"
+    ).first()
+    ai_model = AIModel.objects.filter(
+        slug=request.GET.get("model") or form.data.get("model") or "-"
+    ).first()
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "done": done,
+            "rate_limited": status == 429,
+            "company": company,
+            "ai_model": ai_model,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    payload = confirm_token_read(token)
+    if payload is None:
+        return render(request, "alerts/link_invalid.html", status=400)
+    if request.method == "POST":
+        subscription = services.subscription_confirm(payload=payload)
+        return redirect("alerts:manage", token=subscriber_token_make(subscription.subscriber))
+    company_id, ai_model_id = payload.get("c"), payload.get("m")
+    company = Company.objects.filter(pk=company_id).first() if company_id else None
+    ai_model = AIModel.objects.filter(pk=ai_model_id).first() if ai_model_id else None
+    return render(
+        request,
+        "alerts/confirm.html",
+        {"email": payload.get("e"), "scope": ai_model or company, "token": token},
+    )
+
+
+@csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no CSRF token;
+# the signed token in the URL is the authority, so CSRF adds nothing here.
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    subscriber = subscriber_token_read(token)
+    if subscriber is None:
+        return render(request, "alerts/link_invalid.html", status=400)
+    if request.method == "POST":
+        services.subscriber_unsubscribe(subscriber=subscriber)
+        return render(request, "alerts/unsubscribed.html", {"subscriber": subscriber})
+    return render(request, "alerts/unsubscribe.html", {"subscriber": subscriber, "token": token})
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    subscriber = subscriber_token_read(token)
+    if subscriber is None:
+        return render(request, "alerts/link_invalid.html", status=400)
+    if request.method == "POST":
+        if "language" in request.POST:
+            services.subscriber_language_set(
+                subscriber=subscriber, language=request.POST["language"]
+            )
+        subscription_id = request.POST.get("subscription")
+        if subscription_id and subscription_id.isdigit():
+            subscription = get_object_or_404(
+                Subscription, pk=int(subscription_id), subscriber=subscriber
+            )
+            form = SubscriptionForm(request.POST)
+            if form.is_valid():
+                services.subscription_update(
+                    subscription=subscription,
+                    kinds=form.cleaned_data["kinds"],
+                    frequency=form.cleaned_data["frequency"],
+                )
+        return redirect("alerts:manage", token=token)
+    subscriber.refresh_from_db()
+    subscriptions = [
+        (
+            subscription,
+            SubscriptionForm(
+                initial={
+                    "kinds": [
+                        name
+                        for name in ("stance_changes", "statements", "model_status")
+                        if getattr(subscription, name)
+                    ],
+                    "frequency": subscription.frequency,
+                }
+            ),
+        )
+        for subscription in subscriber.subscriptions.select_related("company", "ai_model")
+    ]
+    return render(
+        request,
+        "alerts/manage.html",
+        {
+            "subscriber": subscriber,
+            "subscriptions": subscriptions,
+            "token": token,
+            "mail_languages": Language.choices,
+        },
+    )

@@ -1,0 +1,39 @@
+"""Writes to the catalogue that must notify readers."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+
+from apps.alerts.services import event_record_model_status
+from apps.claims.models import Source
+
+from .models import AIModel, ModelStatusChange
+
+
+def model_status_add(
+    *,
+    model: AIModel,
+    status: str,
+    date: datetime.date,
+    date_precision: str = "day",
+    is_reported: bool = False,
+    note: str = "",
+    source: Source | None = None,
+) -> ModelStatusChange:
+    """A new entry in a model's status history, and its alert event, in one transaction."""
+    with transaction.atomic():
+        change = ModelStatusChange(
+            model=model,
+            status=status,
+            date=date,
+            date_precision=date_precision,
+            is_reported=is_reported,
+            note=note,
+            source=source,
+        )
+        change.full_clean()
+        change.save()
+        event_record_model_status(status_change=change)
+    return change

@@ -1,0 +1,73 @@
+"""Fixtures for the alert tests: a real SMTP server, a worker that mails it, subscribers."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from apps.alerts.models import Frequency, Subscriber, Subscription
+from apps.catalog.models import AIModel, Company
+from config.celery import app as celery_app
+from tests.support.smtpserver import SMTPServer
+from tests.support.worker import CeleryWorker
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[SMTPServer]:
+    """A running SMTP server; Django's default mailer points at it."""
+    server = SMTPServer().start()
+    settings.MAILERS = server.mailer_settings()
+    settings.SITE_URL = "http://testserver"
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_worker(transactional_db: None, settings: Any, smtp: SMTPServer) -> Iterator[CeleryWorker]:
+    """A real Celery worker on Redis and the test database, mailing the test SMTP server."""
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        pytest.fail("Worker tests need REDIS_URL (make test sets it).")
+    celery_app.control.purge()
+    worker = CeleryWorker(extra_env={**smtp.env(), "SITE_URL": "http://testserver"}).start()
+    yield worker
+    worker.stop()
+
+
+def subscriber_make(
+    email: str,
+    *,
+    company: Company | None = None,
+    ai_model: AIModel | None = None,
+    language: str = "en",
+    frequency: str = Frequency.INSTANT,
+    confirmed: bool = True,
+    **kinds: bool,
+) -> Subscriber:
+    """A subscriber as if it had confirmed (the confirm path has its own tests)."""
+    subscriber = Subscriber.objects.create(
+        email=email,
+        language=language,
+        confirmed_at=timezone.now() - datetime.timedelta(days=1) if confirmed else None,
+    )
+    Subscription.objects.create(
+        subscriber=subscriber,
+        company=company,
+        ai_model=ai_model,
+        frequency=frequency,
+        stance_changes=kinds.get("stance_changes", True),
+        statements=kinds.get("statements", False),
+        model_status=kinds.get("model_status", False),
+    )
+    return subscriber
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations() -> None:
+    """Japanese mail needs the compiled catalogue; *.mo files are build output, not in git."""
+    from django.core.management import call_command
+
+    call_command("compilemessages", locale=["ja"], ignore_patterns=[".venv", "var"], verbosity=0)

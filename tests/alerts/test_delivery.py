@@ -1,0 +1,296 @@
+"""Outbox, fan-out and sending, in-process, against a real SMTP server and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from apps.alerts import services
+from apps.alerts.models import (
+    Bounce,
+    Delivery,
+    DeliveryStatus,
+    Event,
+    EventKind,
+    Frequency,
+    Subscriber,
+)
+from apps.catalog.services import model_status_add
+from apps.claims import services as claims
+from tests.alerts.conftest import subscriber_make
+from tests.factories import company_make, model_make, source_make, statement_make
+from tests.support.smtpserver import SMTPServer
+
+pytestmark = pytest.mark.django_db
+
+
+def meta_moves_to_leaning_open() -> Event:
+    """Meta was open; a reported, denied-in-part statement moves it to leaning open."""
+    meta = company_make(name="Meta", slug="meta")
+    statement_make(company=meta, stance="open", occurred_on=datetime.date(2025, 4, 5), publish=True)
+    statement_make(
+        company=meta,
+        stance="closed",
+        kind="unnamed_report",
+        verification="reported",
+        occurred_on=datetime.date(2025, 7, 14),
+        summary="The New York Times reports that Meta discussed moving to closed models",
+        quote="We plan to continue releasing leading open source models.",
+        quote_language="en",
+        translation="今後も主要なオープンソースモデルをリリースしていく予定です。",
+        translation_language="ja",
+        publish=True,
+    )
+    return Event.objects.filter(kind=EventKind.STANCE_CHANGE, company=meta).latest("id")
+
+
+def test_publishing_a_statement_writes_its_events_in_the_same_transaction() -> None:
+    lab = company_make()
+    statement = statement_make(company=lab, stance="closed")
+    assert not Event.objects.exists()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        claims.statement_publish(statement=statement, user=None)
+        assert Event.objects.filter(statement=statement).exists()
+        raise RuntimeError("the change is rolled back")
+    assert not Event.objects.exists(), "an event must not outlive the change that caused it"
+
+    claims.statement_publish(statement=statement, user=None)
+    kinds = sorted(Event.objects.values_list("kind", flat=True))
+    assert kinds == ["stance_change", "statement_published"]
+    change_event = Event.objects.get(kind="stance_change")
+    assert change_event.stance_change is not None
+    assert change_event.stance_change.new_stance == "closed"
+
+
+def test_a_new_model_status_writes_an_event_for_the_model_and_its_lab() -> None:
+    lab = company_make()
+    model = model_make(developer=lab)
+    change = model_status_add(model=model, status="cancelled", date=datetime.date(2025, 7, 14))
+    event = Event.objects.get(kind=EventKind.MODEL_STATUS)
+    assert event.model_status_change == change
+    assert event.company == lab
+    assert list(event.ai_models.all()) == [model]
+
+
+def test_fan_out_run_twice_creates_one_delivery_per_subscriber(smtp: SMTPServer) -> None:
+    event = meta_moves_to_leaning_open()
+    for n in range(30):
+        subscriber_make(f"reader{n}@example.org", company=event.company)
+    subscriber_make("everything@example.org")
+    subscriber_make("unconfirmed@example.org", confirmed=False)
+    subscriber_make("other-lab@example.org", company=company_make())
+    first = services.event_fan_out(event_id=event.pk)
+    second = services.event_fan_out(event_id=event.pk)
+    assert first.created == 31
+    assert second.created == 0
+    assert Delivery.objects.filter(event=event).count() == 31
+    event.refresh_from_db()
+    assert event.fanned_out_at is not None
+
+
+def test_two_senders_at_once_send_each_mail_exactly_once(smtp: SMTPServer) -> None:
+    event = meta_moves_to_leaning_open()
+    for n in range(40):
+        subscriber_make(f"reader{n}@example.org", company=event.company)
+    services.event_fan_out(event_id=event.pk)
+
+    threads = [
+        threading.Thread(target=services.deliveries_send, kwargs={"event_id": event.pk})
+        for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    services.deliveries_send(event_id=event.pk)  # and once more, after the fact
+
+    recipients = sorted(m.to for m in smtp.messages)
+    assert recipients == sorted(f"reader{n}@example.org" for n in range(40))
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 40
+
+
+def test_an_alert_says_what_changed_with_links_a_quote_and_one_click_unsubscribe(
+    smtp: SMTPServer,
+) -> None:
+    event = meta_moves_to_leaning_open()
+    subscriber_make("reader@example.org", company=event.company)
+    services.event_fan_out(event_id=event.pk)
+    services.deliveries_send(event_id=event.pk)
+
+    [mail] = smtp.messages
+    text = mail.part("text/plain")
+    html = mail.part("text/html")
+    assert (
+        "Meta: open -> leaning open (partial shift) on 2025-07-14, after The New York Times" in text
+    )
+    assert "We plan to continue releasing leading open source models." in text
+    statement = event.stance_change.statements.get() if event.stance_change else None
+    assert statement is not None
+    assert f"http://testserver/statements/{statement.pk}/" in text
+    assert f'href="http://testserver/statements/{statement.pk}/"' in html
+    assert "/alerts/manage/" in text
+    assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mail.message["List-Unsubscribe"].startswith("<http://testserver/alerts/unsubscribe/")
+
+
+def test_a_japanese_reader_gets_the_alert_in_japanese(smtp: SMTPServer) -> None:
+    event = meta_moves_to_leaning_open()
+    subscriber_make("dokusha@example.jp", company=event.company, language="ja")
+    services.event_fan_out(event_id=event.pk)
+    services.deliveries_send(event_id=event.pk)
+
+    [mail] = smtp.messages
+    text = mail.part("text/plain")
+    assert "配信停止" in text, text
+    assert "今後も主要なオープンソースモデルをリリースしていく予定です。" in text
+    assert "2025-07-14" in text
+
+
+def test_a_permanent_smtp_refusal_marks_the_address_and_stops_mail_to_it(
+    smtp: SMTPServer,
+) -> None:
+    event = meta_moves_to_leaning_open()
+    gone = subscriber_make("gone@example.org", company=event.company)
+    subscriber_make("here@example.org", company=event.company)
+    smtp.refuse("gone@example.org", "550 5.1.1 No such user here")
+    services.event_fan_out(event_id=event.pk)
+    services.deliveries_send(event_id=event.pk)
+
+    gone.refresh_from_db()
+    assert gone.bounced_at is not None
+    assert "550" in gone.bounce_reason
+    assert Bounce.objects.get(email="gone@example.org").code == 550
+    failed = Delivery.objects.get(subscriber=gone)
+    assert failed.status == DeliveryStatus.FAILED
+    assert "No such user" in failed.last_error
+    assert [m.to for m in smtp.messages] == ["here@example.org"]
+
+    # The next event reaches only the address that works.
+    model_status_add(
+        model=model_make(developer=event.company), status="released", date=datetime.date.today()
+    )
+    services.event_fan_out(event_id=Event.objects.latest("id").pk)
+    assert not Delivery.objects.filter(subscriber=gone).exclude(pk=failed.pk).exists()
+
+
+def test_a_temporary_smtp_refusal_is_retried_with_backoff_and_then_sent(
+    smtp: SMTPServer,
+) -> None:
+    event = meta_moves_to_leaning_open()
+    subscriber_make("busy@example.org", company=event.company)
+    smtp.refuse("busy@example.org", "451 4.7.1 Try again later")
+    services.event_fan_out(event_id=event.pk)
+    report = services.deliveries_send(event_id=event.pk)
+    assert report.retry == 1
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING
+    assert delivery.next_attempt_at is not None and delivery.next_attempt_at > timezone.now()
+    assert "451" in delivery.last_error
+    assert Subscriber.objects.get().bounced_at is None
+
+    # Not due yet: a sender now leaves it alone.
+    smtp.refusals.clear()
+    services.deliveries_send(event_id=event.pk)
+    assert smtp.messages == []
+    Delivery.objects.update(next_attempt_at=timezone.now())
+    services.deliveries_send(event_id=event.pk)
+    assert [m.to for m in smtp.messages] == ["busy@example.org"]
+    assert Delivery.objects.get().attempts == 2
+
+
+def test_an_unreachable_mail_server_loses_nothing(smtp: SMTPServer, settings) -> None:
+    event = meta_moves_to_leaning_open()
+    for n in range(5):
+        subscriber_make(f"reader{n}@example.org", company=event.company)
+    services.event_fan_out(event_id=event.pk)
+    smtp.stop()
+    services.deliveries_send(event_id=event.pk)
+    assert Delivery.objects.filter(status=DeliveryStatus.PENDING).count() == 5
+    assert Delivery.objects.filter(attempts__gt=1).count() == 0
+
+
+def test_an_unsubscribed_reader_gets_nothing_that_was_still_pending(smtp: SMTPServer) -> None:
+    event = meta_moves_to_leaning_open()
+    leaving = subscriber_make("leaving@example.org", company=event.company)
+    services.event_fan_out(event_id=event.pk)
+    services.subscriber_unsubscribe(subscriber=leaving)
+    services.deliveries_send(event_id=event.pk)
+    assert smtp.messages == []
+    assert Delivery.objects.get().status == DeliveryStatus.SKIPPED
+
+
+def test_the_daily_digest_gathers_the_days_events_in_one_mail_in_the_readers_language(
+    smtp: SMTPServer,
+) -> None:
+    event = meta_moves_to_leaning_open()
+    model = model_make(developer=event.company, name="Llama 4 Behemoth")
+    model_status_add(model=model, status="delayed", date=datetime.date(2025, 5, 15))
+    subscriber_make(
+        "digest@example.jp",
+        company=event.company,
+        language="ja",
+        frequency=Frequency.DAILY,
+        statements=True,
+        model_status=True,
+    )
+    instant = subscriber_make("instant@example.org", company=event.company)
+    for pending in Event.objects.order_by("id"):
+        services.event_fan_out(event_id=pending.pk)
+    services.deliveries_send()
+    assert {m.to for m in smtp.messages} == {"instant@example.org"}
+    assert Delivery.objects.filter(subscriber=instant, status="sent").count() == 2
+
+    report = services.digests_send()
+    assert report.sent == 1
+    [digest] = smtp.to("digest@example.jp")
+    text = digest.part("text/plain")
+    assert "Llama 4 Behemoth" in text
+    assert "Meta: " in text
+    assert "配信停止" in text
+    assert (
+        Event.objects.count()
+        == Delivery.objects.filter(subscriber__email="digest@example.jp", status="sent").count()
+    )
+    assert services.digests_send().sent == 0, "a digest goes out once"
+
+
+def test_a_sweep_hands_back_a_claim_whose_sender_died(smtp: SMTPServer, settings) -> None:
+    event = meta_moves_to_leaning_open()
+    subscriber_make("reader@example.org", company=event.company)
+    services.event_fan_out(event_id=event.pk)
+    Delivery.objects.update(
+        status=DeliveryStatus.SENDING,
+        claim="dead",
+        claimed_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    services.deliveries_send()
+    assert smtp.messages == []
+    assert services.alerts_sweep().reclaimed == 1
+    services.deliveries_send()
+    assert [m.to for m in smtp.messages] == ["reader@example.org"]
+
+
+def test_source_quote_falls_back_to_the_citation_excerpt(smtp: SMTPServer) -> None:
+    lab = company_make(name="Lab X", slug="lab-x")
+    statement = claims.statement_create(
+        user=None,
+        company=lab,
+        kind="official",
+        stance="closed",
+        occurred_on=datetime.date(2025, 7, 1),
+        summary="Lab X closes its weights",
+        speaker_label="Lab X",
+        citations=[(source_make(title="The report"), "We will no longer publish weights.")],
+    )
+    subscriber_make("reader@example.org", company=lab, statements=True)
+    claims.statement_publish(statement=statement, user=None)
+    for event in Event.objects.order_by("id"):
+        services.event_fan_out(event_id=event.pk)
+    services.deliveries_send()
+    texts = [m.part("text/plain") for m in smtp.messages]
+    assert len(texts) == 2  # the statement, and the stance change it caused
+    assert all("We will no longer publish weights." in text for text in texts)

@@ -1,0 +1,245 @@
+"""The reader's side over HTTP: subscribe, confirm, manage, unsubscribe, feeds."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import time
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from apps.alerts import services
+from apps.alerts.models import Delivery, Event, Subscriber, Subscription
+from apps.alerts.tokens import subscriber_token_make
+from apps.catalog.services import model_status_add
+from tests.alerts.conftest import subscriber_make
+from tests.factories import company_make, model_make, statement_make
+from tests.support.smtpserver import SMTPServer
+
+pytestmark = pytest.mark.django_db
+
+CONFIRM_LINK = re.compile(r"http://testserver(/alerts/confirm/[^/\s]+/)")
+
+
+def subscribe(client: Client, email: str, **fields: Any) -> Any:
+    data = {"email": email, "kinds": ["stance_changes"], "frequency": "instant", "language": "en"}
+    data.update(fields)
+    return client.post("/subscribe/", data)
+
+
+def test_subscribing_sends_only_a_confirmation_and_nothing_is_followed_until_confirmed(
+    client: Client, smtp: SMTPServer
+) -> None:
+    lab = company_make(name="Meta", slug="meta")
+    response = subscribe(client, "Reader@Example.org", lab="meta")
+    assert response.status_code == 200
+    assert "confirmation link is on its way" in response.content.decode()
+    [mail] = smtp.messages
+    assert mail.to == "reader@example.org"
+    assert mail.message.get_body(("html",)) is not None
+    assert not Subscription.objects.exists()
+
+    statement_make(company=lab, stance="closed", publish=True)
+    for event in Event.objects.all():
+        services.event_fan_out(event_id=event.pk)
+    services.deliveries_send()
+    assert not Delivery.objects.exists()
+    assert len(smtp.messages) == 1, "no alert before the reader confirms"
+
+
+def test_the_form_answers_the_same_for_known_and_unknown_addresses(
+    client: Client, smtp: SMTPServer
+) -> None:
+    subscriber_make("known@example.org")
+    known = subscribe(client, "known@example.org")
+    unknown = subscribe(client, "unknown@example.org")
+    strip = re.compile(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]+"')
+    assert known.status_code == unknown.status_code == 200
+    assert strip.sub("", known.content.decode()) == strip.sub("", unknown.content.decode())
+
+
+def test_abuse_of_the_form_sends_a_stranger_at_most_one_confirmation_a_day(
+    client: Client, smtp: SMTPServer, settings: Any
+) -> None:
+    settings.ALERTS_SUBSCRIBE_PER_IP_PER_HOUR = 1000
+    lab = company_make()
+    for n in range(10):
+        other = Client(REMOTE_ADDR=f"127.0.0.{n + 2}")
+        subscribe(other, "stranger@example.org", lab=lab.slug if n % 2 else "")
+    assert len(smtp.to("stranger@example.org")) == 1
+    # A day later, one more is allowed.
+    Subscriber.objects.filter(email="stranger@example.org").update(
+        confirmation_sent_at=timezone.now() - datetime.timedelta(days=1, minutes=1)
+    )
+    subscribe(client, "stranger@example.org")
+    subscribe(client, "stranger@example.org")
+    assert len(smtp.to("stranger@example.org")) == 2
+
+
+def test_one_network_address_cannot_post_the_form_without_limit(
+    client: Client, smtp: SMTPServer, settings: Any
+) -> None:
+    settings.ALERTS_SUBSCRIBE_PER_IP_PER_HOUR = 3
+    from django.core.cache import cache
+
+    cache.clear()
+    ip = f"127.9.{int(time.time()) % 250}.{int(time.time() * 1000) % 250}"
+    statuses = [
+        subscribe(Client(REMOTE_ADDR=ip), f"person{n}@example.org").status_code for n in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]
+    assert len(smtp.messages) == 3
+
+
+def test_a_get_on_the_confirm_link_changes_nothing_and_a_post_confirms(
+    client: Client, smtp: SMTPServer
+) -> None:
+    model = model_make(developer=company_make(), name="Llama 4 Behemoth")
+    subscribe(
+        client,
+        "reader@example.org",
+        model=model.slug,
+        kinds=["statements", "model_status"],
+        frequency="daily",
+        language="ja",
+    )
+    match = CONFIRM_LINK.search(smtp.messages[0].part("text/plain"))
+    assert match is not None
+    page = client.get(match.group(1))
+    assert page.status_code == 200
+    assert b"<button" in page.content
+    assert not Subscription.objects.exists()
+    assert Subscriber.objects.get().confirmed_at is None
+
+    response = client.post(match.group(1))
+    assert response.status_code == 302
+    subscription = Subscription.objects.get()
+    assert subscription.ai_model == model
+    assert (subscription.stance_changes, subscription.statements, subscription.model_status) == (
+        False,
+        True,
+        True,
+    )
+    assert subscription.frequency == "daily"
+    subscriber = subscription.subscriber
+    assert subscriber.confirmed_at is not None and subscriber.language == "ja"
+
+
+def test_an_expired_or_tampered_confirm_link_is_refused(
+    client: Client, smtp: SMTPServer, settings: Any
+) -> None:
+    subscribe(client, "reader@example.org")
+    link = CONFIRM_LINK.search(smtp.messages[0].part("text/plain"))
+    assert link is not None
+    assert (
+        client.post(link.group(1).replace("/alerts/confirm/", "/alerts/confirm/x")).status_code
+        == 400
+    )
+    settings.ALERTS_CONFIRM_MAX_AGE_SECONDS = -1
+    assert client.post(link.group(1)).status_code == 400
+    assert not Subscription.objects.exists()
+
+
+def test_one_click_unsubscribe_works_by_post_without_a_csrf_token_and_not_by_get(
+    smtp: SMTPServer,
+) -> None:
+    subscriber = subscriber_make("reader@example.org")
+    url = f"/alerts/unsubscribe/{subscriber_token_make(subscriber)}/"
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(url)
+    assert page.status_code == 200 and b"<button" in page.content
+    subscriber.refresh_from_db()
+    assert subscriber.unsubscribed_at is None
+    assert Subscription.objects.filter(subscriber=subscriber).exists()
+
+    response = client.post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.unsubscribed_at is not None
+    assert not Subscription.objects.filter(subscriber=subscriber).exists()
+
+
+def test_the_manage_page_changes_language_and_what_a_subscription_follows(
+    client: Client,
+) -> None:
+    subscriber = subscriber_make("reader@example.org", company=company_make(name="Meta"))
+    url = f"/alerts/manage/{subscriber_token_make(subscriber)}/"
+    page = client.get(url)
+    assert page.status_code == 200 and b"Meta" in page.content
+    client.post(url, {"language": "ja"})
+    subscription = Subscription.objects.get()
+    client.post(
+        url,
+        {"subscription": subscription.pk, "kinds": ["statements"], "frequency": "daily"},
+    )
+    subscriber.refresh_from_db()
+    subscription.refresh_from_db()
+    assert subscriber.language == "ja"
+    assert (subscription.statements, subscription.stance_changes) == (True, False)
+    assert subscription.frequency == "daily"
+    client.post(url, {"subscription": subscription.pk, "frequency": "daily"})
+    assert not Subscription.objects.exists()
+
+
+def test_the_htmx_form_gets_its_fragment_back_and_the_plain_form_a_page(
+    client: Client, smtp: SMTPServer
+) -> None:
+    company_make(name="Meta", slug="meta")
+    fragment = client.post(
+        "/subscribe/",
+        {"email": "not an address", "lab": "meta", "kinds": ["stance_changes"],
+         "frequency": "instant", "language": "en"},
+        headers={"HX-Request": "true"},
+    )  # fmt: skip
+    body = fragment.content.decode()
+    assert body.lstrip().startswith("<form")
+    assert "<html" not in body
+    assert 'value="meta"' in body
+    page = client.post(
+        "/subscribe/",
+        {
+            "email": "reader@example.org",
+            "kinds": ["stance_changes"],
+            "frequency": "instant",
+            "language": "en",
+        },
+    )
+    assert b"<html" in page.content and b"confirmation link" in page.content
+
+
+def test_the_subscribe_partial_renders_for_a_lab_a_model_and_everything() -> None:
+    from django.template.loader import render_to_string
+
+    lab = company_make(name="Meta", slug="meta")
+    model = model_make(developer=lab, name="Llama 4 Behemoth", slug="llama-4-behemoth")
+    for context, expected in (
+        ({"company": lab}, 'name="lab" value="meta"'),
+        ({"ai_model": model}, 'name="model" value="llama-4-behemoth"'),
+        ({}, "every lab"),
+    ):
+        html = render_to_string("alerts/_subscribe_form.html", context)
+        assert expected in html
+        assert 'hx-post="/subscribe/"' in html and 'action="/subscribe/"' in html
+
+
+def test_atom_feeds_list_changes_for_everything_a_lab_and_a_model(client: Client) -> None:
+    meta = company_make(name="Meta", slug="meta")
+    behemoth = model_make(developer=meta, name="Llama 4 Behemoth", slug="llama-4-behemoth")
+    statement_make(company=meta, stance="closed", publish=True)
+    model_status_add(model=behemoth, status="delayed", date=datetime.date(2025, 5, 15))
+    other = company_make(name="Other", slug="other")
+    statement_make(company=other, stance="open", publish=True)
+
+    everything = client.get("/feeds/all.atom")
+    assert everything.status_code == 200
+    assert everything["Content-Type"].startswith("application/atom+xml")
+    assert everything.content.count(b"<entry>") == 5
+    lab = client.get("/feeds/labs/meta.atom").content.decode()
+    assert lab.count("<entry>") == 3 and "Other" not in lab
+    assert "Meta: (no stance) -> closed" not in lab and "-&gt; closed" in lab
+    model = client.get("/feeds/models/llama-4-behemoth.atom").content.decode()
+    assert model.count("<entry>") == 1 and "delayed" in model
+    assert client.get("/feeds/labs/nobody.atom").status_code == 404

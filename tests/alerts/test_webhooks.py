@@ -1,0 +1,111 @@
+"""Signed webhooks to a real local HTTP receiver, through the SSRF-safe client."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from apps.alerts import services
+from apps.alerts.models import DeliveryStatus, Event, EventKind, WebhookDelivery, WebhookEndpoint
+from tests.factories import company_make, statement_make
+from tests.support.httpserver import LocalHTTPServer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def allow_loopback(settings: Any) -> None:
+    settings.FETCH_ALLOW_PRIVATE = True
+    settings.SITE_URL = "http://testserver"
+
+
+def stance_event() -> Event:
+    lab = company_make(name="Meta", slug="meta")
+    statement_make(company=lab, stance="closed", publish=True)
+    return Event.objects.get(kind=EventKind.STANCE_CHANGE)
+
+
+def endpoint_make(url: str, **fields: Any) -> WebhookEndpoint:
+    return WebhookEndpoint.objects.create(
+        name="Newsroom", url=url, secret="s3cret-for-tests", **fields
+    )
+
+
+def test_a_webhook_carries_the_event_signed_with_hmac_sha256_over_the_raw_body(
+    http_server: LocalHTTPServer, allow_loopback: None
+) -> None:
+    http_server.route("/hook", status=204, body=b"")
+    endpoint = endpoint_make(http_server.url("/hook"))
+    event = stance_event()
+    services.event_fan_out(event_id=event.pk)
+    services.webhooks_send()
+
+    [request] = [r for r in http_server.requests if r.path == "/hook"]
+    assert request.method == "POST"
+    expected = hmac.new(b"s3cret-for-tests", request.body, hashlib.sha256).hexdigest()
+    assert request.headers["x-aperture-signature"] == f"sha256={expected}"
+    payload = json.loads(request.body)
+    assert payload["id"] == event.pk and payload["kind"] == "stance_change"
+    assert payload["stance_change"]["new"] == "closed"
+    assert str(payload["timestamp"]) == request.headers["x-aperture-timestamp"]
+    assert payload["headline"].startswith("Meta: no stance -> closed")
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.SENT and delivery.response_status == 204
+    assert WebhookEndpoint.objects.get(pk=endpoint.pk).consecutive_failures == 0
+
+
+def test_a_webhook_that_fails_for_now_is_retried_with_backoff(
+    http_server: LocalHTTPServer, allow_loopback: None
+) -> None:
+    http_server.route("/hook", status=503, body=b"busy")
+    endpoint_make(http_server.url("/hook"))
+    services.event_fan_out(event_id=stance_event().pk)
+    services.webhooks_send()
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING
+    assert delivery.next_attempt_at is not None and delivery.next_attempt_at > timezone.now()
+    assert delivery.response_status == 503
+
+    http_server.route("/hook", status=200, body=b"ok")
+    WebhookDelivery.objects.update(next_attempt_at=timezone.now())
+    services.webhooks_send()
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT and delivery.attempts == 2
+
+
+def test_an_endpoint_is_disabled_after_repeated_permanent_failures(
+    http_server: LocalHTTPServer, allow_loopback: None, settings: Any
+) -> None:
+    settings.WEBHOOK_MAX_CONSECUTIVE_FAILURES = 3
+    http_server.route("/gone", status=410, body=b"gone")
+    endpoint = endpoint_make(http_server.url("/gone"))
+    lab = company_make(name="Meta", slug="meta")
+    for n in range(4):
+        statement_make(company=lab, stance="open" if n % 2 else "closed", publish=True)
+    for event in Event.objects.order_by("id"):
+        services.event_fan_out(event_id=event.pk)
+        services.webhooks_send()
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active and endpoint.disabled_at is not None
+    assert "410" in endpoint.last_error
+    assert len([r for r in http_server.requests if r.path == "/gone"]) == 3
+    assert WebhookDelivery.objects.filter(status=DeliveryStatus.FAILED).count() == 3
+
+
+def test_a_webhook_to_a_refused_address_is_not_sent(
+    http_server: LocalHTTPServer, settings: Any
+) -> None:
+    settings.FETCH_ALLOW_PRIVATE = False  # production policy: loopback is refused
+    http_server.route("/hook", status=200, body=b"ok")
+    endpoint_make(http_server.url("/hook"))
+    services.event_fan_out(event_id=stance_event().pk)
+    services.webhooks_send()
+    assert http_server.requests == []
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.FAILED
+    assert "may not be fetched" in delivery.last_error

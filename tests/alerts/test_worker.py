@@ -1,0 +1,261 @@
+"""Exactly once, end to end: a real Celery worker on Redis, PostgreSQL, and a real SMTP server."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db.models import Count
+from django.test import Client
+from kombu import pools
+
+from apps.alerts import services, tasks
+from apps.alerts.models import Delivery, DeliveryStatus, Event, EventKind, Subscription
+from config.celery import app as celery_app
+from tests.alerts.conftest import subscriber_make
+from tests.factories import company_make, statement_make
+from tests.support.smtpserver import SMTPServer, free_port
+from tests.support.worker import CeleryWorker
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 40.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what or condition}")
+
+
+def all_sent(count: int) -> Callable[[], bool]:
+    return lambda: Delivery.objects.filter(status=DeliveryStatus.SENT).count() >= count
+
+
+def test_the_whole_path_subscribe_confirm_alert_and_one_click_unsubscribe(
+    mail_worker: CeleryWorker, smtp: SMTPServer
+) -> None:
+    meta = company_make(name="Meta", slug="meta")
+    client = Client()
+    client.post(
+        "/subscribe/",
+        {"email": "reader@example.org", "lab": "meta", "kinds": ["stance_changes"],
+         "frequency": "instant", "language": "en"},
+    )  # fmt: skip
+    [confirmation] = smtp.wait_for(1)
+    link = re.search(
+        r"http://testserver(/alerts/confirm/[^/\s]+/)", confirmation.part("text/plain")
+    )
+    assert link is not None
+
+    statement_make(company=meta, stance="open", occurred_on=datetime.date(2025, 4, 5), publish=True)
+    time.sleep(1.5)
+    assert len(smtp.messages) == 1, "nothing but the confirmation before the reader confirms"
+
+    assert client.post(link.group(1)).status_code == 302
+    statement_make(
+        company=meta,
+        stance="closed",
+        kind="action",
+        summary="Meta stops releasing weights",
+        publish=True,
+    )
+    _, alert = smtp.wait_for(2)
+    assert alert.to == "reader@example.org"
+    assert "Meta: open -> " in alert.part("text/plain")
+    assert "Meta stops releasing weights" in alert.part("text/html")
+
+    header = alert.message["List-Unsubscribe"]
+    assert alert.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe_path = header.strip("<>").removeprefix("http://testserver")
+    one_click = Client(enforce_csrf_checks=True).post(
+        unsubscribe_path,
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert one_click.status_code == 200
+    assert not Subscription.objects.exists()
+
+    statement_make(
+        company=meta,
+        stance="open",
+        kind="action",
+        occurred_on=datetime.date(2025, 9, 1),
+        publish=True,
+    )
+    wait_until(
+        lambda: Event.objects.filter(fanned_out_at__isnull=True).count() == 0,
+        what="the last events to be fanned out",
+    )
+    time.sleep(1.0)
+    assert len(smtp.messages) == 2, "no mail after unsubscribing"
+
+
+def test_running_the_fan_out_task_twice_sends_each_subscriber_one_mail(
+    mail_worker: CeleryWorker, smtp: SMTPServer
+) -> None:
+    lab = company_make(name="Meta", slug="meta")
+    emails = [f"reader{n}@example.org" for n in range(40)]
+    for email in emails:
+        subscriber_make(email, company=lab)
+    statement_make(company=lab, stance="closed", publish=True)
+    event = Event.objects.get(kind=EventKind.STANCE_CHANGE)
+    tasks.event_fan_out.delay(event.pk)
+    tasks.event_fan_out.delay(event.pk)
+    tasks.deliveries_send.delay(event.pk)
+    wait_until(all_sent(40), what="40 deliveries sent")
+    time.sleep(1.5)  # let any stray duplicate arrive before counting
+    assert Counter(m.to for m in smtp.messages) == Counter(emails)
+    assert Delivery.objects.count() == 40
+
+
+def test_a_worker_killed_mid_send_does_not_resend_what_it_marked_sent_and_sends_the_rest(
+    mail_worker: CeleryWorker, smtp: SMTPServer, settings: Any
+) -> None:
+    lab = company_make(name="Meta", slug="meta")
+    emails = [f"reader{n}@example.org" for n in range(30)]
+    for email in emails:
+        subscriber_make(email, company=lab)
+    killed: list[int] = []
+
+    def kill_on_the_tenth(envelope: Any) -> str | None:
+        if len(smtp.received) == 9 and not killed:
+            killed.append(1)
+            mail_worker.kill()  # the sender dies before the server says 250
+            return "451 4.3.0 Connection lost"
+        return None
+
+    smtp.before_accept = kill_on_the_tenth
+    statement_make(company=lab, stance="closed", publish=True)
+    wait_until(lambda: bool(killed), what="the worker to be killed")
+    time.sleep(0.5)
+    sent_before = set(
+        Delivery.objects.filter(status=DeliveryStatus.SENT).values_list(
+            "subscriber__email", flat=True
+        )
+    )
+    assert sent_before == {m.to for m in smtp.messages}
+    assert len(sent_before) == 9
+    assert Delivery.objects.filter(status=DeliveryStatus.SENDING).exists()
+
+    mail_worker.restart()
+    settings.ALERTS_CLAIM_TIMEOUT_SECONDS = 0  # the beat sweeper, run now: the claim is dead
+    assert services.alerts_sweep().reclaimed > 0
+    wait_until(all_sent(30), what="the rest to be sent by the new worker")
+    time.sleep(1.0)
+    assert Counter(m.to for m in smtp.messages) == Counter(emails)
+
+
+class PrivateRedis:
+    """A redis-server of our own on a free loopback port, so stopping it disturbs nobody."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        self.directory = directory
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+             "--appendonly", "no", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            probe = subprocess.run(
+                ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, check=False
+            )
+            if probe.stdout.strip() == b"PONG":
+                return
+            time.sleep(0.05)
+        raise RuntimeError("private redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+def _point_celery_at(url: str) -> None:
+    """Make this process publish to ``url``: Celery caches its broker pools after first use."""
+    app: Any = celery_app
+    app.conf.broker_url = url
+    # kombu keeps pools in a registry keyed by connection: closing one without resetting the
+    # registry leaves a closed pool that the next user of the original URL would be handed.
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path, settings: Any) -> Iterator[PrivateRedis]:
+    redis = PrivateRedis(tmp_path)
+    redis.start()
+    original = celery_app.conf.broker_url
+    settings.CELERY_BROKER_URL = redis.url
+    _point_celery_at(redis.url)
+    try:
+        yield redis
+    finally:
+        _point_celery_at(original)
+        redis.stop()
+
+
+def test_nothing_is_lost_when_redis_stops_and_starts_during_a_fan_out(
+    transactional_db: None, private_redis: PrivateRedis, smtp: SMTPServer, settings: Any
+) -> None:
+    worker = CeleryWorker(
+        extra_env={**smtp.env(), "REDIS_URL": private_redis.url, "SITE_URL": "http://testserver"}
+    ).start()
+    try:
+        lab = company_make(name="Meta", slug="meta")
+        emails = [f"reader{n}@example.org" for n in range(40)]
+        for email in emails:
+            subscriber_make(email, company=lab, stance_changes=False, statements=True)
+        smtp.delay = 0.05
+        statement_make(company=lab, stance="closed", publish=True)
+        smtp.wait_for(5)
+
+        private_redis.stop()  # mid-send; the queue's contents die with it (no persistence)
+        statement_make(company=lab, stance="open", publish=True)  # publishing fails: logged
+        second = Event.objects.latest("id")
+        assert second.published_at is None and "unreachable" in second.last_error
+        time.sleep(2)
+        private_redis.start()
+
+        settings.ALERTS_REPUBLISH_AFTER_SECONDS = 0
+        # A sender that died with its claim is handed back after this (a live one finishes a
+        # 50-row batch in about 2.5 s here, well inside it).
+        settings.ALERTS_CLAIM_TIMEOUT_SECONDS = 10
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if worker.process is not None and worker.process.poll() is not None:
+                # Celery 5.7/kombu exits ("Unrecoverable error") when the broker goes away while
+                # a late-acked task is in flight; in production the supervisor restarts it.
+                worker.restart()
+            services.alerts_sweep()  # what beat does every minute
+            if Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 80:
+                break
+            time.sleep(2)
+        time.sleep(1.0)
+        diagnosis = (
+            list(Event.objects.values("id", "kind", "fanned_out_at", "published_at", "last_error")),
+            list(Delivery.objects.values_list("status").annotate(n=Count("id"))),
+            worker.log()[-3000:],
+        )
+        assert Counter(m.to for m in smtp.messages) == Counter(emails * 2), diagnosis
+        assert not Event.objects.filter(fanned_out_at__isnull=True).exists()
+    finally:
+        worker.stop()
