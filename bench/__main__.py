@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import pkgutil
 import sys
@@ -13,6 +14,8 @@ import django
 def main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
+    # aiosmtpd logs every SMTP command at INFO; the tables are what a reader wants to see.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     import bench
 
     names = argv or sorted(
