@@ -17,6 +17,8 @@ DEFAULTS: dict[str, float] = {
     "ALERTS_LINK_MAX_AGE_SECONDS": 400 * 24 * 3600,
     "ALERTS_SUBSCRIBE_PER_IP_PER_HOUR": 20,
     "ALERTS_CONFIRMATION_INTERVAL_SECONDS": 24 * 3600,
+    # Instant alert mails to one address in 24 hours; beyond this they wait for the digest.
+    "ALERTS_MAX_INSTANT_MAILS_PER_DAY": 10,
     "WEBHOOK_MAX_CONSECUTIVE_FAILURES": 5,
     "WEBHOOK_MAX_ATTEMPTS": 6,
 }

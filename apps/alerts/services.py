@@ -29,7 +29,7 @@ from itertools import batched
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -366,7 +366,12 @@ def deliveries_send(*, event_id: int | None = None, max_batches: int | None = No
             if not ids:
                 break
             batches += 1
-            rows = Delivery.objects.filter(pk__in=ids).select_related("subscriber").order_by("id")
+            deliveries_defer_over_limit(token=token, ids=ids)
+            rows = (
+                Delivery.objects.filter(pk__in=ids, claim=token)
+                .select_related("subscriber")
+                .order_by("id")
+            )
             unreachable = False
             for delivery in rows:
                 if unreachable:
@@ -394,6 +399,47 @@ def deliveries_send(*, event_id: int | None = None, max_batches: int | None = No
 
         _task_publish(tasks.deliveries_send, event_id, countdown=min(report.retry_in or [30]))
     return report
+
+
+def deliveries_defer_over_limit(*, token: str, ids: Sequence[int]) -> int:
+    """The rate limit on mail to one address: an instant alert to an address that already got
+    ALERTS_MAX_INSTANT_MAILS_PER_DAY in the last day joins its next daily digest instead.
+
+    Nothing is dropped: the row stays pending, as a digest row. Returns how many were deferred.
+    """
+    limit = int(setting("ALERTS_MAX_INSTANT_MAILS_PER_DAY"))
+    since = timezone.now() - datetime.timedelta(days=1)
+    claimed = list(
+        Delivery.objects.filter(pk__in=ids, claim=token)
+        .order_by("id")
+        .values_list("id", "subscriber_id")
+    )
+    sent_today: dict[int, int] = dict(
+        Delivery.objects.filter(
+            subscriber_id__in={sid for _, sid in claimed},
+            digest=False,
+            status=DeliveryStatus.SENT,
+            sent_at__gte=since,
+        )
+        .values("subscriber_id")
+        .annotate(n=Count("id"))
+        .values_list("subscriber_id", "n")
+    )
+    deferred: list[int] = []
+    for pk, subscriber_id in claimed:
+        if sent_today.get(subscriber_id, 0) >= limit:
+            deferred.append(pk)
+        else:
+            sent_today[subscriber_id] = sent_today.get(subscriber_id, 0) + 1
+    if not deferred:
+        return 0
+    return Delivery.objects.filter(pk__in=deferred, claim=token).update(
+        digest=True,
+        status=DeliveryStatus.PENDING,
+        claim="",
+        attempts=F("attempts") - 1,
+        last_error="Daily limit of instant mails reached: moved to the digest.",
+    )
 
 
 def _count(report: SendReport, outcome: str, attempts: int) -> None:

@@ -294,3 +294,27 @@ def test_source_quote_falls_back_to_the_citation_excerpt(smtp: SMTPServer) -> No
     texts = [m.part("text/plain") for m in smtp.messages]
     assert len(texts) == 2  # the statement, and the stance change it caused
     assert all("We will no longer publish weights." in text for text in texts)
+
+
+def test_instant_mail_to_one_address_is_capped_and_the_rest_waits_for_the_digest(
+    smtp: SMTPServer, settings: object
+) -> None:
+    settings.ALERTS_MAX_INSTANT_MAILS_PER_DAY = 2  # type: ignore[attr-defined]
+    lab = company_make(name="Busy Lab", slug="busy-lab")
+    subscriber_make("busy@example.org", company=lab, statements=True)
+    for day in range(1, 6):
+        statement_make(
+            company=lab, stance="open", occurred_on=datetime.date(2025, 7, day), publish=True
+        )
+    for event in Event.objects.order_by("id"):
+        services.event_fan_out(event_id=event.pk)
+    services.deliveries_send()
+
+    assert len(smtp.to("busy@example.org")) == 2
+    waiting = Delivery.objects.filter(subscriber__email="busy@example.org", digest=True)
+    assert waiting.count() == Delivery.objects.count() - 2
+    assert set(waiting.values_list("status", flat=True)) == {DeliveryStatus.PENDING}
+
+    services.digests_send()
+    assert len(smtp.to("busy@example.org")) == 3, "the rest arrive together in one digest"
+    assert not Delivery.objects.exclude(status=DeliveryStatus.SENT).exists()
