@@ -235,7 +235,8 @@ BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
-        # Above every retry delay, so a late-acked task is never handed out twice by timeout.
+        # Above every retry countdown (alerts clamp theirs to 10 minutes, ingestion's article
+        # retries stay under 20), so a late-acked task is never handed out twice by timeout.
         "visibility_timeout": 60 * 60 * 2,
     }
 else:

@@ -138,12 +138,20 @@ def event_record_model_status(*, status_change: ModelStatusChange) -> Event:
     )
 
 
+MAX_COUNTDOWN_SECONDS = 600.0
+
+
 def _task_publish(task: Any, *args: Any, countdown: float | None = None) -> bool:
     """Hand a task to the broker; False (logged) when the broker is unreachable.
 
     Publishing happens after commit, so a failure here must not raise into the request that
     made the change: the database already holds what is needed, and the sweeper retries.
     """
+    if countdown is not None:
+        # Long waits are the sweeper's job (it starts senders for every due row each minute);
+        # a broker countdown stays far below Redis's visibility timeout, so it is never
+        # delivered twice for having waited too long.
+        countdown = min(countdown, MAX_COUNTDOWN_SECONDS)
     try:
         task.apply_async(
             args=args,
