@@ -348,10 +348,18 @@ def stance_history_recompute(*, company: Company) -> list[StanceChange]:
         by_key = {(c.date, c.old_stance, c.new_stance): c for c in current}
         for point in computed:
             existing = by_key.get((point.date, point.old_stance, point.new_stance))
-            if existing is not None:
-                kept.add(existing.pk)
-            else:
+            if existing is None:
                 wanted.append(point)
+                continue
+            kept.add(existing.pk)
+            # The same move, now explained by other statements or another score: keep the row
+            # (readers were told of this move) and bring its details up to date.
+            if existing.score != point.score or existing.assessment_id != point.pin_id:
+                StanceChange.objects.filter(pk=existing.pk).update(
+                    score=point.score, assessment_id=point.pin_id
+                )
+            if set(existing.statements.values_list("id", flat=True)) != set(point.statement_ids):
+                existing.statements.set(point.statement_ids)
         stale = [c.pk for c in current if c.pk not in kept]
         if stale:
             StanceChange.objects.filter(pk__in=stale).update(superseded_at=timezone.now())

@@ -228,3 +228,33 @@ def test_an_editors_pin_overrides_the_derived_stance(reviewer: User) -> None:
         "mixed",
         True,
     )
+
+
+def test_the_stance_history_is_the_same_whatever_order_statements_are_published_in() -> None:
+    specs = [
+        ("open", "executive", "confirmed", datetime.date(2024, 7, 23)),
+        ("open", "action", "confirmed", datetime.date(2025, 4, 5)),
+        ("leaning_closed", "unnamed_report", "reported", datetime.date(2025, 7, 14)),
+        ("mixed", "official", "confirmed", datetime.date(2025, 7, 14)),
+        ("closed", "analysis", "disputed", datetime.date(2025, 9, 1)),
+    ]
+
+    def history(order: list[int]) -> list[tuple[object, ...]]:
+        lab = company_make()
+        drafts = [
+            statement_make(company=lab, stance=s, kind=k, verification=v, occurred_on=d)
+            for s, k, v, d in specs
+        ]
+        StatementLink.objects.create(
+            from_statement=drafts[3], to_statement=drafts[2], kind="denies"
+        )
+        for index in order:
+            services.statement_publish(statement=drafts[index], user=None)
+        return [
+            (c.date, c.old_stance, c.new_stance, c.rating, round(c.score, 9))
+            for c in StanceChange.objects.current().filter(company=lab).order_by("date")
+        ]
+
+    forwards = history([0, 1, 2, 3, 4])
+    assert forwards == history([4, 3, 2, 1, 0]) == history([2, 4, 0, 3, 1])
+    assert [c[2] for c in forwards] == ["open", "leaning_open"]
