@@ -22,7 +22,7 @@ help:
 	@echo "make bench  - benchmarks, printed as tables against a baseline measured in the same run"
 	@echo "make clean  - remove the virtual environment and local data in var/"
 
-$(VENV)/.installed: pyproject.toml requirements.lock
+$(VENV)/.installed: pyproject.toml requirements.lock requirements-dev.lock
 	@py="$(PYTHON)"; \
 	if [ -z "$$py" ]; then \
 	  for candidate in $(PYTHON_CANDIDATES); do \
@@ -39,7 +39,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	if [ -x "$(PY)" ] && ! "$(PY)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then rm -rf $(VENV); fi; \
 	if [ ! -x "$(PY)" ]; then echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	@touch $@
 
 # Compiled translations (git-ignored), rebuilt when a .po file changes.
