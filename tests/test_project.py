@@ -127,3 +127,16 @@ def test_docker_compose_is_valid_and_runs_one_image_with_health_checks() -> None
     assert {services[name]["image"] for name in ("web", "worker", "beat")} == {"aperture:latest"}
     for name in ("postgres", "redis", "web", "worker", "beat"):
         assert services[name]["healthcheck"]["test"], name
+
+
+@pytest.mark.django_db
+def test_the_seed_runs_again_after_an_editor_retracts_a_seeded_statement() -> None:
+    from apps.claims import services
+    from apps.claims.models import Statement
+
+    call_command("seed", verbosity=0)
+    report = Statement.objects.get(import_key="meta-2025-nyt-closed-report")
+    services.statement_retract(statement=report, user=None, reason="Test retraction.")
+    call_command("seed", verbosity=0)
+    report.refresh_from_db()
+    assert report.state == "retracted"

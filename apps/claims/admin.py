@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -16,6 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.catalog.models import Company
 from apps.lib.fetch import FetchError
 from apps.lib.urls import url_canonicalize
 
@@ -54,7 +56,12 @@ class SourceForm(forms.ModelForm):
 
 
 class SourceFromUrlForm(forms.Form):
-    url = forms.URLField(label=_("Page URL"), max_length=1000, assume_scheme="https")
+    url = forms.URLField(
+        label=_("Page URL"),
+        max_length=1000,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
 
 
 @admin.register(Source)
@@ -96,7 +103,7 @@ class SourceAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 source, created = services.source_create_from_url(url=form.cleaned_data["url"])
-            except FetchError as error:
+            except (FetchError, ValueError) as error:
                 form.add_error("url", str(error))
             else:
                 if created:
@@ -117,8 +124,23 @@ class SourceAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/claims/source/add_from_url.html", context)
 
 
+class CitationFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if self.instance.pk is None or self.instance.state != EditorialState.PUBLISHED:
+            return
+        remaining = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
+        ]
+        if not remaining:
+            raise forms.ValidationError(_("A published statement must cite at least one source."))
+
+
 class CitationInline(admin.TabularInline):
     model = Citation
+    formset = CitationFormSet
     fields = ["source", "excerpt"]
     autocomplete_fields = ["source"]
     extra = 1
@@ -228,7 +250,12 @@ class StatementAdmin(SimpleHistoryAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if change and form.instance.state == EditorialState.PUBLISHED:
-            services.statement_published_changed(statement=form.instance, user=request.user)
+            previous = form.initial.get("company")
+            services.statement_published_changed(
+                statement=form.instance,
+                user=request.user,
+                previous_company=Company.objects.filter(pk=previous).first() if previous else None,
+            )
 
     def _apply(self, request: HttpRequest, statements: Any, service: Any, done: Any) -> None:
         succeeded = 0
@@ -307,6 +334,13 @@ class StanceAssessmentAdmin(SimpleHistoryAdmin):
         self, request: HttpRequest, obj: StanceAssessment, form: Any, change: bool
     ) -> None:
         services.assessment_save(assessment=obj, user=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: StanceAssessment) -> None:
+        services.assessment_delete(assessment=obj, user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[StanceAssessment]) -> None:
+        for assessment in queryset:
+            services.assessment_delete(assessment=assessment, user=request.user)
 
 
 @admin.register(StanceChange)

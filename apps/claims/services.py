@@ -10,11 +10,13 @@ import datetime
 import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from apps.alerts.services import event_record_stance_changes, event_record_statement_published
 from apps.catalog.models import AIModel, Company, Person, Publisher
@@ -110,20 +112,29 @@ def source_create_from_url(*, url: str) -> tuple[Source, bool]:
 
 
 def publisher_for_page(*, url: str, site_name: str) -> Publisher:
-    from urllib.parse import urlsplit
+    """The publisher of a fetched page, recognised by its domain, never by the name it gives.
 
-    from django.utils.text import slugify
-
+    A page may call itself anything in og:site_name; only a matching domain (or a subdomain of
+    one) reuses a known publisher, so no site can pass for a lab's own blog.
+    """
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    publisher = Publisher.objects.filter(domain=host).first()
-    if publisher is not None:
-        return publisher
+    known = [p for p in Publisher.objects.exclude(domain="") if _host_is_under(host, p.domain)]
+    if known:
+        return max(known, key=lambda p: len(p.domain))
     name = site_name or host
-    slug = slugify(name) or slugify(host.replace(".", "-")) or "publisher"
+    base = slugify(name) or slugify(host.replace(".", "-")) or "publisher"
+    existing = Publisher.objects.filter(slug=base[:100]).first()
+    if existing is not None and existing.domain and existing.domain != host:
+        base = f"{base}-{slugify(host.replace('.', '-'))}"
     publisher, _created = Publisher.objects.get_or_create(
-        slug=slug[:100], defaults={"name": name, "domain": host}
+        slug=base[:100], defaults={"name": name, "domain": host}
     )
     return publisher
+
+
+def _host_is_under(host: str, domain: str) -> bool:
+    domain = domain.lower().removeprefix("www.")
+    return host == domain or host.endswith("." + domain)
 
 
 def source_snapshot_set(
@@ -253,11 +264,18 @@ def statement_retract(*, statement: Statement, user: Actor | None, reason: str) 
     return statement
 
 
-def statement_published_changed(*, statement: Statement, user: Actor | None) -> None:
-    """After an edit to a published statement: only reviewers may, and the stance follows."""
+def statement_published_changed(
+    *, statement: Statement, user: Actor | None, previous_company: Company | None = None
+) -> None:
+    """After an edit to a published statement: only reviewers may, it must still cite a
+    source, and the stance history follows, for the lab it left too if it moved."""
     _require(user, "claims.publish_statement", "edit published statements")
+    if not statement.citations.exists():
+        raise ValidationError("A published statement needs at least one cited source.")
     with transaction.atomic():
         stance_history_recompute(company=statement.company)
+        if previous_company is not None and previous_company.pk != statement.company_id:
+            stance_history_recompute(company=previous_company)
 
 
 def assessment_pin(
@@ -291,6 +309,15 @@ def assessment_save(*, assessment: StanceAssessment, user: Actor | None) -> Stan
         assessment.save()
         stance_history_recompute(company=assessment.company)
     return assessment
+
+
+def assessment_delete(*, assessment: StanceAssessment, user: Actor | None) -> None:
+    """Remove a pin; the lab's stance history goes back to what the formula says."""
+    _require(user, "claims.publish_statement", "remove a pinned stance")
+    company = assessment.company
+    with transaction.atomic():
+        assessment.delete()
+        stance_history_recompute(company=company)
 
 
 def stance_inputs(

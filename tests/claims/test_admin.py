@@ -299,3 +299,74 @@ def test_a_reviewers_edit_to_a_published_statement_moves_the_stance(reviewer: Us
     assert response.status_code == 302, response.content.decode()[:2000]
     assert StanceChange.objects.current().get(company=lab).new_stance == "closed"
     assert StanceChange.objects.filter(company=lab, superseded_at__isnull=False).count() == 1
+
+
+def _published_edit(statement: Statement, **overrides: object) -> dict[str, object]:
+    citation = statement.citations.get()
+    data = statement_form(
+        statement.company_id,
+        citation.source_id,
+        stance=statement.stance,
+        quote="",
+        quote_language="",
+        **{
+            "citations-INITIAL_FORMS": "1",
+            "citations-0-id": citation.pk,
+            "citations-0-statement": statement.pk,
+        },
+    )
+    data.update(overrides)
+    return data
+
+
+def test_moving_a_published_statement_to_another_lab_recomputes_both(reviewer: User) -> None:
+    first, second = company_make(), company_make()
+    statement = statement_make(company=first, stance="closed", publish=True)
+    response = logged_in(reviewer).post(
+        reverse("admin:claims_statement_change", args=[statement.pk]),
+        _published_edit(statement, company=second.pk),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not StanceChange.objects.current().filter(company=first).exists()
+    assert StanceChange.objects.current().get(company=second).new_stance == "closed"
+
+
+def test_a_published_statement_cannot_lose_its_last_citation(reviewer: User) -> None:
+    statement = statement_make(company=company_make(), publish=True)
+    response = logged_in(reviewer).post(
+        reverse("admin:claims_statement_change", args=[statement.pk]),
+        _published_edit(statement, **{"citations-0-DELETE": "on"}),
+    )
+    assert response.status_code == 200
+    assert "must cite at least one source" in response.content.decode()
+    assert statement.citations.count() == 1
+
+
+def test_a_page_cannot_pass_for_a_labs_own_publisher_by_its_site_name(
+    editor: User, http_server: LocalHTTPServer, settings: object
+) -> None:
+    settings.FETCH_ALLOW_PRIVATE = True  # type: ignore[attr-defined]
+    lab = company_make(name="OpenAI", slug="openai-test")
+    Publisher.objects.create(name="OpenAI", slug="openai", domain="openai.com", company=lab)
+    http_server.route(
+        "/fake",
+        body=b'<html lang="en"><head><title>We are closing everything</title>'
+        b'<meta property="og:site_name" content="OpenAI"></head>'
+        b"<body><article><p>Not really OpenAI.</p></article></body></html>",
+    )
+    logged_in(editor).post(
+        reverse("admin:claims_source_add_from_url"), {"url": http_server.url("/fake")}
+    )
+    source = Source.objects.get()
+    assert source.kind == "secondary"
+    assert source.publisher is not None
+    assert source.publisher.company is None and source.publisher.domain == "127.0.0.1"
+
+
+def test_add_source_from_url_answers_an_ftp_url_with_a_form_error(editor: User) -> None:
+    response = logged_in(editor).post(
+        reverse("admin:claims_source_add_from_url"), {"url": "ftp://files.example/report.pdf"}
+    )
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert not Source.objects.exists()

@@ -258,3 +258,17 @@ def test_the_stance_history_is_the_same_whatever_order_statements_are_published_
     forwards = history([0, 1, 2, 3, 4])
     assert forwards == history([4, 3, 2, 1, 0]) == history([2, 4, 0, 3, 1])
     assert [c[2] for c in forwards] == ["open", "leaning_open"]
+
+
+def test_removing_a_pin_returns_the_stance_to_the_formula(reviewer: User) -> None:
+    lab = company_make()
+    statement_make(company=lab, stance="open", occurred_on=datetime.date(2025, 1, 1), publish=True)
+    pin = services.assessment_pin(
+        user=reviewer,
+        company=lab,
+        effective_from=datetime.date(2025, 6, 1),
+        stance="closed",
+        rationale="Test pin.",
+    )
+    services.assessment_delete(assessment=pin, user=reviewer)
+    assert [c.new_stance for c in StanceChange.objects.current().filter(company=lab)] == ["open"]
