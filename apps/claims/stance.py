@@ -129,50 +129,70 @@ def shift_rating(old_stance: str, new_stance: str) -> str:
     return ShiftRating.PARTIAL
 
 
-def _modifiers(
-    evidence: Sequence[Evidence], links: Iterable[Link], on: datetime.date
-) -> tuple[dict[int, int], set[int]]:
+# Weights are scaled by 2 ** ((occurred_on - EPOCH) / HALF_LIFE_DAYS) instead of
+# 2 ** (-(on - occurred_on) / HALF_LIFE_DAYS): the two differ by a factor common to every
+# statement on a given date, which cancels in the mean, and this one does not depend on the
+# date asked about, so the history can be swept once instead of recomputed for every date.
+EPOCH = datetime.date(2000, 1, 1)
+
+
+def _weight(item: Evidence, denials: int, superseded: bool) -> float:
+    if superseded:
+        return 0.0
+    return (
+        KIND_WEIGHT[item.kind]
+        * VERIFICATION_WEIGHT[item.verification]
+        * math.pow(2.0, (item.occurred_on - EPOCH).days / HALF_LIFE_DAYS)
+        * DENIAL_FACTOR**denials
+    )
+
+
+def _effective_links(
+    evidence: Sequence[Evidence], links: Iterable[Link]
+) -> list[tuple[datetime.date, Link]]:
+    """Denials and supersessions between known statements, with the date they take effect."""
     dates = {item.id: item.occurred_on for item in evidence}
-    denials: dict[int, int] = defaultdict(int)
-    superseded: set[int] = set()
-    for link in links:
-        link_date = dates.get(link.from_id)
-        if link_date is None or link.to_id not in dates or link_date > on:
-            continue
-        if link.kind == LinkKind.DENIES:
-            denials[link.to_id] += 1
-        elif link.kind == LinkKind.SUPERSEDES:
-            superseded.add(link.to_id)
-    return denials, superseded
+    return sorted(
+        (
+            (dates[link.from_id], link)
+            for link in links
+            if link.from_id in dates
+            and link.to_id in dates
+            and link.kind in (LinkKind.DENIES, LinkKind.SUPERSEDES)
+        ),
+        key=lambda pair: (pair[0], pair[1].from_id, pair[1].to_id, pair[1].kind),
+    )
+
+
+def _mean(weights: Sequence[float], scores: Sequence[float]) -> float | None:
+    total = math.fsum(weights)
+    if total == 0:
+        return None
+    return math.fsum(w * s for w, s in zip(weights, scores, strict=True)) / total
 
 
 def stance_score_at(
     evidence: Sequence[Evidence], links: Iterable[Link], on: datetime.date
 ) -> float | None:
     """S(on) from the module docstring, or None when nothing had been said by then."""
-    counted = [item for item in evidence if item.occurred_on <= on]
+    counted = sorted((item for item in evidence if item.occurred_on <= on), key=_order)
     if not counted:
         return None
-    denials, superseded = _modifiers(evidence, list(links), on)
-    weights: list[float] = []
-    for item in counted:
-        if item.id in superseded:
-            weights.append(0.0)
-            continue
-        age_days = (on - item.occurred_on).days
-        weights.append(
-            KIND_WEIGHT[item.kind]
-            * VERIFICATION_WEIGHT[item.verification]
-            * math.pow(2.0, -age_days / HALF_LIFE_DAYS)
-            * DENIAL_FACTOR ** denials.get(item.id, 0)
-        )
-    total = math.fsum(weights)
-    if total == 0:
-        return None
-    weighted = math.fsum(
-        w * STANCE_SCORE[item.stance] for w, item in zip(weights, counted, strict=True)
-    )
-    return weighted / total
+    denials: dict[int, int] = defaultdict(int)
+    superseded: set[int] = set()
+    for taken_effect, link in _effective_links(evidence, links):
+        if taken_effect > on:
+            break
+        if link.kind == LinkKind.DENIES:
+            denials[link.to_id] += 1
+        else:
+            superseded.add(link.to_id)
+    weights = [_weight(item, denials[item.id], item.id in superseded) for item in counted]
+    return _mean(weights, [STANCE_SCORE[item.stance] for item in counted])
+
+
+def _order(item: Evidence) -> tuple[datetime.date, int]:
+    return (item.occurred_on, item.id)
 
 
 def _pin_on(pins: Sequence[Pin], on: datetime.date) -> Pin | None:
@@ -214,18 +234,66 @@ def stance_at(
 def stance_history(
     evidence: Sequence[Evidence], links: Iterable[Link] = (), pins: Sequence[Pin] = ()
 ) -> list[StancePoint]:
-    """The stance on every date where it can change, oldest first."""
-    links = list(links)
-    dates: set[datetime.date] = {item.occurred_on for item in evidence}
-    for pin in pins:
-        dates.add(pin.effective_from)
-        if pin.effective_until is not None:
-            dates.add(pin.effective_until + datetime.timedelta(days=1))
-    points = []
+    """The stance on every date where it can change, oldest first.
+
+    One sweep over the dates: each statement's weight is computed once and changed only when a
+    denial or supersession of it takes effect, so a long record costs one pass, not one pass
+    per date. Every score equals stance_score_at's for the same date (same terms, fsum).
+    """
+    ordered = sorted(evidence, key=_order)
+    by_id = {item.id: item for item in ordered}
+    effective = _effective_links(ordered, links)
+    dates: set[datetime.date] = {item.occurred_on for item in ordered}
+    for assessment in pins:
+        dates.add(assessment.effective_from)
+        if assessment.effective_until is not None:
+            dates.add(assessment.effective_until + datetime.timedelta(days=1))
+    denials: dict[int, int] = defaultdict(int)
+    superseded: set[int] = set()
+    position: dict[int, int] = {}
+    weights: list[float] = []
+    scores: list[float] = []
+    next_item = next_link = 0
+    points: list[StancePoint] = []
     for on in sorted(dates):
-        point = stance_at(evidence, links, pins, on=on)
-        if point is not None:
-            points.append(point)
+        on_day: list[int] = []
+        while next_item < len(ordered) and ordered[next_item].occurred_on <= on:
+            item = ordered[next_item]
+            position[item.id] = len(weights)
+            weights.append(_weight(item, denials[item.id], item.id in superseded))
+            scores.append(STANCE_SCORE[item.stance])
+            on_day.append(item.id)
+            next_item += 1
+        while next_link < len(effective) and effective[next_link][0] <= on:
+            link = effective[next_link][1]
+            if link.kind == LinkKind.DENIES:
+                denials[link.to_id] += 1
+            else:
+                superseded.add(link.to_id)
+            if link.to_id in position:
+                weights[position[link.to_id]] = _weight(
+                    by_id[link.to_id], denials[link.to_id], link.to_id in superseded
+                )
+            next_link += 1
+        score = _mean(weights, scores) if weights else None
+        pin = _pin_on(pins, on)
+        ids = tuple(sorted(on_day))
+        if pin is not None:
+            points.append(
+                StancePoint(
+                    date=on,
+                    stance=pin.stance,
+                    score=float(STANCE_SCORE[pin.stance]) if score is None else score,
+                    statement_ids=ids,
+                    pin_id=pin.id,
+                )
+            )
+        elif score is not None:
+            points.append(
+                StancePoint(
+                    date=on, stance=stance_from_score(score), score=score, statement_ids=ids
+                )
+            )
     return points
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import itertools
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -62,7 +63,7 @@ def test_an_act_outweighs_an_anonymous_report_of_the_same_age() -> None:
         evidence(2, day, Stance.CLOSED, StatementKind.UNNAMED_REPORT, Verification.REPORTED),
     ]
     # (1.0 * 2 + 0.3 * -2) / 1.3
-    assert engine.stance_score_at(record, [], day) == (2.0 - 0.6) / 1.3
+    assert engine.stance_score_at(record, [], day) == pytest.approx((2.0 - 0.6) / 1.3, rel=1e-12)
     assert engine.stance_at(record, on=day).stance == Stance.LEANING_OPEN  # type: ignore[union-attr]
 
 
@@ -175,3 +176,33 @@ def test_the_history_does_not_depend_on_the_order_statements_arrive_in(
     links = [engine.Link(a, b, LinkKind.DENIES) for a, b in itertools.pairwise(ids)][:3]
     shuffled_links = data.draw(st.permutations(links))
     assert engine.stance_changes(record, links) == engine.stance_changes(shuffled, shuffled_links)
+
+
+link_kinds = st.sampled_from([LinkKind.DENIES, LinkKind.SUPERSEDES, LinkKind.RESPONDS_TO])
+
+
+@settings(max_examples=200, deadline=None)
+@given(record=record_strategy, data=st.data())
+def test_the_swept_history_scores_every_date_as_the_formula_does(
+    record: list[engine.Evidence], data: st.DataObject
+) -> None:
+    ids = [item.id for item in record]
+    links = data.draw(
+        st.lists(
+            st.builds(
+                engine.Link,
+                from_id=st.sampled_from(ids),
+                to_id=st.sampled_from(ids),
+                kind=link_kinds,
+            ).filter(lambda link: link.from_id != link.to_id),
+            max_size=6,
+        )
+    )
+    history = {point.date: point for point in engine.stance_history(record, links)}
+    for day in sorted({item.occurred_on for item in record}):
+        expected = engine.stance_score_at(record, links, day)
+        if expected is None:  # everything said by then was superseded
+            assert day not in history
+            continue
+        assert history[day].score == expected
+        assert history[day].stance == engine.stance_from_score(expected)
