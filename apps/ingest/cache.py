@@ -14,6 +14,7 @@ history row and can go unseen: call ``forget()`` after one. No code does such a 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +89,19 @@ def reading() -> Reading:
 
 
 def _versions() -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    sql, split = _versions_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return tuple(row[:split]), tuple(row[split:])
+
+
+@functools.cache
+def _versions_sql(vendor: str) -> tuple[str, int]:
+    """The version query, and where its catalogue columns end.
+
+    Built once: finding the history tables costs more than running the query.
+    """
     quote = connection.ops.quote_name
     catalogue: list[str] = []
     for model in CATALOGUE_MODELS:
@@ -107,10 +121,7 @@ def _versions() -> tuple[tuple[Any, ...], tuple[Any, ...]]:
         _scalar(f"MIN({trained})", table),
         _scalar(f"MAX({trained})", table),
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(catalogue + classifiers)}")
-        row = cursor.fetchone()
-    return tuple(row[: len(catalogue)]), tuple(row[len(catalogue) :])
+    return f"SELECT {', '.join(catalogue + classifiers)}", len(catalogue)
 
 
 def _scalar(aggregate: str, table: str) -> str:
