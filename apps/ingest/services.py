@@ -27,17 +27,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from apps.catalog.models import AIModel, Company, Person
+from apps.catalog.models import AIModel, Company
 from apps.claims import services as claims_services
 from apps.claims.models import Statement
 from apps.lib.fetch import AddressPolicy, FetchError, fetch, redact_url, url_check
 from apps.lib.urls import url_canonicalize
 
-from . import classifier
+from . import cache, classifier
 from .conf import conf
 from .extract import ExtractError, article_extract
 from .feeds import FEED_CONTENT_TYPES, FeedParseError, feed_parse
-from .linking import Matcher, matcher_build
+from .linking import Matcher
 from .models import (
     Article,
     ArticleState,
@@ -429,9 +429,9 @@ def article_store(
             except IntegrityError:  # another worker stored the same story a moment ago
                 existing = Article.objects.get(content_hash=extracted.content_hash)
         if outcome == Outcome.STORED:
-            matcher = matcher_build()
-            mentions_link(article=existing, matcher=matcher)
-            suggestions_make(article=existing)
+            reading = cache.reading()
+            mentions = mentions_link(article=existing, matcher=reading.catalogue.matcher)
+            suggestions_make(article=existing, mentions=mentions, reading=reading)
         ArticleURL.objects.filter(pk=article_url.pk).update(
             article=existing,
             state=ArticleState.DONE,
@@ -543,8 +543,9 @@ def ingest_dispatch(*, enqueue_feed: Enqueue, enqueue_article: Enqueue) -> dict[
 
 def mentions_link(*, article: Article, matcher: Matcher | None = None) -> list[Mention]:
     """(Re)link an article's mentions; the title counts as text before the body."""
-    matcher = matcher or matcher_build()
-    with transaction.atomic():
+    matcher = matcher or cache.reading().catalogue.matcher
+    # No savepoint: inside article_store a failure rolls the whole article back anyway.
+    with transaction.atomic(savepoint=False):
         Mention.objects.filter(article=article).delete()
         mentions = [
             Mention(
@@ -574,17 +575,31 @@ def _lab_for(company: Company, companies: dict[int, Company]) -> Company | None:
     return None
 
 
-def suggestions_make(*, article: Article) -> list[Suggestion]:
-    """Suggest the sentences that speak about a lab's openness, scored and with a stance guess."""
-    mentions = list(Mention.objects.filter(article=article))
+def suggestions_make(
+    *,
+    article: Article,
+    mentions: list[Mention] | None = None,
+    reading: cache.Reading | None = None,
+) -> list[Suggestion]:
+    """Suggest the sentences that speak about a lab's openness, scored and with a stance guess.
+
+    Returns the suggestions made; a sentence already suggested for a lab is left as it was, so
+    running it twice changes nothing. However many suggestions an article yields, the write is
+    one read of the article's existing suggestions, one INSERT of the new ones and one of their
+    models; the unique constraint on (article, lab, sentence) still refuses a duplicate.
+    ``mentions`` and ``reading`` save reading again what the caller already has.
+    """
+    if mentions is None:
+        mentions = list(Mention.objects.filter(article=article))
     if not mentions:
         return []
-    companies = {c.pk: c for c in Company.objects.all()}
-    models = {m.pk: m for m in AIModel.objects.filter(pk__in={m.ai_model_id for m in mentions})}
-    people = list(Person.objects.exclude(name="").select_related("company"))
-    relevance = _classifier_model("relevance")
-    stance_model = _classifier_model("stance")
-    created: list[Suggestion] = []
+    reading = reading or cache.reading()
+    companies = reading.catalogue.companies
+    models = reading.catalogue.models
+    people = reading.catalogue.people
+    relevance = reading.classifier("relevance")
+    stance_model = reading.classifier("stance")
+    planned: dict[tuple[int, str], tuple[Suggestion, list[int]]] = {}
     for sentence in sentences_split(article.text):
         inside = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
         if not inside or not is_on_topic(sentence.text):
@@ -616,36 +631,48 @@ def suggestions_make(*, article: Article) -> list[Suggestion]:
                 classifier.predict(stance_model, sentence.text).items(), key=lambda kv: kv[1]
             )[0]
         speaker = next((p for p in people if p.name in sentence.text), None)
+        sentence_hash = hashlib.sha256(sentence.text.encode()).hexdigest()
         for lab in labs:
+            if (lab.pk, sentence_hash) in planned:  # the same sentence again: the first counts
+                continue
             kind, label = kind_and_label(
                 sentence.text, company_name=lab.name, person_named=speaker is not None
             )
-            suggestion, was_created = Suggestion.objects.get_or_create(
+            suggestion = Suggestion(
                 article=article,
                 company=lab,
-                sentence_hash=hashlib.sha256(sentence.text.encode()).hexdigest(),
-                defaults={
-                    "sentence": sentence.text,
-                    "start": sentence.start,
-                    "language": article.language,
-                    "quote": quote_find(sentence.text),
-                    "speaker": speaker,
-                    "speaker_label": label,
-                    "kind": kind,
-                    "stance": stance,
-                    "score": round(score, 4),
-                    "scored_by": scored_by,
-                },
+                sentence_hash=sentence_hash,
+                sentence=sentence.text,
+                start=sentence.start,
+                language=article.language,
+                quote=quote_find(sentence.text),
+                speaker=speaker,
+                speaker_label=label,
+                kind=kind,
+                stance=stance,
+                score=round(score, 4),
+                scored_by=scored_by,
             )
-            if was_created:
-                suggestion.ai_models.set(
-                    [
-                        m
-                        for m in sentence_models
-                        if _lab_for(companies[m.developer_id], companies) == lab
-                    ]
-                )
-                created.append(suggestion)
+            model_ids = {
+                m.pk: None
+                for m in sentence_models
+                if _lab_for(companies[m.developer_id], companies) == lab
+            }
+            planned[(lab.pk, sentence_hash)] = (suggestion, list(model_ids))
+    if not planned:
+        return []
+    existing = set(
+        Suggestion.objects.filter(article=article).values_list("company_id", "sentence_hash")
+    )
+    new = [planned[key] for key in planned if key not in existing]
+    with transaction.atomic(savepoint=False):
+        created = Suggestion.objects.bulk_create([suggestion for suggestion, _ids in new])
+        through = Suggestion.ai_models.through
+        through.objects.bulk_create(
+            through(suggestion_id=suggestion.pk, aimodel_id=model_id)
+            for suggestion, model_ids in new
+            for model_id in model_ids
+        )
     return created
 
 
@@ -736,15 +763,6 @@ def suggestion_reject(*, suggestion: Suggestion, user: Actor | None, reason: str
 # --------------------------------------------------------------------------------------------
 # Classifier
 # --------------------------------------------------------------------------------------------
-
-
-def _classifier_model(name: str) -> dict[str, Any] | None:
-    """The trained model if it has learnt from enough decisions, else None (rules apply)."""
-    row = Classifier.objects.filter(name=name).first()
-    if row is None or row.examples < conf("INGEST_CLASSIFIER_MIN_EXAMPLES"):
-        return None
-    labels = (row.data or {}).get("labels") or {}
-    return row.data if len(labels) >= 2 else None
 
 
 def classifier_retrain() -> dict[str, int]:
