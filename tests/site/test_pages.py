@@ -441,6 +441,29 @@ def test_search_forgives_a_typo_on_postgresql(client: Client, seeded: None) -> N
     assert "Meta spokesperson" in html
 
 
+def test_search_lists_only_sources_that_a_public_statement_cites(client: Client) -> None:
+    from apps.claims import services
+    from tests.factories import source_make
+
+    lab = company_make()
+    published = statement_make(company=lab, publish=True)
+    retracted = statement_make(company=lab, publish=True)
+    services.statement_retract(statement=retracted, user=None, reason="Wrong date")
+    draft = statement_make(company=lab)
+    for item, title in [
+        (published, "Zebrafish published"),
+        (retracted, "Zebrafish retracted"),
+        (draft, "Zebrafish draft"),
+    ]:
+        Source.objects.filter(citations__statement=item).update(title=title)
+    source_make(title="Zebrafish ingested")  # an article nobody has cited yet
+
+    html = client.get("/search/", {"q": "Zebrafish"}).content.decode()
+    assert "Zebrafish published" in html and "Zebrafish retracted" in html
+    assert "Zebrafish draft" not in html
+    assert "Zebrafish ingested" not in html
+
+
 def test_search_as_you_type_gets_only_the_results_fragment(client: Client, seeded: None) -> None:
     response = client.get("/search/", {"q": "GIGAZINE"}, headers=HX)
     assert b"<html" not in response.content and b'<div id="results"' in response.content
