@@ -26,7 +26,7 @@ from apps.claims.models import Stance, Statement
 from apps.claims.selectors import statements_for_display
 
 from . import charts, selectors
-from .timeline import TimelineFilterForm, timeline_filter, timeline_page
+from .timeline import TimelineCursorForm, TimelineFilterForm, timeline_filter, timeline_page
 
 HISTORY_SHOWN = 10
 NEWEST_SHOWN = 10
@@ -115,22 +115,33 @@ def lab(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def model(request: HttpRequest, slug: str) -> HttpResponse:
     ai_model = get_object_or_404(
         selectors.models_for_display(AIModel.objects.select_related("developer")), slug=slug
     )
+    form = TimelineCursorForm(request.GET)
+    cursor = form.valid_data().get("after")
+    page = timeline_page(
+        statements_for_display(Statement.objects.published().filter(ai_models=ai_model)), cursor
+    )
+    context: dict[str, Any] = {
+        "model": ai_model,
+        "form": form,
+        "page": page,
+        "is_continuation": cursor is not None,
+    }
+    if _fragment(request):  # "Load more" appends a page
+        return render(request, "site/model.html#page", context)
     history = list(ai_model.status_history.all())
-    return render(
-        request,
-        "site/model.html",
+    context.update(
         {
-            "model": ai_model,
             "status_history": history,
             "current_status": history[-1] if history else None,
             "components": selectors.components_in_order(ai_model),
-            "statements": statements_for_display(ai_model.statements.published().timeline_order()),
-        },
+        }
     )
+    return render(request, "site/model.html", context)
 
 
 # The reasons apps/claims/services.py records, in the reader's language; others are shown as is.

@@ -12,11 +12,11 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from apps.catalog.models import Company
+from apps.catalog.models import AIModel, Company
 from apps.claims.models import Source, StanceChange, Statement
 from apps.site.charts import stance_band
 from apps.site.templatetags.aperture import precise_date
-from tests.factories import company_make, statement_make
+from tests.factories import company_make, model_make, statement_make
 
 pytestmark = pytest.mark.django_db
 
@@ -259,6 +259,64 @@ def test_the_model_page_shows_status_history_components_with_evidence_and_statem
     components = html[html.index('class="components"') :].split("</table>")[0]
     assert 'rel="noopener"' in components
     assert f'id="statement-{by_key("meta-2025-nyt-closed-report").pk}"' in html
+
+
+def _statements_about(ai_model: AIModel, count: int) -> list[int]:
+    """``count`` published statements about ``ai_model``, several to a date, in timeline order."""
+    day = datetime.date(2025, 1, 1)
+    for n in range(count):
+        statement = statement_make(
+            company=ai_model.developer,
+            publish=True,
+            occurred_on=day - datetime.timedelta(days=n // 4),
+        )
+        statement.ai_models.add(ai_model)
+    statement_make(company=ai_model.developer, publish=True)  # about the lab, not this model
+    return list(
+        Statement.objects.filter(ai_models=ai_model).timeline_order().values_list("id", flat=True)
+    )
+
+
+def test_the_model_page_pages_its_statements_by_cursor_to_the_end(client: Client) -> None:
+    ai_model = model_make(developer=company_make())
+    expected = _statements_about(ai_model, 45)
+    response = client.get(ai_model.get_absolute_url())
+    seen = statement_ids(response.content)
+    assert len(seen) == 20
+    html = response.content.decode()
+    pages = 1
+    while match := re.search(r'hx-get="([^"]*after=[^"]+)"', html):
+        url = match.group(1).replace("&amp;", "&")
+        fragment = client.get(url, headers=HX)
+        assert b"<html" not in fragment.content
+        seen += statement_ids(fragment.content)
+        html = fragment.content.decode()
+        pages += 1
+    assert seen == expected
+    assert pages == 3
+
+
+def test_the_model_pages_load_more_works_without_javascript(client: Client) -> None:
+    ai_model = model_make(developer=company_make())
+    expected = _statements_about(ai_model, 25)
+    first = client.get(ai_model.get_absolute_url()).content.decode()
+    href = re.search(r'<a class="button" href="([^"]+)"', first)
+    assert href is not None
+    second = client.get(href.group(1).replace("&amp;", "&"))
+    assert b"<html" in second.content and b"Older statements." in second.content
+    assert statement_ids(second.content) == expected[20:]
+    assert b"Load more" not in second.content
+
+
+def test_a_broken_cursor_on_the_model_page_is_reported_and_the_newest_page_shown(
+    client: Client,
+) -> None:
+    ai_model = model_make(developer=company_make())
+    expected = _statements_about(ai_model, 3)
+    response = client.get(f"{ai_model.get_absolute_url()}?after=yesterday.1")
+    assert response.status_code == 200
+    assert b"That page link is not valid." in response.content
+    assert statement_ids(response.content) == expected
 
 
 def test_the_statement_page_shows_the_provenance_chain_with_links_both_ways(
