@@ -7,6 +7,7 @@ pressed Back and htmx had no snapshot) gets the whole page.
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -170,7 +171,7 @@ def _history(item: Statement) -> list[dict[str, Any]]:
         for name in HISTORY_FIELDS
     }
     entries = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
+    for newer, older in itertools.zip_longest(records, records[1:]):
         changed: list[str] = []
         if older is not None:
             delta = newer.diff_against(older, included_fields=HISTORY_FIELDS)

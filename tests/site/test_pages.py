@@ -356,6 +356,15 @@ def test_the_statement_page_shows_its_public_revision_history(client: Client, se
     assert "Changed: editor&#x27;s summary" in history
 
 
+def test_a_statement_with_no_recorded_revisions_still_opens(client: Client) -> None:
+    # Rows made in bulk (the generated timeline, an import) have no history records.
+    item = statement_make(company=company_make(), publish=True)
+    item.history.all().delete()
+    response = client.get(item.get_absolute_url())
+    assert response.status_code == 200
+    assert item.summary.encode() in response.content
+
+
 def test_the_statement_page_carries_claim_review_json_ld_with_the_csp_nonce(
     client: Client, seeded: None
 ) -> None:
