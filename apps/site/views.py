@@ -118,9 +118,7 @@ def lab(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def model(request: HttpRequest, slug: str) -> HttpResponse:
-    ai_model = get_object_or_404(
-        selectors.models_for_display(AIModel.objects.select_related("developer")), slug=slug
-    )
+    ai_model = get_object_or_404(AIModel.objects.select_related("developer"), slug=slug)
     form = TimelineCursorForm(request.GET)
     cursor = form.valid_data().get("after")
     page = timeline_page(
@@ -134,6 +132,7 @@ def model(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if _fragment(request):  # "Load more" appends a page
         return render(request, "site/model.html#page", context)
+    selectors.models_prefetch([ai_model])  # status and openness, for the whole page only
     history = list(ai_model.status_history.all())
     context.update(
         {
