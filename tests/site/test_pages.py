@@ -131,6 +131,19 @@ def test_the_lab_page_draws_a_stance_band_with_a_marker_per_change_and_a_table(
     ]
 
 
+def test_each_band_segment_names_its_stance_in_the_readers_language(
+    client: Client, seeded: None
+) -> None:
+    client.cookies["django_language"] = "ja"
+    html = client.get("/labs/meta/").content.decode()
+    titles = re.findall(r'<rect class="seg seg-([a-z_]+)"[^>]*><title>([^:<]+):', html)
+    changes = StanceChange.objects.current().filter(company__slug="meta").order_by("date", "id")
+    assert [stance for stance, _ in titles] == [c.new_stance for c in changes]
+    with translation.override("ja"):
+        assert [label for _, label in titles] == [str(c.get_new_stance_display()) for c in changes]
+    assert "オープン" in {label for _, label in titles}
+
+
 def test_the_lab_page_shows_its_models_with_status_and_an_openness_matrix(
     client: Client, seeded: None
 ) -> None:
