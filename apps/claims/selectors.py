@@ -2,39 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from django.db.models import Prefetch, QuerySet
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
-
-from apps.catalog.models import Company
-
-from .models import Citation, StanceChange, Statement, StatementLink
-
-
-@dataclass(frozen=True)
-class LabSummary:
-    company: Company
-    latest_change: StanceChange | None
-
-
-def labs_with_stance() -> list[LabSummary]:
-    """Every lab with its latest current stance change, in two queries."""
-    labs = list(Company.objects.filter(is_lab=True).order_by("name"))
-    latest_ids = (
-        StanceChange.objects.current()
-        .filter(company=OuterRef("pk"))
-        .order_by("-date", "-id")
-        .values("id")[:1]
-    )
-    change_ids = [
-        row["latest"]
-        for row in Company.objects.filter(pk__in=[lab.pk for lab in labs])
-        .annotate(latest=Subquery(latest_ids))
-        .values("latest")
-        if row["latest"] is not None
-    ]
-    changes = {c.company_id: c for c in StanceChange.objects.filter(pk__in=change_ids)}
-    return [LabSummary(company=lab, latest_change=changes.get(lab.pk)) for lab in labs]
+from .models import Citation, Statement
 
 
 def statements_for_display(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
@@ -46,22 +16,3 @@ def statements_for_display(queryset: QuerySet[Statement]) -> QuerySet[Statement]
         ),
         "ai_models",
     )
-
-
-def statement_links(statement: Statement) -> tuple[list[StatementLink], list[StatementLink]]:
-    """Links from this statement to others, and from others to it, published ones only."""
-    outgoing = list(
-        StatementLink.objects.filter(
-            from_statement=statement, to_statement__state="published"
-        ).select_related("to_statement", "to_statement__company")
-    )
-    incoming = list(
-        StatementLink.objects.filter(
-            to_statement=statement, from_statement__state="published"
-        ).select_related("from_statement", "from_statement__company")
-    )
-    return outgoing, incoming
-
-
-def stance_changes_for(company: Company) -> list[StanceChange]:
-    return list(StanceChange.objects.current().filter(company=company).order_by("date", "id"))

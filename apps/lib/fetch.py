@@ -25,8 +25,9 @@ How it is safe:
   and the local demo only; the settings force it off in production).
 * Redirects are followed by hand, at most ``settings.FETCH_MAX_REDIRECTS``, loops refused.
 * Connect and read timeouts are ``settings.FETCH_TIMEOUT_SECONDS``; the whole call also has a
-  deadline (``settings.FETCH_TOTAL_TIMEOUT_SECONDS`` if set, else four times the timeout), checked
-  between body chunks.
+  deadline (``settings.FETCH_TOTAL_TIMEOUT_SECONDS`` if set, else four times the timeout): every
+  socket wait is capped at what is left of it and it is checked after every read, so a server
+  that drips a byte at a time or stalls mid-body cannot hold a worker past it.
 * Bodies are streamed and reading stops past ``max_bytes`` (decompressed bytes, so a gzip bomb
   is caught too); a Content-Length above the limit is refused before reading anything.
 * No proxies from the environment, no ``.netrc``, no cookies, no retries: nothing but the request
@@ -70,7 +71,9 @@ from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import DecodeError
+from urllib3.exceptions import HTTPError as Urllib3HTTPError
+from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 from urllib3.util import connection as urllib3_connection
 from urllib3.util import parse_url
 
@@ -702,7 +705,7 @@ def _fetch(
                     permanent=True,
                     url=current,
                 )
-            response = _send(adapter, current, headers, timeout)
+            response = _send(adapter, current, headers, _wait_limit(timeout, deadline, current))
             try:
                 location = _redirect_target(response)
                 if location is not None:
@@ -725,6 +728,7 @@ def _fetch(
                     max_bytes=max_bytes,
                     truncate=truncate,
                     started=started,
+                    timeout=timeout,
                     deadline=deadline,
                 )
             finally:
@@ -761,7 +765,14 @@ def post(
     }
     adapter = _PinnedAdapter(address_policy or settings_address_policy)
     try:
-        response = _send(adapter, url, all_headers, timeout, method="POST", body=body)
+        response = _send(
+            adapter,
+            url,
+            all_headers,
+            _wait_limit(timeout, deadline, url),
+            method="POST",
+            body=body,
+        )
         try:
             if _redirect_target(response) is not None or 300 <= response.status_code < 400:
                 raise FetchError(
@@ -780,6 +791,7 @@ def post(
                 max_bytes=max_bytes,
                 truncate=True,
                 started=started,
+                timeout=timeout,
                 deadline=deadline,
             )
         finally:
@@ -897,6 +909,7 @@ def _result(
     max_bytes: int,
     truncate: bool,
     started: float,
+    timeout: float,
     deadline: float,
 ) -> FetchResult:
     """Turn a non-redirect response into a FetchResult, or raise why it is not usable."""
@@ -919,7 +932,12 @@ def _result(
                 status=status,
             )
         body = _read_body(
-            response, url=final_url, max_bytes=max_bytes, truncate=truncate, deadline=deadline
+            response,
+            url=final_url,
+            max_bytes=max_bytes,
+            truncate=truncate,
+            timeout=timeout,
+            deadline=deadline,
         )
     return FetchResult(
         requested_url=requested_url,
@@ -945,34 +963,63 @@ def _too_large(url: str, max_bytes: int) -> FetchError:
     )
 
 
+def _deadline_passed(url: str) -> FetchError:
+    return FetchError("timeout", "The page took too long to download.", permanent=False, url=url)
+
+
+def _wait_limit(timeout: float, deadline: float, url: str) -> float:
+    """How long the next socket wait may last: the read timeout, capped by the deadline."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise _deadline_passed(url)
+    return min(timeout, remaining)
+
+
 def _read_body(
-    response: requests.Response, *, url: str, max_bytes: int, truncate: bool, deadline: float
+    response: requests.Response,
+    *,
+    url: str,
+    max_bytes: int,
+    truncate: bool,
+    timeout: float,
+    deadline: float,
 ) -> bytes:
-    """Read at most ``max_bytes`` of decoded body, refusing (or truncating) beyond that."""
+    """Read at most ``max_bytes`` of decoded body, refusing (or truncating) beyond that.
+
+    ``iter_content`` would block until a whole chunk arrived, so a server dripping one byte at a
+    time could hold us far past the deadline. ``read1`` returns after a single ``recv``, and the
+    socket's timeout is lowered to what is left of the deadline before each read.
+    """
     declared = response.headers.get("content-length", "").strip()
     if not truncate and declared.isdigit() and int(declared) > max_bytes:
         raise _too_large(url, max_bytes)
+    raw = response.raw
+    connection = raw.connection
+    sock = getattr(connection, "sock", None) if connection is not None else None
     body = bytearray()
     try:
-        for chunk in response.iter_content(chunk_size=_CHUNK_SIZE):
+        while True:
+            wait = _wait_limit(timeout, deadline, url)
+            if sock is not None:
+                sock.settimeout(wait)
+            chunk = raw.read1(_CHUNK_SIZE, decode_content=True)
+            if not chunk:
+                break
             body += chunk
             if len(body) > max_bytes:
                 if truncate:
                     return bytes(body[:max_bytes])
                 raise _too_large(url, max_bytes)
-            if time.monotonic() > deadline:
-                raise FetchError(
-                    "timeout", "The page took too long to download.", permanent=False, url=url
-                )
     except FetchError:
         raise
-    except requests.exceptions.ContentDecodingError as exc:
+    except DecodeError as exc:
         raise FetchError(
             "decoding", "The page's compression is broken.", permanent=True, url=url
         ) from exc
-    except (requests.RequestException, OSError) as exc:
-        cause = exc.args[0] if exc.args else None
-        if isinstance(exc, requests.Timeout | TimeoutError) or isinstance(cause, ReadTimeoutError):
+    except (Urllib3HTTPError, OSError) as exc:
+        if isinstance(exc, Urllib3TimeoutError | TimeoutError):
+            if time.monotonic() >= deadline:
+                raise _deadline_passed(url) from exc
             raise FetchError(
                 "timeout", "The server stopped sending the page.", permanent=False, url=url
             ) from exc

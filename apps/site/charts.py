@@ -18,11 +18,20 @@ from apps.claims.stance import STANCE_SCORE
 
 @dataclass(frozen=True)
 class Segment:
+    """The stretch from one change to the next; the change gives its stance and its label."""
+
     x: float
     width: float
-    stance: str
-    start: datetime.date
+    change: StanceChange
     end: datetime.date
+
+    @property
+    def stance(self) -> str:
+        return self.change.new_stance
+
+    @property
+    def start(self) -> datetime.date:
+        return self.change.date
 
 
 @dataclass(frozen=True)
@@ -97,9 +106,7 @@ def stance_band(
         seg_end = ordered[index + 1].date if index + 1 < len(ordered) else end
         x0, x1 = x_of(change.date), x_of(seg_end)
         y = round(_level_y(change.new_stance, top, usable), 2)
-        segments.append(
-            Segment(x0, round(max(x1 - x0, 1.0), 2), change.new_stance, change.date, seg_end)
-        )
+        segments.append(Segment(x0, round(max(x1 - x0, 1.0), 2), change, seg_end))
         markers.append(Marker(x0, y, change))
         # A vertical step at the change, then flat until the next one.
         points.append(f"M{x0},{y}" if previous_y is None else f"L{x0},{y}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Greatest
 
 from apps.catalog.models import (
@@ -15,10 +15,18 @@ from apps.catalog.models import (
     ModelStatusChange,
     OpennessComponent,
 )
-from apps.claims.models import Citation, Source, StanceChange, Statement, StatementLink
+from apps.claims.models import (
+    Citation,
+    EditorialState,
+    Source,
+    StanceChange,
+    Statement,
+    StatementLink,
+)
 from apps.claims.selectors import statements_for_display
 
 SEARCH_LIMIT = 20
+PUBLIC_STATES = [EditorialState.PUBLISHED, EditorialState.RETRACTED]
 
 
 @dataclass
@@ -118,8 +126,8 @@ def statement_detail(pk: int) -> Statement | None:
 def statement_links(statement: Statement) -> tuple[list[StatementLink], list[StatementLink]]:
     """Links out of and into a statement, to public ones only, in one query."""
     links = StatementLink.objects.filter(
-        Q(from_statement=statement, to_statement__state__in=["published", "retracted"])
-        | Q(to_statement=statement, from_statement__state__in=["published", "retracted"])
+        Q(from_statement=statement, to_statement__state__in=PUBLIC_STATES)
+        | Q(to_statement=statement, from_statement__state__in=PUBLIC_STATES)
     ).select_related("from_statement", "to_statement")
     outgoing: list[StatementLink] = []
     incoming: list[StatementLink] = []
@@ -178,7 +186,13 @@ def search(query: str, limit: int = SEARCH_LIMIT) -> SearchResults:
             _ranked(statements, statement_fields, query, ["-occurred_on", "-id"])
         )[:limit]
     )
-    sources = Source.objects.filter(_matching(["title", "publisher__name"], query))
+    # Only sources the public record stands on: not ingested articles nor a draft's sources.
+    cited_publicly = Citation.objects.filter(
+        source=OuterRef("pk"), statement__state__in=PUBLIC_STATES
+    )
+    sources = Source.objects.filter(
+        Exists(cited_publicly), _matching(["title", "publisher__name"], query)
+    )
     results.sources = list(
         _ranked(sources.select_related("publisher"), ["title"], query, ["-published_at", "id"])[
             :limit

@@ -20,11 +20,13 @@ from apps.claims import services as claims_services
 from apps.claims.models import (
     Citation,
     EditorialState,
+    LinkKind,
     Source,
     SourceKind,
     Stance,
     Statement,
     StatementKind,
+    StatementLink,
     Verification,
 )
 
@@ -55,7 +57,9 @@ def timeline_generate(
     """``count`` published statements for one lab, spread over ``distinct_days`` dates.
 
     The stance drifts from open to closed over the period so the band has changes to show;
-    many statements share a date, which is what the (occurred_on, id) keyset must handle.
+    many statements share a date, which is what the (occurred_on, id) keyset must handle. Every
+    statement cites a source, every other one concerns one of three models, and statement 1 of
+    every five responds to the one before it and is contradicted by the one after it.
     """
     rng = random.Random(seed)
     now = timezone.now()
@@ -129,6 +133,20 @@ def timeline_generate(
                 through(statement_id=s.pk, aimodel_id=models[i % len(models)].pk)
                 for i, s in enumerate(created)
                 if i % 2 == 0
+            ],
+            batch_size=2000,
+        )
+        # Chains of replies (n responds to n-1, n+1 contradicts n), so statements have links
+        # both ways; neither kind moves the stance.
+        StatementLink.objects.bulk_create(
+            [
+                StatementLink(
+                    from_statement=created[i],
+                    to_statement=created[i - 1],
+                    kind=LinkKind.RESPONDS_TO if i % 5 == 1 else LinkKind.CONTRADICTS,
+                )
+                for i in range(1, len(created))
+                if i % 5 in (1, 2)
             ],
             batch_size=2000,
         )

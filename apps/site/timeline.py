@@ -1,9 +1,10 @@
-"""A lab's timeline: the reader's filters, and keyset pages of (occurred_on, id), never OFFSET.
+"""A timeline of statements (a lab's or a model's): filters, and keyset pages, never OFFSET.
 
 The cursor is the last row shown: the next page is everything strictly older in the timeline
 order (-occurred_on, -id). With the partial index statement_timeline on
 (company, -occurred_on, -id) the database reads only the rows it returns, so the 10,000th
-statement costs what the first does.
+statement costs what the first does. A model's timeline goes through the statement-model table
+and has no such index of its own: it is paged the same way, over far fewer rows.
 """
 
 from __future__ import annotations
@@ -51,7 +52,27 @@ def _any(label: StrOrPromise) -> list[tuple[str, Any]]:
     return [("", label)]
 
 
-class TimelineFilterForm(forms.Form):
+class TimelineCursorForm(forms.Form):
+    """Where a timeline page starts (``after``): a broken value is reported and ignored."""
+
+    after = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_after(self) -> Cursor | None:
+        value = self.cleaned_data.get("after") or ""
+        if not value:
+            return None
+        try:
+            return Cursor.decode(value)
+        except ValueError:
+            raise forms.ValidationError(_("That page link is not valid.")) from None
+
+    def valid_data(self) -> dict[str, Any]:
+        """The fields that passed validation, even when others did not."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class TimelineFilterForm(TimelineCursorForm):
     """The filters in the URL. Invalid values are reported and ignored, never a server error."""
 
     kind = forms.ChoiceField(
@@ -79,8 +100,6 @@ class TimelineFilterForm(forms.Form):
     until = forms.DateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    after = forms.CharField(required=False, widget=forms.HiddenInput)
-
     FILTERS = ("kind", "stance", "model", "verification", "language", "since", "until")
 
     def __init__(self, *args: Any, models: list[AIModel], **kwargs: Any) -> None:
@@ -88,20 +107,6 @@ class TimelineFilterForm(forms.Form):
         model_field = self.fields["model"]
         assert isinstance(model_field, forms.ChoiceField)
         model_field.choices = [*_any(_("any model")), *((m.slug, m.name) for m in models)]
-
-    def clean_after(self) -> Cursor | None:
-        value = self.cleaned_data.get("after") or ""
-        if not value:
-            return None
-        try:
-            return Cursor.decode(value)
-        except ValueError:
-            raise forms.ValidationError(_("That page link is not valid.")) from None
-
-    def valid_data(self) -> dict[str, Any]:
-        """The fields that passed validation, even when others did not."""
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
 
     def query_without_cursor(self) -> str:
         """The filters as a query string, for links that keep them (load more, share)."""

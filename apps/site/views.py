@@ -7,6 +7,7 @@ pressed Back and htmx had no snapshot) gets the whole page.
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -26,7 +27,7 @@ from apps.claims.models import Stance, Statement
 from apps.claims.selectors import statements_for_display
 
 from . import charts, selectors
-from .timeline import TimelineFilterForm, timeline_filter, timeline_page
+from .timeline import TimelineCursorForm, TimelineFilterForm, timeline_filter, timeline_page
 
 HISTORY_SHOWN = 10
 NEWEST_SHOWN = 10
@@ -115,22 +116,32 @@ def lab(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def model(request: HttpRequest, slug: str) -> HttpResponse:
-    ai_model = get_object_or_404(
-        selectors.models_for_display(AIModel.objects.select_related("developer")), slug=slug
+    ai_model = get_object_or_404(AIModel.objects.select_related("developer"), slug=slug)
+    form = TimelineCursorForm(request.GET)
+    cursor = form.valid_data().get("after")
+    page = timeline_page(
+        statements_for_display(Statement.objects.published().filter(ai_models=ai_model)), cursor
     )
+    context: dict[str, Any] = {
+        "model": ai_model,
+        "form": form,
+        "page": page,
+        "is_continuation": cursor is not None,
+    }
+    if _fragment(request):  # "Load more" appends a page
+        return render(request, "site/model.html#page", context)
+    selectors.models_prefetch([ai_model])  # status and openness, for the whole page only
     history = list(ai_model.status_history.all())
-    return render(
-        request,
-        "site/model.html",
+    context.update(
         {
-            "model": ai_model,
             "status_history": history,
             "current_status": history[-1] if history else None,
             "components": selectors.components_in_order(ai_model),
-            "statements": statements_for_display(ai_model.statements.published().timeline_order()),
-        },
+        }
     )
+    return render(request, "site/model.html", context)
 
 
 # The reasons apps/claims/services.py records, in the reader's language; others are shown as is.
@@ -159,7 +170,7 @@ def _history(item: Statement) -> list[dict[str, Any]]:
         for name in HISTORY_FIELDS
     }
     entries = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
+    for newer, older in itertools.zip_longest(records, records[1:]):
         changed: list[str] = []
         if older is not None:
             delta = newer.diff_against(older, included_fields=HISTORY_FIELDS)

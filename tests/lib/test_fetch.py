@@ -721,6 +721,85 @@ def test_a_server_that_does_not_answer_in_time_is_a_temporary_timeout(
     assert time.monotonic() - started < 1.5
 
 
+def _drip(total: int, every: float, stop: threading.Event) -> Iterator[bytes]:
+    """One byte every ``every`` seconds, so each read waits on a body that never fills a chunk."""
+    for _ in range(total):
+        if stop.wait(every):
+            return
+        yield b"x"
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_a_body_dripped_one_byte_at_a_time_is_cut_off_at_the_total_deadline(
+    http_server: LocalHTTPServer, allow_private: None, settings: SettingsWrapper, framing: str
+) -> None:
+    settings.FETCH_TIMEOUT_SECONDS = 1
+    settings.FETCH_TOTAL_TIMEOUT_SECONDS = 1
+    total, every = 40, 0.3  # 12 s of body, each byte well inside the read timeout
+    stop = threading.Event()
+    headers = {"Content-Length": str(total)} if framing == "content-length" else {}
+    http_server.handle(
+        "/drip",
+        lambda request: Response(
+            200, {"Content-Type": "text/html", **headers}, _drip(total, every, stop)
+        ),
+    )
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchError) as caught:
+            fetch(http_server.url("/drip"), check_robots=False)
+    finally:
+        stop.set()
+    # A correctness bound (the deadline is 1 s, the body would take 12 s), not a speed target.
+    assert time.monotonic() - started < 5
+    assert caught.value.reason == "timeout"
+    assert not caught.value.permanent
+
+
+def test_a_body_that_stalls_is_cut_off_at_the_total_deadline_not_the_read_timeout(
+    http_server: LocalHTTPServer, allow_private: None, settings: SettingsWrapper
+) -> None:
+    settings.FETCH_TIMEOUT_SECONDS = 10
+    settings.FETCH_TOTAL_TIMEOUT_SECONDS = 1
+    stop = threading.Event()
+
+    def stalling() -> Iterator[bytes]:
+        yield b"x"
+        stop.wait(8)  # silent for less than the read timeout, far past the deadline
+        yield b"y"
+
+    http_server.handle(
+        "/stall",
+        lambda request: Response(
+            200, {"Content-Type": "text/html", "Content-Length": "2"}, stalling()
+        ),
+    )
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchError) as caught:
+            fetch(http_server.url("/stall"), check_robots=False)
+    finally:
+        stop.set()
+    assert time.monotonic() - started < 5
+    assert caught.value.reason == "timeout"
+    assert not caught.value.permanent
+
+
+def test_a_dripped_body_that_ends_before_the_deadline_is_read_whole(
+    http_server: LocalHTTPServer, allow_private: None, settings: SettingsWrapper
+) -> None:
+    settings.FETCH_TIMEOUT_SECONDS = 2
+    settings.FETCH_TOTAL_TIMEOUT_SECONDS = 5
+    stop = threading.Event()
+    http_server.handle(
+        "/drip",
+        lambda request: Response(
+            200, {"Content-Type": "text/html", "Content-Length": "5"}, _drip(5, 0.05, stop)
+        ),
+    )
+    assert fetch(http_server.url("/drip"), check_robots=False).body == b"xxxxx"
+
+
 def test_errors_never_show_credentials() -> None:
     with pytest.raises(FetchError) as caught:
         fetch("http://alice:hunter2@127.0.0.1:9/")

@@ -119,6 +119,30 @@ def test_load_more_appends_the_next_page_in_place(
     assert shown == expected
 
 
+def test_load_more_on_the_model_page_appends_the_next_page_in_place(
+    transactional_db: None, live_server: Any, page: Any
+) -> None:
+    timeline = timeline_generate(count=150, slug="model-lab", name="Model Lab")
+    ai_model = timeline.models[0]
+    expected = list(
+        Statement.objects.filter(ai_models=ai_model)
+        .order_by("-occurred_on", "-id")
+        .values_list("id", flat=True)
+    )
+    assert 20 < len(expected) <= 40
+    page.goto(f"{live_server.url}{ai_model.get_absolute_url()}")
+    assert _articles(page) == 20
+    _mark(page)
+    page.get_by_role("link", name="Load more").click()
+    expect(page.locator("#statement-list article")).to_have_count(len(expected))
+    assert page.get_by_role("link", name="Load more").count() == 0
+    assert _marker(page) == "still here"
+    shown = page.eval_on_selector_all(
+        "#statement-list article", "nodes => nodes.map(n => Number(n.id.split('-')[1]))"
+    )
+    assert shown == expected
+
+
 def test_search_results_update_as_the_reader_types(seeded_live: str, page: Any) -> None:
     page.goto(f"{seeded_live}/search/")
     _mark(page)

@@ -12,11 +12,11 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from apps.catalog.models import Company
+from apps.catalog.models import AIModel, Company
 from apps.claims.models import Source, StanceChange, Statement
 from apps.site.charts import stance_band
 from apps.site.templatetags.aperture import precise_date
-from tests.factories import company_make, statement_make
+from tests.factories import company_make, model_make, statement_make
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +129,19 @@ def test_the_lab_page_draws_a_stance_band_with_a_marker_per_change_and_a_table(
     assert [a["id"] for a in tags.find("tr") if a.get("id")] == [
         f"change-{c.pk}" for c in changes.order_by("date", "id")
     ]
+
+
+def test_each_band_segment_names_its_stance_in_the_readers_language(
+    client: Client, seeded: None
+) -> None:
+    client.cookies["django_language"] = "ja"
+    html = client.get("/labs/meta/").content.decode()
+    titles = re.findall(r'<rect class="seg seg-([a-z_]+)"[^>]*><title>([^:<]+):', html)
+    changes = StanceChange.objects.current().filter(company__slug="meta").order_by("date", "id")
+    assert [stance for stance, _ in titles] == [c.new_stance for c in changes]
+    with translation.override("ja"):
+        assert [label for _, label in titles] == [str(c.get_new_stance_display()) for c in changes]
+    assert "オープン" in {label for _, label in titles}
 
 
 def test_the_lab_page_shows_its_models_with_status_and_an_openness_matrix(
@@ -261,6 +274,64 @@ def test_the_model_page_shows_status_history_components_with_evidence_and_statem
     assert f'id="statement-{by_key("meta-2025-nyt-closed-report").pk}"' in html
 
 
+def _statements_about(ai_model: AIModel, count: int) -> list[int]:
+    """``count`` published statements about ``ai_model``, several to a date, in timeline order."""
+    day = datetime.date(2025, 1, 1)
+    for n in range(count):
+        statement = statement_make(
+            company=ai_model.developer,
+            publish=True,
+            occurred_on=day - datetime.timedelta(days=n // 4),
+        )
+        statement.ai_models.add(ai_model)
+    statement_make(company=ai_model.developer, publish=True)  # about the lab, not this model
+    return list(
+        Statement.objects.filter(ai_models=ai_model).timeline_order().values_list("id", flat=True)
+    )
+
+
+def test_the_model_page_pages_its_statements_by_cursor_to_the_end(client: Client) -> None:
+    ai_model = model_make(developer=company_make())
+    expected = _statements_about(ai_model, 45)
+    response = client.get(ai_model.get_absolute_url())
+    seen = statement_ids(response.content)
+    assert len(seen) == 20
+    html = response.content.decode()
+    pages = 1
+    while match := re.search(r'hx-get="([^"]*after=[^"]+)"', html):
+        url = match.group(1).replace("&amp;", "&")
+        fragment = client.get(url, headers=HX)
+        assert b"<html" not in fragment.content
+        seen += statement_ids(fragment.content)
+        html = fragment.content.decode()
+        pages += 1
+    assert seen == expected
+    assert pages == 3
+
+
+def test_the_model_pages_load_more_works_without_javascript(client: Client) -> None:
+    ai_model = model_make(developer=company_make())
+    expected = _statements_about(ai_model, 25)
+    first = client.get(ai_model.get_absolute_url()).content.decode()
+    href = re.search(r'<a class="button" href="([^"]+)"', first)
+    assert href is not None
+    second = client.get(href.group(1).replace("&amp;", "&"))
+    assert b"<html" in second.content and b"Older statements." in second.content
+    assert statement_ids(second.content) == expected[20:]
+    assert b"Load more" not in second.content
+
+
+def test_a_broken_cursor_on_the_model_page_is_reported_and_the_newest_page_shown(
+    client: Client,
+) -> None:
+    ai_model = model_make(developer=company_make())
+    expected = _statements_about(ai_model, 3)
+    response = client.get(f"{ai_model.get_absolute_url()}?after=yesterday.1")
+    assert response.status_code == 200
+    assert b"That page link is not valid." in response.content
+    assert statement_ids(response.content) == expected
+
+
 def test_the_statement_page_shows_the_provenance_chain_with_links_both_ways(
     client: Client, seeded: None
 ) -> None:
@@ -296,6 +367,15 @@ def test_the_statement_page_shows_its_public_revision_history(client: Client, se
     history = html[html.index('class="history"') :].split("</ol>")[0]
     assert "Published" in history
     assert "Changed: editor&#x27;s summary" in history
+
+
+def test_a_statement_with_no_recorded_revisions_still_opens(client: Client) -> None:
+    # Rows made in bulk (the generated timeline, an import) have no history records.
+    item = statement_make(company=company_make(), publish=True)
+    item.history.all().delete()
+    response = client.get(item.get_absolute_url())
+    assert response.status_code == 200
+    assert item.summary.encode() in response.content
 
 
 def test_the_statement_page_carries_claim_review_json_ld_with_the_csp_nonce(
@@ -439,6 +519,29 @@ def test_search_forgives_a_typo_on_postgresql(client: Client, seeded: None) -> N
     assert connection.vendor == "postgresql", "the test suite runs on PostgreSQL"
     html = client.get("/search/", {"q": "spokesprson"}).content.decode()
     assert "Meta spokesperson" in html
+
+
+def test_search_lists_only_sources_that_a_public_statement_cites(client: Client) -> None:
+    from apps.claims import services
+    from tests.factories import source_make
+
+    lab = company_make()
+    published = statement_make(company=lab, publish=True)
+    retracted = statement_make(company=lab, publish=True)
+    services.statement_retract(statement=retracted, user=None, reason="Wrong date")
+    draft = statement_make(company=lab)
+    for item, title in [
+        (published, "Zebrafish published"),
+        (retracted, "Zebrafish retracted"),
+        (draft, "Zebrafish draft"),
+    ]:
+        Source.objects.filter(citations__statement=item).update(title=title)
+    source_make(title="Zebrafish ingested")  # an article nobody has cited yet
+
+    html = client.get("/search/", {"q": "Zebrafish"}).content.decode()
+    assert "Zebrafish published" in html and "Zebrafish retracted" in html
+    assert "Zebrafish draft" not in html
+    assert "Zebrafish ingested" not in html
 
 
 def test_search_as_you_type_gets_only_the_results_fragment(client: Client, seeded: None) -> None:

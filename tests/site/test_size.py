@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -19,12 +20,12 @@ pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
 AssertQueries = Callable[[int], AbstractContextManager[Any]]
 
-# Page: company, models (+ status history, openness), statements (+ citations, models), labs and
-# stance changes, subsidiaries. Fragment: company, models, statements (+ citations, models).
 # Counted once here; the point of the tests is that the count never grows with the record.
+# Lab page: company, models (+ status history, openness), statements (+ citations, models),
+# labs and stance changes, subsidiaries. Lab fragment: company, models, statements (+ citations,
+# models).
 LAB_PAGE_QUERIES = 10
 LAB_FRAGMENT_QUERIES = 5
-HOME_QUERIES = 5
 
 
 def _deep_cursor(timeline: GeneratedTimeline, position: int) -> Cursor:
@@ -36,32 +37,111 @@ def _deep_cursor(timeline: GeneratedTimeline, position: int) -> Cursor:
     return Cursor(*row)
 
 
+def _model_cursor(timeline: GeneratedTimeline) -> Cursor:
+    """The last row of the model page's first page (or of all, if there is only one)."""
+    rows = list(
+        Statement.objects.filter(ai_models=timeline.models[0])
+        .order_by("-occurred_on", "-id")
+        .values_list("occurred_on", "id")[:20]
+    )
+    return Cursor(*rows[max(0, len(rows) // 2 - 1)])
+
+
+def _linked_statement(timeline: GeneratedTimeline) -> Statement:
+    """A generated statement with citations and links both ways (see timeline_generate)."""
+    statement = Statement.objects.get(pk=timeline.statement_ids[1])
+    assert statement.citations.exists()
+    assert statement.links_out.exists() and statement.links_in.exists()
+    return statement
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    """A public page: how to reach it in a generated record, what it costs, what it must show."""
+
+    url: Callable[[GeneratedTimeline], str]
+    queries: int
+    shows: Callable[[GeneratedTimeline, bytes], bool]
+    htmx: bool = False
+
+
+def _articles(content: bytes) -> int:
+    return content.count(b'<article class="statement')
+
+
+PAGES = {
+    # Labs with their stance changes, the newest statements (+ citations, models).
+    "home": PublicPage(
+        url=lambda t: "/",
+        queries=5,
+        shows=lambda t, html: html.count(b'<svg class="spark"') == 2 and _articles(html) > 0,
+    ),
+    "lab": PublicPage(
+        url=lambda t: t.company.get_absolute_url(),
+        queries=LAB_PAGE_QUERIES,
+        shows=lambda t, html: _articles(html) == min(len(t.statement_ids), 20),
+    ),
+    "lab fragment (filter)": PublicPage(
+        url=lambda t: f"{t.company.get_absolute_url()}?language=ja",
+        queries=LAB_FRAGMENT_QUERIES,
+        shows=lambda t, html: b"<html" not in html and _articles(html) > 0,
+        htmx=True,
+    ),
+    "lab fragment (load more)": PublicPage(
+        url=lambda t: (
+            f"{t.company.get_absolute_url()}?after="
+            f"{_deep_cursor(t, min(len(t.statement_ids), 20) // 2).encode()}"
+        ),
+        queries=LAB_FRAGMENT_QUERIES,
+        shows=lambda t, html: b"<html" not in html and _articles(html) > 0,
+        htmx=True,
+    ),
+    # Model (+ developer), status history, openness, statements (+ citations, models).
+    "model": PublicPage(
+        url=lambda t: t.models[0].get_absolute_url(),
+        queries=6,
+        shows=lambda t, html: 0 < _articles(html) <= 20,
+    ),
+    "model fragment (load more)": PublicPage(
+        url=lambda t: f"{t.models[0].get_absolute_url()}?after={_model_cursor(t).encode()}",
+        queries=4,
+        shows=lambda t, html: b"<html" not in html and _articles(html) > 0,
+        htmx=True,
+    ),
+    # Statement, citations (+ sources), what those cite and are cited by, models, links, history.
+    "statement": PublicPage(
+        url=lambda t: _linked_statement(t).get_absolute_url(),
+        queries=7,
+        shows=lambda t, html: b"responds to" in html and b"contradicts" in html,
+    ),
+    # All labs, the chosen labs, their stance changes.
+    "compare": PublicPage(
+        url=lambda t: f"/compare/?labs={t.company.slug},other",
+        queries=3,
+        shows=lambda t, html: html.count(b'class="band"') >= 2,
+    ),
+    # Statements (+ citations, models), sources, labs, models.
+    "search": PublicPage(
+        url=lambda t: f"/search/?q={t.company.name.replace(' ', '+')}",
+        queries=6,
+        shows=lambda t, html: _articles(html) > 0 and b"story" in html,
+    ),
+}
+
+
 @pytest.mark.parametrize("size", [10, 1000])
-def test_the_lab_page_makes_the_same_number_of_queries_at_10_and_1000_statements(
-    client: Client, django_assert_num_queries: AssertQueries, size: int
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_public_page_makes_the_same_number_of_queries_at_10_and_1000_statements(
+    client: Client, django_assert_num_queries: AssertQueries, name: str, size: int
 ) -> None:
     timeline = timeline_generate(count=size, slug=f"lab-{size}", name=f"Lab {size}")
-    url = timeline.company.get_absolute_url()
-    with django_assert_num_queries(LAB_PAGE_QUERIES):
-        response = client.get(url)
-    assert response.status_code == 200
-    assert response.content.count(b'<article class="statement"') == min(size, 20)
-    with django_assert_num_queries(LAB_FRAGMENT_QUERIES):
-        client.get(f"{url}?language=ja", headers=HX)
-    cursor = _deep_cursor(timeline, min(size, 20) // 2)
-    with django_assert_num_queries(LAB_FRAGMENT_QUERIES):
-        client.get(f"{url}?after={cursor.encode()}", headers=HX)
-
-
-@pytest.mark.parametrize("size", [10, 1000])
-def test_the_home_page_makes_the_same_number_of_queries_at_10_and_1000_statements(
-    client: Client, django_assert_num_queries: AssertQueries, size: int
-) -> None:
-    timeline_generate(count=size, slug=f"lab-{size}", name=f"Lab {size}")
     timeline_generate(count=3, slug="other", name="Other lab")
-    with django_assert_num_queries(HOME_QUERIES):
-        response = client.get("/")
-    assert response.content.count(b'<svg class="spark"') == 2
+    page = PAGES[name]
+    url = page.url(timeline)
+    with django_assert_num_queries(page.queries):
+        response = client.get(url, headers=HX if page.htmx else {})
+    assert response.status_code == 200
+    assert page.shows(timeline, response.content), name
 
 
 def test_the_10000th_statement_is_one_cursor_away_and_costs_what_the_first_does(

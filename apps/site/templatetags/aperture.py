@@ -8,7 +8,6 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.translation import pgettext
 
-from apps.claims.models import Stance
 from apps.lib.dates import DatePrecision
 
 register = template.Library()
@@ -28,9 +27,3 @@ def precise_date(value: datetime.date | None, precision: str = DatePrecision.DAY
     if precision == DatePrecision.MONTH:
         return date_format(value, "YEAR_MONTH_FORMAT")
     return date_format(value, "DATE_FORMAT")
-
-
-@register.filter
-def stance_label(value: str) -> str:
-    """The reader's word for a stance value ("leaning_closed" -> "leaning closed")."""
-    return str(Stance(value).label) if value in Stance.values else ""
