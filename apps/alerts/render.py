@@ -73,8 +73,14 @@ def _quote_for(statement: Statement, language: str) -> Quote | None:
     return None
 
 
+def one_line(text: str) -> str:
+    """Runs of whitespace, line breaks included, as one space: a mail header refuses a line
+    break, and a headline reads as one sentence."""
+    return " ".join(text.split())
+
+
 def _cause(statement: Statement | None) -> str:
-    return statement.summary.strip().rstrip(".") if statement is not None else ""
+    return one_line(statement.summary).rstrip(".") if statement is not None else ""
 
 
 def event_text(event: Event) -> EventText:
@@ -108,7 +114,7 @@ def event_text(event: Event) -> EventText:
             event_id=event.pk,
             created_at=event.created_at,
             kind=event.kind,
-            headline=headline,
+            headline=one_line(headline),
             url=absolute(company.get_absolute_url()),
             statements=[
                 StatementRef(s.summary, absolute(s.get_absolute_url())) for s in statements
@@ -131,7 +137,7 @@ def event_text(event: Event) -> EventText:
             event_id=event.pk,
             created_at=event.created_at,
             kind=event.kind,
-            headline=headline,
+            headline=one_line(headline),
             url=url,
             statements=[StatementRef(statement.summary, url)],
             quote=_quote_for(statement, language),
@@ -155,7 +161,7 @@ def event_text(event: Event) -> EventText:
         event_id=event.pk,
         created_at=event.created_at,
         kind=event.kind,
-        headline=headline,
+        headline=one_line(headline),
         url=absolute(status.model.get_absolute_url()),
         quote=quote,
     )
@@ -203,6 +209,7 @@ def alert_mail(
             ) % {"count": len(texts)}
         else:
             subject = _("Aperture: %(headline)s") % {"headline": texts[0].headline}
+        subject = one_line(subject)
         subject = subject if len(subject) <= 180 else subject[:179] + "…"
         context = {"texts": texts, "digest": digest, "subscriber": subscriber, **links}
         text = render_to_string("alerts/email/alert.txt", context)

@@ -25,6 +25,7 @@ import math
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from email.policy import SMTP
 from itertools import batched
 from typing import Any
 
@@ -472,11 +473,23 @@ def _deliver(
         )
         return "skipped"
     digest = deliveries[0].digest
-    message = alert_mail(
-        subscriber=subscriber,
-        texts=texts.get([d.event_id for d in deliveries], subscriber.language),
-        digest=digest,
-    )
+    try:
+        message = alert_mail(
+            subscriber=subscriber,
+            texts=texts.get([d.event_id for d in deliveries], subscriber.language),
+            digest=digest,
+        )
+        # Built here, as the mailer would build it, so that a header or address Python's email
+        # package refuses is our message's fault and never taken for the address bouncing.
+        message.message(policy=SMTP)
+    except ValueError as exc:
+        Delivery.objects.filter(pk__in=ids, claim=token).update(
+            status=DeliveryStatus.FAILED,
+            claim="",
+            last_error=f"The mail could not be built: {exc}"[:2000],
+        )
+        logger.warning("alert mail for deliveries %s could not be built: %s", ids, exc)
+        return "failed"
     try:
         session.send(message)
     except MailError as error:
@@ -484,7 +497,8 @@ def _deliver(
             Delivery.objects.filter(pk__in=ids, claim=token).update(
                 status=DeliveryStatus.FAILED, claim="", last_error=str(error)[:2000]
             )
-            bounce_record(email=subscriber.email, code=error.code, message=str(error))
+            if error.bounces:
+                bounce_record(email=subscriber.email, code=error.code, message=str(error))
             return "failed"
         gave_up = False
         for delivery in deliveries:
@@ -651,7 +665,7 @@ def subscription_request(
             confirmation_sent_at=previous
         )
         logger.warning("confirmation mail to subscriber %s failed: %r", subscriber.pk, error)
-        if error.permanent:
+        if error.bounces:
             bounce_record(email=email, code=error.code, message=str(error))
         return False
     return True

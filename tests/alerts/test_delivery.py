@@ -318,3 +318,46 @@ def test_instant_mail_to_one_address_is_capped_and_the_rest_waits_for_the_digest
     services.digests_send()
     assert len(smtp.to("busy@example.org")) == 3, "the rest arrive together in one digest"
     assert not Delivery.objects.exclude(status=DeliveryStatus.SENT).exists()
+
+
+def test_a_summary_with_a_line_break_is_sent_on_one_line_and_never_bounces_the_reader(
+    smtp: SMTPServer,
+) -> None:
+    lab = company_make(name="Meta", slug="meta")
+    reader = subscriber_make("reader@example.org", company=lab)
+    statement_make(
+        company=lab,
+        stance="closed",
+        summary="Meta discusses\nmoving to   closed\r\nmodels",
+        publish=True,
+    )
+    services.event_fan_out(event_id=Event.objects.get(kind=EventKind.STANCE_CHANGE).pk)
+    report = services.deliveries_send()
+
+    assert report.sent == 1
+    [mail] = smtp.messages
+    assert "after Meta discusses moving to closed models" in mail.message["Subject"]
+    assert "after Meta discusses moving to closed models" in mail.part("text/plain")
+    reader.refresh_from_db()
+    assert reader.bounced_at is None
+    assert not Bounce.objects.exists()
+
+
+def test_a_mail_that_cannot_be_built_fails_its_delivery_and_does_not_mark_the_address(
+    smtp: SMTPServer,
+) -> None:
+    event = meta_moves_to_leaning_open()
+    # An address no form accepts, written straight into the table: building the mail fails.
+    odd = subscriber_make("odd\n@example.org", company=event.company)
+    subscriber_make("fine@example.org", company=event.company)
+    services.event_fan_out(event_id=event.pk)
+    report = services.deliveries_send(event_id=event.pk)
+
+    assert (report.sent, report.failed) == (1, 1)
+    failed = Delivery.objects.get(subscriber=odd)
+    assert failed.status == DeliveryStatus.FAILED
+    assert "could not be built" in failed.last_error
+    odd.refresh_from_db()
+    assert odd.bounced_at is None
+    assert not Bounce.objects.exists()
+    assert [m.to for m in smtp.messages] == ["fine@example.org"]
