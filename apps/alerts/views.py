@@ -105,9 +105,10 @@ def subscribe(request: HtmxHttpRequest) -> HttpResponse:
         request,
         template,
         {
-            "form": form,
-            "done": done,
-            "rate_limited": status == 429,
+            # Named for the partial alone: a page that includes it may have its own `form`.
+            "subscribe_form": form,
+            "subscribe_done": done,
+            "subscribe_rate_limited": status == 429,
             "company": company,
             "ai_model": ai_model,
         },

@@ -243,3 +243,28 @@ def test_atom_feeds_list_changes_for_everything_a_lab_and_a_model(client: Client
     model = client.get("/feeds/models/llama-4-behemoth.atom").content.decode()
     assert model.count("<entry>") == 1 and "delayed" in model
     assert client.get("/feeds/labs/nobody.atom").status_code == 404
+
+
+def _subscribe_form(html: str) -> str:
+    match = re.search(r'<form class="subscribe".*?</form>', html, re.DOTALL)
+    assert match is not None, "no subscribe form on the page"
+    return match.group(0)
+
+
+def _checked(form: str, name: str) -> list[str]:
+    return re.findall(rf'<input type="\w+" name="{name}" value="(\w+)"[^>]*? checked>', form)
+
+
+@pytest.mark.parametrize(
+    ("interface", "quote_filter", "mail_language"), [("en", "ja", "en"), ("ja", "en", "ja")]
+)
+def test_the_subscribe_form_on_a_lab_page_ignores_the_pages_own_filters(
+    client: Client, seeded: None, interface: str, quote_filter: str, mail_language: str
+) -> None:
+    page = client.get(f"/labs/meta/?language={quote_filter}", HTTP_ACCEPT_LANGUAGE=interface)
+    assert page.status_code == 200
+    form = _subscribe_form(page.content.decode())
+    assert 'name="lab" value="meta"' in form
+    assert _checked(form, "kinds") == ["stance_changes"]
+    assert _checked(form, "frequency") == ["instant"]
+    assert _checked(form, "language") == [mail_language]
