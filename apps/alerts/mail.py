@@ -112,7 +112,9 @@ class MailSession:
                 self._backend = mail.mailers[self.alias]
                 self._backend.open()
             self._backend.send_messages([message])
-        except Exception as exc:
+        # Only what a transport raises: anything else (Celery's SoftTimeLimitExceeded above
+        # all) is not a mail error and must reach the caller as itself.
+        except (smtplib.SMTPException, OSError, ValueError) as exc:
             error = mail_error_from(exc)
             self.last_error = error
             if error.code is None:  # not an SMTP reply: the connection is in an unknown state

@@ -22,6 +22,7 @@ import hmac
 import json
 import logging
 import math
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from email.policy import SMTP
 from itertools import batched
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import models, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -359,55 +361,90 @@ class _TextCache:
         return [self._texts[(pk, language)] for pk in event_ids]
 
 
+def _release_unsent(token: str) -> int:
+    """Hand this claim's rows that were not sent back to pending, at no cost of an attempt.
+
+    For a sender stopped by Celery's soft time limit: the one mail it was writing may have
+    reached the server, the same few-milliseconds window as a killed worker; nothing is lost.
+    """
+    if not token:
+        return 0
+    return Delivery.objects.filter(claim=token, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.PENDING, claim="", attempts=F("attempts") - 1
+    )
+
+
 def deliveries_send(*, event_id: int | None = None, max_batches: int | None = None) -> SendReport:
-    """Claim and send pending instant deliveries until none is left (or ``max_batches``)."""
+    """Claim and send pending instant deliveries until none is left, ``max_batches`` are done,
+    or ALERTS_SEND_BUDGET_SECONDS have passed; then a fresh task carries on with the rest.
+
+    The budget keeps a sender well inside Celery's soft time limit: stopping between batches is
+    clean, being stopped mid-batch is not.
+    """
     report = SendReport()
     texts = _TextCache()
     size = int(setting("ALERTS_SEND_BATCH"))
     max_attempts = int(setting("ALERTS_MAX_ATTEMPTS"))
+    deadline = time.monotonic() + setting("ALERTS_SEND_BUDGET_SECONDS")
     queryset = Delivery.objects.filter(digest=False)
     if event_id is not None:
         queryset = queryset.filter(event_id=event_id)
     batches = 0
+    out_of_time = False
+    token = ""
     with MailSession() as session:
-        while max_batches is None or batches < max_batches:
-            token, ids = _claim(Delivery, queryset, size)
-            if not ids:
-                break
-            batches += 1
-            deliveries_defer_over_limit(token=token, ids=ids)
-            rows = (
-                Delivery.objects.filter(pk__in=ids, claim=token)
-                .select_related("subscriber")
-                .order_by("id")
-            )
-            unreachable = False
-            for delivery in rows:
-                if unreachable:
-                    # Not tried: the server is down, so this costs the row no attempt.
-                    Delivery.objects.filter(pk=delivery.pk, claim=token).update(
-                        status=DeliveryStatus.PENDING, claim="", attempts=F("attempts") - 1
-                    )
-                    continue
-                outcome = _deliver(session, [delivery], token, texts, max_attempts)
-                _count(report, outcome, delivery.attempts)
-                error = session.last_error
-                unreachable = (
-                    outcome == "retry"
-                    and error is not None
-                    and error.reason
-                    in (
-                        "connection",
-                        "timeout",
-                    )
-                )
-            if unreachable:
-                break
-    if report.retry:
-        from . import tasks
+        try:
+            while max_batches is None or batches < max_batches:
+                if batches and time.monotonic() >= deadline:
+                    out_of_time = True
+                    break
+                token, ids = _claim(Delivery, queryset, size)
+                if not ids:
+                    break
+                batches += 1
+                if _deliveries_send_batch(session, token, ids, texts, max_attempts, report):
+                    break  # the mail server is unreachable: the retry below tries again later
+        except SoftTimeLimitExceeded:
+            _release_unsent(token)
+            raise
+    from . import tasks
 
+    if out_of_time:
+        _task_publish(tasks.deliveries_send, event_id)
+    elif report.retry:
         _task_publish(tasks.deliveries_send, event_id, countdown=min(report.retry_in or [30]))
     return report
+
+
+def _deliveries_send_batch(
+    session: MailSession,
+    token: str,
+    ids: Sequence[int],
+    texts: _TextCache,
+    max_attempts: int,
+    report: SendReport,
+) -> bool:
+    """Send one claimed batch; True when the server became unreachable (the rest is handed
+    back untried)."""
+    deliveries_defer_over_limit(token=token, ids=ids)
+    rows = (
+        Delivery.objects.filter(pk__in=ids, claim=token).select_related("subscriber").order_by("id")
+    )
+    unreachable = False
+    for delivery in rows:
+        if unreachable:
+            # Not tried: the server is down, so this costs the row no attempt.
+            Delivery.objects.filter(pk=delivery.pk, claim=token).update(
+                status=DeliveryStatus.PENDING, claim="", attempts=F("attempts") - 1
+            )
+            continue
+        outcome = _deliver(session, [delivery], token, texts, max_attempts)
+        _count(report, outcome, delivery.attempts)
+        error = session.last_error
+        unreachable = (
+            outcome == "retry" and error is not None and error.reason in ("connection", "timeout")
+        )
+    return unreachable
 
 
 def deliveries_defer_over_limit(*, token: str, ids: Sequence[int]) -> int:
@@ -519,10 +556,15 @@ def _deliver(
 
 
 def digests_send() -> SendReport:
-    """The daily digest: each subscriber's pending digest deliveries, in one mail."""
+    """The daily digest: each subscriber's pending digest deliveries, in one mail.
+
+    Like :func:`deliveries_send`, it stops after ALERTS_SEND_BUDGET_SECONDS and hands the rest
+    to a fresh task.
+    """
     report = SendReport()
     texts = _TextCache()
     max_attempts = int(setting("ALERTS_MAX_ATTEMPTS"))
+    deadline = time.monotonic() + setting("ALERTS_SEND_BUDGET_SECONDS")
     now = timezone.now()
     subscriber_ids = list(
         Delivery.objects.filter(digest=True, status=DeliveryStatus.PENDING)
@@ -531,20 +573,33 @@ def digests_send() -> SendReport:
         .values_list("subscriber_id", flat=True)
         .distinct()
     )
+    out_of_time = False
+    token = ""
     with MailSession() as session:
-        for subscriber_id in subscriber_ids:
-            token, ids = _claim(
-                Delivery, Delivery.objects.filter(digest=True, subscriber_id=subscriber_id), 500
-            )
-            if not ids:
-                continue  # another sender has it
-            rows = list(
-                Delivery.objects.filter(pk__in=ids)
-                .select_related("subscriber")
-                .order_by("event__created_at", "id")
-            )
-            outcome = _deliver(session, rows, token, texts, max_attempts)
-            _count(report, outcome, max(d.attempts for d in rows))
+        try:
+            for subscriber_id in subscriber_ids:
+                if report.sent + report.failed + report.retry and time.monotonic() >= deadline:
+                    out_of_time = True
+                    break
+                token, ids = _claim(
+                    Delivery, Delivery.objects.filter(digest=True, subscriber_id=subscriber_id), 500
+                )
+                if not ids:
+                    continue  # another sender has it
+                rows = list(
+                    Delivery.objects.filter(pk__in=ids)
+                    .select_related("subscriber")
+                    .order_by("event__created_at", "id")
+                )
+                outcome = _deliver(session, rows, token, texts, max_attempts)
+                _count(report, outcome, max(d.attempts for d in rows))
+        except SoftTimeLimitExceeded:
+            _release_unsent(token)
+            raise
+    if out_of_time:
+        from . import tasks
+
+        _task_publish(tasks.digests_send)
     return report
 
 

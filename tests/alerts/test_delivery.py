@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import json
+import signal
 import threading
+from collections import Counter
+from typing import Any
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +26,7 @@ from apps.alerts.models import (
 )
 from apps.catalog.services import model_status_add
 from apps.claims import services as claims
+from config.celery import app as celery_app
 from tests.alerts.conftest import subscriber_make
 from tests.factories import company_make, model_make, source_make, statement_make
 from tests.support.smtpserver import SMTPServer
@@ -361,3 +367,88 @@ def test_a_mail_that_cannot_be_built_fails_its_delivery_and_does_not_mark_the_ad
     assert odd.bounced_at is None
     assert not Bounce.objects.exists()
     assert [m.to for m in smtp.messages] == ["fine@example.org"]
+
+
+def queued_task_names() -> list[str]:
+    """The tasks waiting in the Redis queue, read from the broker itself."""
+    with celery_app.connection_for_write() as connection:
+        raw = connection.default_channel.client.lrange("celery", 0, -1)
+    return [json.loads(item)["headers"]["task"] for item in raw]
+
+
+def test_a_sender_out_of_time_stops_claiming_and_hands_the_rest_to_a_fresh_task(
+    smtp: SMTPServer, settings: Any
+) -> None:
+    settings.ALERTS_SEND_BATCH = 5
+    settings.ALERTS_SEND_BUDGET_SECONDS = 0  # spent once the first batch is done
+    event = meta_moves_to_leaning_open()
+    for n in range(12):
+        subscriber_make(f"reader{n}@example.org", company=event.company)
+    services.event_fan_out(event_id=event.pk)
+    celery_app.control.purge()
+
+    report = services.deliveries_send(event_id=event.pk)
+    assert report.sent == 5
+    assert len(smtp.messages) == 5
+    assert Delivery.objects.filter(status=DeliveryStatus.PENDING).count() == 7
+    assert not Delivery.objects.filter(status=DeliveryStatus.SENDING).exists()
+    assert queued_task_names() == ["alerts.deliveries_send"]
+    celery_app.control.purge()
+
+    settings.ALERTS_SEND_BUDGET_SECONDS = 60
+    assert services.deliveries_send(event_id=event.pk).sent == 7
+    assert queued_task_names() == []
+
+
+def test_a_digest_sender_out_of_time_hands_the_rest_to_a_fresh_task(
+    smtp: SMTPServer, settings: Any
+) -> None:
+    settings.ALERTS_SEND_BUDGET_SECONDS = 0
+    event = meta_moves_to_leaning_open()
+    for n in range(3):
+        subscriber_make(f"reader{n}@example.org", company=event.company, frequency="daily")
+    services.event_fan_out(event_id=event.pk)
+    celery_app.control.purge()
+
+    assert services.digests_send().sent == 1
+    assert queued_task_names() == ["alerts.digests_send"]
+    celery_app.control.purge()
+    assert services.digests_send().sent == 1
+
+
+def test_a_soft_time_limit_mid_send_hands_back_the_unsent_rows_and_is_not_a_mail_error(
+    smtp: SMTPServer,
+) -> None:
+    event = meta_moves_to_leaning_open()
+    emails = [f"reader{n}@example.org" for n in range(6)]
+    for email in emails:
+        subscriber_make(email, company=event.company)
+    services.event_fan_out(event_id=event.pk)
+    smtp.delay = 1.0  # each mail takes a second: the limit strikes while the 2nd is being sent
+
+    def soft_time_limit(signum: int, frame: Any) -> None:
+        raise SoftTimeLimitExceeded()  # what Celery's prefork pool raises in the task
+
+    previous = signal.signal(signal.SIGALRM, soft_time_limit)
+    signal.setitimer(signal.ITIMER_REAL, 1.5)
+    try:
+        with pytest.raises(SoftTimeLimitExceeded):
+            services.deliveries_send(event_id=event.pk)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+    assert not Delivery.objects.filter(status=DeliveryStatus.SENDING).exists()
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 1
+    unsent = Delivery.objects.exclude(status=DeliveryStatus.SENT)
+    assert set(unsent.values_list("status", flat=True)) == {DeliveryStatus.PENDING}
+    assert set(unsent.values_list("attempts", flat=True)) == {0}, "no attempt was spent"
+    assert set(unsent.values_list("last_error", flat=True)) == {""}, "not a mail error"
+
+    smtp.delay = 0
+    services.deliveries_send(event_id=event.pk)
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 6
+    received = Counter(m.to for m in smtp.messages)
+    assert set(received) == set(emails)
+    # The mail in flight when the limit struck may arrive twice, never more, nothing else.
+    assert sum(received.values()) <= len(emails) + 1
