@@ -372,7 +372,8 @@ def test_a_mail_that_cannot_be_built_fails_its_delivery_and_does_not_mark_the_ad
 def queued_task_names() -> list[str]:
     """The tasks waiting in the Redis queue, read from the broker itself."""
     with celery_app.connection_for_write() as connection:
-        raw = connection.default_channel.client.lrange("celery", 0, -1)
+        channel: Any = connection.default_channel  # kombu's Redis channel
+        raw = channel.client.lrange("celery", 0, -1)
     return [json.loads(item)["headers"]["task"] for item in raw]
 
 
