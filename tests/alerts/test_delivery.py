@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.alerts import services
@@ -98,25 +98,40 @@ def test_fan_out_run_twice_creates_one_delivery_per_subscriber(smtp: SMTPServer)
     assert event.fanned_out_at is not None
 
 
-def test_two_senders_at_once_send_each_mail_exactly_once(smtp: SMTPServer) -> None:
+@pytest.mark.django_db(transaction=True)  # the threads must see committed rows
+def test_three_senders_at_once_send_each_mail_exactly_once(smtp: SMTPServer, settings: Any) -> None:
+    settings.ALERTS_SEND_BATCH = 5  # many small claims, so the senders interleave
     event = meta_moves_to_leaning_open()
-    for n in range(40):
-        subscriber_make(f"reader{n}@example.org", company=event.company)
+    emails = [f"reader{n}@example.org" for n in range(40)]
+    for email in emails:
+        subscriber_make(email, company=event.company)
     services.event_fan_out(event_id=event.pk)
 
-    threads = [
-        threading.Thread(target=services.deliveries_send, kwargs={"event_id": event.pk})
-        for _ in range(3)
-    ]
+    start = threading.Barrier(3)
+    reports: list[services.SendReport] = []
+    failures: list[BaseException] = []
+
+    def sender() -> None:
+        try:
+            start.wait(timeout=10)
+            reports.append(services.deliveries_send(event_id=event.pk))
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connection.close()  # each thread has its own; leave none open for teardown
+
+    threads = [threading.Thread(target=sender) for _ in range(3)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
-    services.deliveries_send(event_id=event.pk)  # and once more, after the fact
+        thread.join(timeout=60)
 
-    recipients = sorted(m.to for m in smtp.messages)
-    assert recipients == sorted(f"reader{n}@example.org" for n in range(40))
-    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 40
+    assert failures == []
+    assert len(reports) == 3
+    assert sum(report.sent for report in reports) == len(emails)
+    assert services.deliveries_send(event_id=event.pk).sent == 0, "nothing was left over"
+    assert Counter(m.to for m in smtp.messages) == Counter(emails)
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == len(emails)
 
 
 def test_an_alert_says_what_changed_with_links_a_quote_and_one_click_unsubscribe(
