@@ -63,7 +63,7 @@ from .render import (
     event_text,
     events_for_render,
 )
-from .tokens import confirm_token_make
+from .tokens import confirm_token_make, confirm_token_read
 
 logger = logging.getLogger(__name__)
 
@@ -670,12 +670,14 @@ def subscription_request(
     frequency: str = Frequency.INSTANT,
     language: str = Language.EN,
 ) -> bool:
-    """Mail a confirmation link for this subscription, at most once per address per day.
+    """Queue a confirmation mail for this subscription, at most once per address per day.
 
     Nothing is subscribed yet: the wanted subscription travels in the signed link. Returns
-    whether a mail went out, which the caller must NOT show the reader (the answer has to be
+    whether a mail was queued, which the caller must NOT show the reader (the answer has to be
     the same for every address). The limit is a conditional UPDATE in the database, so it holds
-    across web processes and whatever the cache holds.
+    across web processes and whatever the cache holds. The mail itself goes out from a worker
+    (:func:`confirmation_send`) after commit: a slow or absent mail server must not hold up, or
+    show through, the reader's request.
     """
     email = email_normalize(email)
     now = timezone.now()
@@ -685,7 +687,6 @@ def subscription_request(
     if subscriber.bounced_at is not None and subscriber.confirmed_at is None:
         return False
     interval = datetime.timedelta(seconds=setting("ALERTS_CONFIRMATION_INTERVAL_SECONDS"))
-    previous = subscriber.confirmation_sent_at
     claimed = (
         Subscriber.objects.filter(pk=subscriber.pk)
         .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lte=now - interval))
@@ -696,32 +697,62 @@ def subscription_request(
             "confirmation to subscriber %s not sent: one already went out today", subscriber.pk
         )
         return False
-    chosen_language = language if language in Language.values else Language.EN
     payload: dict[str, Any] = {
         "e": email,
         "c": company.pk if company else None,
         "m": ai_model.pk if ai_model else None,
         "k": sorted(set(kinds) & set(KIND_FLAG.values())),
         "f": frequency if frequency in Frequency.values else Frequency.INSTANT,
-        "l": chosen_language,
+        "l": language if language in Language.values else Language.EN,
     }
-    confirm_url = absolute(reverse("alerts:confirm", kwargs={"token": confirm_token_make(payload)}))
-    scope = str(ai_model or company or "")
+    token = confirm_token_make(payload)
+    subscriber_id = subscriber.pk
+    transaction.on_commit(lambda: confirmation_publish(subscriber_id=subscriber_id, token=token))
+    return True
+
+
+def _confirmation_day_give_back(subscriber_id: int) -> None:
+    """The confirmation did not go out: let the reader ask again today."""
+    Subscriber.objects.filter(pk=subscriber_id).update(confirmation_sent_at=None)
+
+
+def confirmation_publish(*, subscriber_id: int, token: str) -> bool:
+    from . import tasks
+
+    if _task_publish(tasks.confirmation_send, subscriber_id, token):
+        return True
+    _confirmation_day_give_back(subscriber_id)
+    return False
+
+
+def confirmation_send(*, subscriber_id: int, token: str) -> bool:
+    """Mail the confirmation link ``token`` stands for (the body of the Celery task)."""
+    payload = confirm_token_read(token)
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if payload is None or subscriber is None or payload.get("e") != subscriber.email:
+        logger.warning("confirmation for subscriber %s dropped: stale or foreign", subscriber_id)
+        return False
+    company_id, ai_model_id = payload.get("c"), payload.get("m")
+    scope_row = (AIModel.objects.filter(pk=ai_model_id).first() if ai_model_id else None) or (
+        Company.objects.filter(pk=company_id).first() if company_id else None
+    )
+    confirm_url = absolute(reverse("alerts:confirm", kwargs={"token": token}))
     try:
         with MailSession() as session:
             session.send(
                 confirmation_mail(
-                    email=email, language=chosen_language, confirm_url=confirm_url, scope=scope
+                    email=subscriber.email,
+                    language=str(payload.get("l") or Language.EN),
+                    confirm_url=confirm_url,
+                    scope=str(scope_row or ""),
                 )
             )
     except MailError as error:
         # Give the day back so the reader can try again; the failure is logged for editors.
-        Subscriber.objects.filter(pk=subscriber.pk, confirmation_sent_at=now).update(
-            confirmation_sent_at=previous
-        )
+        _confirmation_day_give_back(subscriber.pk)
         logger.warning("confirmation mail to subscriber %s failed: %r", subscriber.pk, error)
         if error.bounces:
-            bounce_record(email=email, code=error.code, message=str(error))
+            bounce_record(email=subscriber.email, code=error.code, message=str(error))
         return False
     return True
 

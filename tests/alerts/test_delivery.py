@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 import signal
 import threading
 from collections import Counter
@@ -27,7 +26,7 @@ from apps.alerts.models import (
 from apps.catalog.services import model_status_add
 from apps.claims import services as claims
 from config.celery import app as celery_app
-from tests.alerts.conftest import subscriber_make
+from tests.alerts.conftest import queued_task_names, subscriber_make
 from tests.factories import company_make, model_make, source_make, statement_make
 from tests.support.smtpserver import SMTPServer
 
@@ -382,14 +381,6 @@ def test_a_mail_that_cannot_be_built_fails_its_delivery_and_does_not_mark_the_ad
     assert odd.bounced_at is None
     assert not Bounce.objects.exists()
     assert [m.to for m in smtp.messages] == ["fine@example.org"]
-
-
-def queued_task_names() -> list[str]:
-    """The tasks waiting in the Redis queue, read from the broker itself."""
-    with celery_app.connection_for_write() as connection:
-        channel: Any = connection.default_channel  # kombu's Redis channel
-        raw = channel.client.lrange("celery", 0, -1)
-    return [json.loads(item)["headers"]["task"] for item in raw]
 
 
 def test_a_sender_out_of_time_stops_claiming_and_hands_the_rest_to_a_fresh_task(

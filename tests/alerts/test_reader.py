@@ -8,14 +8,15 @@ import time
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from apps.alerts import services
 from apps.alerts.models import Delivery, Event, Subscriber, Subscription
 from apps.alerts.tokens import subscriber_token_make
 from apps.catalog.services import model_status_add
-from tests.alerts.conftest import subscriber_make
+from config.celery import app as celery_app
+from tests.alerts.conftest import confirmations_send_queued, queued_task_names, subscriber_make
 from tests.factories import company_make, model_make, statement_make
 from tests.support.smtpserver import SMTPServer
 
@@ -24,10 +25,54 @@ pytestmark = pytest.mark.django_db
 CONFIRM_LINK = re.compile(r"http://testserver(/alerts/confirm/[^/\s]+/)")
 
 
+@pytest.fixture(autouse=True)
+def _empty_queue() -> None:
+    celery_app.control.purge()
+
+
 def subscribe(client: Client, email: str, **fields: Any) -> Any:
+    """Post the form, commit, and send what it queued, as a worker would."""
     data = {"email": email, "kinds": ["stance_changes"], "frequency": "instant", "language": "en"}
     data.update(fields)
-    return client.post("/subscribe/", data)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/subscribe/", data)
+    confirmations_send_queued()
+    return response
+
+
+def test_the_confirmation_mail_leaves_from_the_queue_not_from_the_request(
+    client: Client, smtp: SMTPServer
+) -> None:
+    company_make(name="Meta", slug="meta")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            "/subscribe/",
+            {"email": "reader@example.org", "lab": "meta", "kinds": ["stance_changes"],
+             "frequency": "instant", "language": "ja"},
+        )  # fmt: skip
+    assert response.status_code == 200
+    assert smtp.messages == [], "the request itself sends nothing"
+    assert queued_task_names() == ["alerts.confirmation_send"]
+
+    assert confirmations_send_queued() == 1
+    [mail] = smtp.messages
+    assert mail.to == "reader@example.org"
+    assert "Meta" in mail.part("text/plain")
+    assert CONFIRM_LINK.search(mail.part("text/plain")) is not None
+    assert Subscriber.objects.get().confirmation_sent_at is not None
+
+
+def test_a_confirmation_the_mail_server_refuses_for_now_gives_the_day_back(
+    client: Client, smtp: SMTPServer
+) -> None:
+    smtp.refuse("reader@example.org", "451 4.7.1 Try again later")
+    subscribe(client, "reader@example.org")
+    assert smtp.messages == []
+    assert Subscriber.objects.get().confirmation_sent_at is None
+    assert Subscriber.objects.get().bounced_at is None
+    smtp.refusals.clear()
+    subscribe(client, "reader@example.org")
+    assert [m.to for m in smtp.messages] == ["reader@example.org"]
 
 
 def test_subscribing_sends_only_a_confirmation_and_nothing_is_followed_until_confirmed(
