@@ -103,10 +103,42 @@ def event_record(
     return event
 
 
-def event_record_stance_changes(*, changes: Sequence[StanceChange]) -> list[Event]:
-    """One event per new stance change, with the models its statements concern."""
+def stance_changes_newsworthy(
+    *, changes: Sequence[StanceChange], previous: Sequence[StanceChange]
+) -> list[StanceChange]:
+    """The new changes readers should hear of: none older than what they were last told.
+
+    ``previous`` are the lab's changes that were current before the recompute. A backdated
+    statement can redraw years of history into "new" rows; those are not news and get no event
+    (the lab page shows the redrawn history; nobody is mailed about a move from 2021). A change
+    on the date of the latest known one is news only if it moves the lab somewhere else: the
+    same move restated (its old stance redrawn) is not.
+    """
+    if not previous:
+        return list(changes)
+    latest = max(previous, key=lambda c: (c.date, c.pk))
+    return [
+        change
+        for change in changes
+        if change.date > latest.date
+        or (change.date == latest.date and change.new_stance != latest.new_stance)
+    ]
+
+
+def event_record_stance_changes(
+    *, changes: Sequence[StanceChange], previous: Sequence[StanceChange] = ()
+) -> list[Event]:
+    """One event per new, newsworthy stance change (see :func:`stance_changes_newsworthy`),
+    with the models its statements concern."""
     events = []
-    for change in changes:
+    news = stance_changes_newsworthy(changes=changes, previous=previous)
+    if len(news) < len(changes):
+        logger.info(
+            "%d redrawn historical stance change(s) of %s recorded without an alert",
+            len(changes) - len(news),
+            changes[0].company,
+        )
+    for change in news:
         model_ids = set(
             Statement.ai_models.through.objects.filter(
                 statement__in=change.statements.all()

@@ -25,6 +25,7 @@ from apps.alerts.models import (
 )
 from apps.catalog.services import model_status_add
 from apps.claims import services as claims
+from apps.claims.models import StanceChange
 from config.celery import app as celery_app
 from tests.alerts.conftest import queued_task_names, subscriber_make
 from tests.factories import company_make, model_make, source_make, statement_make
@@ -459,3 +460,45 @@ def test_a_soft_time_limit_mid_send_hands_back_the_unsent_rows_and_is_not_a_mail
     assert set(received) == set(emails)
     # The mail in flight when the limit struck may arrive twice, never more, nothing else.
     assert sum(received.values()) <= len(emails) + 1
+
+
+def test_a_backdated_statement_that_rewrites_old_history_tells_nobody_of_old_moves() -> None:
+    lab = company_make(name="Meta", slug="meta")
+    for year, stance in ((2021, "open"), (2022, "closed"), (2023, "open"), (2024, "closed")):
+        statement_make(
+            company=lab, stance=stance, occurred_on=datetime.date(year, 6, 1), publish=True
+        )
+    told = Event.objects.filter(kind=EventKind.STANCE_CHANGE)
+    before = told.count()
+    assert before == 4
+    changes_before = set(StanceChange.objects.values_list("pk", flat=True))
+
+    # An editor adds what the lab said in 2019 and mid-2021: the early history is redrawn.
+    statement_make(
+        company=lab, stance="closed", occurred_on=datetime.date(2019, 1, 1), publish=True
+    )
+    statement_make(
+        company=lab, stance="closed", occurred_on=datetime.date(2021, 9, 1), publish=True
+    )
+    redrawn = StanceChange.objects.exclude(pk__in=changes_before)
+    assert redrawn.exists(), "the backdated statements made new (historical) stance changes"
+    # The latest move (2024) is restated with a redrawn old stance: still no news.
+    assert max(c.date for c in redrawn) == datetime.date(2024, 6, 1)
+    assert told.count() == before, "no alert about moves years old"
+    assert Event.objects.filter(kind=EventKind.STATEMENT_PUBLISHED).count() == 6
+
+    # A move on or after the lab's latest known one is news again.
+    statement_make(company=lab, stance="open", occurred_on=datetime.date(2025, 7, 14), publish=True)
+    latest = told.latest("id")
+    assert latest.stance_change is not None
+    assert latest.stance_change.date == datetime.date(2025, 7, 14)
+    assert told.count() == before + 1
+
+    # Another statement the same day that moves the lab further is news too.
+    statement_make(
+        company=lab, stance="closed", occurred_on=datetime.date(2025, 7, 14), publish=True
+    )
+    assert told.count() == before + 2
+    same_day = told.latest("id").stance_change
+    assert same_day is not None and same_day.date == datetime.date(2025, 7, 14)
+    assert same_day.new_stance != latest.stance_change.new_stance
