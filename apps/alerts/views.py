@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from apps.catalog.models import AIModel, Company
@@ -59,6 +60,7 @@ def _scope(form: SubscribeForm) -> tuple[Company | None, AIModel | None]:
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def subscribe(request: HtmxHttpRequest) -> HttpResponse:
     """GET: the form on its own page (?lab=<slug> or ?model=<slug>). POST: the request.
 
@@ -69,10 +71,13 @@ def subscribe(request: HtmxHttpRequest) -> HttpResponse:
     )
     status = 200
     done = False
+    rate_limited = False
     if request.method == "POST":
         form = SubscribeForm(request.POST)
         if not _ip_allowed(request):
-            status = 429
+            rate_limited = True
+            # htmx 2 swaps no 4xx answer, so it gets a 200 carrying the message in its fragment.
+            status = 200 if request.htmx else 429
         elif form.is_valid():
             company, ai_model = _scope(form)
             services.subscription_request(
@@ -108,7 +113,7 @@ def subscribe(request: HtmxHttpRequest) -> HttpResponse:
             # Named for the partial alone: a page that includes it may have its own `form`.
             "subscribe_form": form,
             "subscribe_done": done,
-            "subscribe_rate_limited": status == 429,
+            "subscribe_rate_limited": rate_limited,
             "company": company,
             "ai_model": ai_model,
         },

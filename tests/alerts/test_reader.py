@@ -313,3 +313,25 @@ def test_the_subscribe_form_on_a_lab_page_ignores_the_pages_own_filters(
     assert _checked(form, "kinds") == ["stance_changes"]
     assert _checked(form, "frequency") == ["instant"]
     assert _checked(form, "language") == [mail_language]
+
+
+def test_htmx_is_shown_the_rate_limit_message_in_place_and_a_plain_post_gets_429(
+    smtp: SMTPServer, settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    settings.ALERTS_SUBSCRIBE_PER_IP_PER_HOUR = 1
+    cache.clear()
+    client = Client(REMOTE_ADDR="127.8.0.1")
+    assert subscribe(client, "first@example.org").status_code == 200
+    data = {"email": "second@example.org", "kinds": ["stance_changes"],
+            "frequency": "instant", "language": "en"}  # fmt: skip
+    fragment = client.post("/subscribe/", data, headers={"HX-Request": "true"})
+    # htmx 2 swaps only 2xx answers: a 429 would leave the reader with no message at all.
+    assert fragment.status_code == 200
+    assert "Too many requests" in fragment.content.decode()
+    assert fragment.content.decode().lstrip().startswith("<form")
+    plain = client.post("/subscribe/", data)
+    assert plain.status_code == 429 and b"Too many requests" in plain.content
+    for response in (fragment, plain, client.get("/subscribe/")):
+        assert "HX-Request" in response.get("Vary", "")
