@@ -821,11 +821,27 @@ def subscription_confirm(*, payload: dict[str, Any]) -> Subscription:
     return subscription
 
 
+class SubscriptionScopeGone(Exception):
+    """The lab or model a confirm link names was deleted since the link was mailed."""
+
+
 def _existing_id(model: type[Company] | type[AIModel], value: object) -> int | None:
-    """A lab or model id from a link, if the row still exists (it may have been deleted)."""
-    if not isinstance(value, int):
+    """A lab or model id from a link; None when the link names none (everything).
+
+    A link naming a row that is gone raises: quietly dropping the scope would subscribe the
+    reader to every lab instead of the one they asked for.
+    """
+    if value is None:
         return None
-    return value if model.objects.filter(pk=value).exists() else None
+    if not isinstance(value, int) or not model.objects.filter(pk=value).exists():
+        raise SubscriptionScopeGone(f"{model._meta.verbose_name} {value!r} no longer exists")
+    return value
+
+
+def confirm_payload_check(*, payload: dict[str, Any]) -> None:
+    """Raise SubscriptionScopeGone when the lab or model the link names is gone."""
+    _existing_id(Company, payload.get("c"))
+    _existing_id(AIModel, payload.get("m"))
 
 
 def subscriber_unsubscribe(*, subscriber: Subscriber) -> None:

@@ -126,9 +126,13 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     payload = confirm_token_read(token)
     if payload is None:
         return render(request, "alerts/link_invalid.html", status=400)
-    if request.method == "POST":
-        subscription = services.subscription_confirm(payload=payload)
-        return redirect("alerts:manage", token=subscriber_token_make(subscription.subscriber))
+    try:
+        services.confirm_payload_check(payload=payload)
+        if request.method == "POST":
+            subscription = services.subscription_confirm(payload=payload)
+            return redirect("alerts:manage", token=subscriber_token_make(subscription.subscriber))
+    except services.SubscriptionScopeGone:
+        return render(request, "alerts/link_invalid.html", {"scope_gone": True}, status=400)
     company_id, ai_model_id = payload.get("c"), payload.get("m")
     company = Company.objects.filter(pk=company_id).first() if company_id else None
     ai_model = AIModel.objects.filter(pk=ai_model_id).first() if ai_model_id else None

@@ -335,3 +335,24 @@ def test_htmx_is_shown_the_rate_limit_message_in_place_and_a_plain_post_gets_429
     assert plain.status_code == 429 and b"Too many requests" in plain.content
     for response in (fragment, plain, client.get("/subscribe/")):
         assert "HX-Request" in response.get("Vary", "")
+
+
+@pytest.mark.parametrize("scope", ["lab", "model"])
+def test_a_confirm_link_for_a_lab_or_model_since_deleted_is_refused_not_widened(
+    client: Client, smtp: SMTPServer, scope: str
+) -> None:
+    lab = company_make(name="Gone Lab", slug="gone-lab")
+    model = model_make(developer=company_make(), name="Gone Model", slug="gone-model")
+    subscribe(client, "reader@example.org", **{scope: "gone-lab" if scope == "lab" else model.slug})
+    link = CONFIRM_LINK.search(smtp.messages[0].part("text/plain"))
+    assert link is not None
+    (lab if scope == "lab" else model).delete()
+
+    page = client.get(link.group(1))
+    assert page.status_code == 400
+    assert "no longer on Aperture" in page.content.decode()
+    answer = client.post(link.group(1))
+    assert answer.status_code == 400
+    assert "no longer on Aperture" in answer.content.decode()
+    assert not Subscription.objects.exists(), "never silently a subscription to everything"
+    assert Subscriber.objects.get().confirmed_at is None
