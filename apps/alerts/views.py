@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,9 +33,23 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client wants it to be unless a proxy
-    # we trust rewrites it, and gunicorn behind a proxy is configured to set REMOTE_ADDR.
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The reader's address, for the per-address subscribe limit.
+
+    Behind TRUSTED_PROXY_COUNT proxies, each appending the address it received from to
+    X-Forwarded-For, the reader is the Nth entry from the right: entries further left are
+    whatever the client sent and prove nothing. With no trusted proxy (the default), or a header
+    shorter than the proxy chain, it is REMOTE_ADDR.
+    """
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+    if proxies <= 0:
+        return remote
+    forwarded = [
+        part.strip()
+        for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+        if part.strip()
+    ]
+    return forwarded[-proxies] if len(forwarded) >= proxies else remote
 
 
 def _ip_allowed(request: HttpRequest) -> bool:

@@ -356,3 +356,40 @@ def test_a_confirm_link_for_a_lab_or_model_since_deleted_is_refused_not_widened(
     assert "no longer on Aperture" in answer.content.decode()
     assert not Subscription.objects.exists(), "never silently a subscription to everything"
     assert Subscriber.objects.get().confirmed_at is None
+
+
+def _statuses_behind_proxy(forwarded_for: list[str], settings: Any) -> list[int]:
+    """Subscribe posts that all arrive from one proxy, each for the reader it names."""
+    from django.core.cache import cache
+
+    settings.ALERTS_SUBSCRIBE_PER_IP_PER_HOUR = 1
+    cache.clear()
+    proxy = Client(REMOTE_ADDR="127.0.0.10")
+    statuses = []
+    for n, header in enumerate(forwarded_for):
+        data = {"email": f"person{n}@example.org", "kinds": ["stance_changes"],
+                "frequency": "instant", "language": "en"}  # fmt: skip
+        statuses.append(proxy.post("/subscribe/", data, HTTP_X_FORWARDED_FOR=header).status_code)
+    return statuses
+
+
+def test_behind_one_trusted_proxy_each_reader_has_its_own_subscribe_limit(
+    settings: Any,
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The proxy appends the address it saw; what the client sent before it is not trusted.
+    headers = ["127.0.1.1", "127.0.1.2", "10.0.0.9, 127.0.1.3", "10.0.0.9, 127.0.1.1"]
+    assert _statuses_behind_proxy(headers, settings) == [200, 200, 200, 429]
+
+
+def test_behind_two_trusted_proxies_the_second_address_from_the_right_is_the_reader(
+    settings: Any,
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 2
+    headers = ["127.0.1.1, 127.0.0.20", "127.0.1.2, 127.0.0.20", "127.0.1.1, 127.0.0.21"]
+    assert _statuses_behind_proxy(headers, settings) == [200, 200, 429]
+
+
+def test_with_no_trusted_proxy_a_forged_forwarded_for_changes_nothing(settings: Any) -> None:
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert _statuses_behind_proxy(["127.0.1.1", "127.0.1.2"], settings) == [200, 429]
