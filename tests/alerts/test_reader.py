@@ -393,3 +393,23 @@ def test_behind_two_trusted_proxies_the_second_address_from_the_right_is_the_rea
 def test_with_no_trusted_proxy_a_forged_forwarded_for_changes_nothing(settings: Any) -> None:
     settings.TRUSTED_PROXY_COUNT = 0
     assert _statuses_behind_proxy(["127.0.1.1", "127.0.1.2"], settings) == [200, 429]
+
+
+@pytest.mark.parametrize("path", ["/feeds/all.atom", "/feeds/labs/meta.atom"])
+def test_a_feed_is_in_one_language_the_readers_titles_and_items_alike(
+    client: Client, path: str
+) -> None:
+    meta = company_make(name="Meta", slug="meta")
+    statement_make(company=meta, stance="closed", publish=True)
+
+    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'xml:lang="en"' in english
+    assert "closed" in english and "クローズド" not in english
+    japanese = client.get(path, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert 'xml:lang="ja"' in japanese
+    assert "クローズド" in japanese, "the items follow the reader's language"
+    assert "-&gt; closed" not in japanese
+    if path == "/feeds/all.atom":
+        assert "<title>Aperture: every change</title>" in english
+        assert "Aperture: every change" not in japanese, "the title follows it too"
+        assert "Stance changes, new statements" not in japanese

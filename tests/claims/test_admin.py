@@ -299,3 +299,24 @@ def test_a_reviewers_edit_to_a_published_statement_moves_the_stance(reviewer: Us
     assert response.status_code == 302, response.content.decode()[:2000]
     assert StanceChange.objects.current().get(company=lab).new_stance == "closed"
     assert StanceChange.objects.filter(company=lab, superseded_at__isnull=False).count() == 1
+
+
+def test_the_bulk_action_message_counts_statements_in_words(reviewer: User) -> None:
+    lab = company_make()
+    client = logged_in(reviewer)
+    changelist = reverse("admin:claims_statement_changelist")
+    one = client.post(
+        changelist,
+        {"action": "submit_selected", "_selected_action": [statement_make(company=lab).pk]},
+        follow=True,
+    ).content.decode()
+    assert "1 statement submitted for review." in one
+    two = client.post(
+        changelist,
+        {
+            "action": "submit_selected",
+            "_selected_action": [statement_make(company=lab).pk for _ in range(2)],
+        },
+        follow=True,
+    ).content.decode()
+    assert "2 statements submitted for review." in two
