@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.claims.models import Citation, Statement
+from apps.lib.dates import DatePrecision, date_display, date_format_at_precision
 
 from .models import Event, EventKind, Subscriber
 from .tokens import subscriber_token_make
@@ -73,6 +74,18 @@ def _quote_for(statement: Statement, language: str) -> Quote | None:
     return None
 
 
+def mail_date(value: datetime.date, precision: str = DatePrecision.DAY) -> str:
+    """A date for an alert, in the active language.
+
+    English keeps the ISO form the alert's wording was specified with ("Meta: open -> mixed
+    (partial shift) on 2025-07-14"): unambiguous for readers anywhere and the same in webhooks
+    and feeds. Other languages read as the site shows them: 2025年7月14日, 2025年7月, 2025年.
+    """
+    if (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0] == "en":
+        return date_format_at_precision(value, precision)
+    return date_display(value, precision)
+
+
 def one_line(text: str) -> str:
     """Runs of whitespace, line breaks included, as one space: a mail header refuses a line
     break, and a headline reads as one sentence."""
@@ -96,7 +109,7 @@ def event_text(event: Event) -> EventText:
             "old": change.get_old_stance_display() or _("no stance"),
             "new": change.get_new_stance_display(),
             "rating": change.get_rating_display(),
-            "date": change.date.isoformat(),
+            "date": mail_date(change.date),
             "cause": _cause(cause),
         }
         if cause is not None:
@@ -129,7 +142,7 @@ def event_text(event: Event) -> EventText:
             "lab": company.name,
             "stance": statement.get_stance_display(),
             "verification": statement.get_verification_display(),
-            "date": statement.occurred_on_display,
+            "date": mail_date(statement.occurred_on, statement.date_precision),
             "summary": _cause(statement),
         }
         url = absolute(statement.get_absolute_url())
@@ -148,7 +161,7 @@ def event_text(event: Event) -> EventText:
         "model": status.model.name,
         "lab": company.name,
         "status": status.get_status_display(),
-        "date": status.date.isoformat(),
+        "date": mail_date(status.date, status.date_precision),
     }
     if status.is_reported:
         headline = _("%(model)s (%(lab)s) is reported %(status)s as of %(date)s") % values

@@ -168,7 +168,44 @@ def test_a_japanese_reader_gets_the_alert_in_japanese(smtp: SMTPServer) -> None:
     text = mail.part("text/plain")
     assert "配信停止" in text, text
     assert "今後も主要なオープンソースモデルをリリースしていく予定です。" in text
-    assert "2025-07-14" in text
+    # Dates as the Japanese site shows them, not ISO.
+    assert "2025年7月14日" in text and "2025-07-14" not in text
+    assert "2025年7月14日" in mail.message["Subject"]
+
+
+def test_dates_in_mail_follow_the_readers_language_and_precision(smtp: SMTPServer) -> None:
+    lab = company_make(name="Meta", slug="meta")
+    model = model_make(developer=lab, name="Llama 4 Behemoth")
+    for language in ("en", "ja"):
+        subscriber_make(
+            f"{language}@example.org",
+            company=lab,
+            language=language,
+            stance_changes=False,
+            statements=True,
+            model_status=True,
+        )
+    statement_make(
+        company=lab,
+        stance="open",
+        occurred_on=datetime.date(2025, 7, 1),
+        date_precision="month",
+        summary="Meta says it stays open",
+        publish=True,
+    )
+    model_status_add(model=model, status="delayed", date=datetime.date(2025, 5, 15))
+    for event in Event.objects.order_by("id"):
+        services.event_fan_out(event_id=event.pk)
+    services.deliveries_send()
+
+    english = " ".join(m.part("text/plain") for m in smtp.to("en@example.org"))
+    japanese = " ".join(m.part("text/plain") for m in smtp.to("ja@example.org"))
+    # English keeps the ISO form of the wording ("on 2025-07-14"), to its precision.
+    assert "of 2025-07: Meta says it stays open" in english
+    assert "as of 2025-05-15" in english
+    assert "2025年7月" in japanese and "2025年7月1日" not in japanese
+    assert "2025年5月15日" in japanese
+    assert "2025-07" not in japanese and "2025-05-15" not in japanese
 
 
 def test_a_permanent_smtp_refusal_marks_the_address_and_stops_mail_to_it(
