@@ -105,11 +105,3 @@ def subscriber_make(
         model_status=kinds.get("model_status", False),
     )
     return subscriber
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_translations() -> None:
-    """Japanese mail needs the compiled catalogue; *.mo files are build output, not in git."""
-    from django.core.management import call_command
-
-    call_command("compilemessages", locale=["ja"], ignore_patterns=[".venv", "var"], verbosity=0)

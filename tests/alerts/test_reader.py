@@ -413,3 +413,8 @@ def test_a_feed_is_in_one_language_the_readers_titles_and_items_alike(
         assert "<title>Aperture: every change</title>" in english
         assert "Aperture: every change" not in japanese, "the title follows it too"
         assert "Stance changes, new statements" not in japanese
+
+
+def test_the_subscribe_page_loads_htmx_once(client: Client) -> None:
+    page = client.get("/subscribe/").content.decode()
+    assert len(re.findall(r"<script[^>]+htmx[^>]*>", page)) == 1
