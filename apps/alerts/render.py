@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import email.message
+import email.policy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -200,6 +203,18 @@ def events_for_render(event_ids: Sequence[int]) -> list[Event]:
     )
 
 
+class AlertMail(EmailMultiAlternatives):
+    """An alert that builds its MIME form once per policy: the sender builds it first, to tell
+    a malformed message from a bouncing address, and the mailer then sends that same build."""
+
+    _built: tuple[Any, email.message.EmailMessage] | None = None
+
+    def message(self, *, policy: Any = email.policy.default) -> email.message.EmailMessage:
+        if self._built is None or self._built[0] is not policy:
+            self._built = (policy, super().message(policy=policy))
+        return self._built[1]
+
+
 def subscriber_links(subscriber: Subscriber) -> dict[str, str]:
     token = subscriber_token_make(subscriber)
     return {
@@ -208,9 +223,7 @@ def subscriber_links(subscriber: Subscriber) -> dict[str, str]:
     }
 
 
-def alert_mail(
-    *, subscriber: Subscriber, texts: Sequence[EventText], digest: bool
-) -> EmailMultiAlternatives:
+def alert_mail(*, subscriber: Subscriber, texts: Sequence[EventText], digest: bool) -> AlertMail:
     """One alert (or a digest of several) with text and HTML parts and RFC 8058 headers."""
     links = subscriber_links(subscriber)
     with translation.override(subscriber.language):
@@ -227,7 +240,7 @@ def alert_mail(
         context = {"texts": texts, "digest": digest, "subscriber": subscriber, **links}
         text = render_to_string("alerts/email/alert.txt", context)
         html = render_to_string("alerts/email/alert.html", context)
-    message = EmailMultiAlternatives(
+    message = AlertMail(
         subject=subject,
         body=text,
         to=[subscriber.email],
