@@ -23,6 +23,26 @@ def _user_in(username: str, *groups: str) -> User:
     return user
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_messages() -> None:
+    """Japanese pages and mail need the compiled catalogues (*.mo are build output, not in git).
+
+    `make` builds them; this covers a bare `pytest`: the project's locale/ and every app's.
+    """
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    catalogues = [
+        *root.glob("locale/*/LC_MESSAGES/*.po"),
+        *root.glob("apps/*/locale/*/LC_MESSAGES/*.po"),
+    ]
+    for po in catalogues:
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            call_command("compilemessages", ignore_patterns=[".venv", "var"], verbosity=0)
+            return
+
+
 @pytest.fixture
 def editor(db: None) -> User:
     return _user_in("edith", "Editor")

@@ -10,6 +10,9 @@ DEFAULTS: dict[str, float] = {
     # An event not fanned out, or a delivery pending this long, is re-published by the sweeper.
     "ALERTS_REPUBLISH_AFTER_SECONDS": 60,
     "ALERTS_SEND_BATCH": 50,
+    # A sender stops claiming after this long and re-enqueues itself: well inside Celery's
+    # soft time limit (CELERY_TASK_SOFT_TIME_LIMIT, 120 s), so it is never cut off mid-batch.
+    "ALERTS_SEND_BUDGET_SECONDS": 75,
     "ALERTS_FANOUT_BATCH": 5000,
     "ALERTS_MAX_ATTEMPTS": 8,
     "ALERTS_RETRY_BASE_SECONDS": 30,

@@ -1,4 +1,8 @@
-"""Atom feeds of events: everything, one lab, one model."""
+"""Atom feeds of events: everything, one lab, one model.
+
+A feed is in one language throughout, the reader's (LocaleMiddleware: cookie or
+Accept-Language, hence its Vary header): titles and items alike, with xml:lang saying which.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
@@ -26,8 +29,7 @@ class _EventFeed(Feed):
     def _texts(self, queryset: QuerySet[Event]) -> list[EventText]:
         ids = list(queryset.order_by("-created_at", "-id").values_list("pk", flat=True)[:FEED_SIZE])
         events = {e.pk: e for e in events_for_render(ids)}
-        with translation.override("en"):
-            return [event_text(events[pk]) for pk in ids]
+        return [event_text(events[pk]) for pk in ids]
 
     def item_title(self, item: EventText) -> str:
         return item.headline
@@ -54,9 +56,13 @@ class _EventFeed(Feed):
 
 
 class AllEventsFeed(_EventFeed):
-    title = "Aperture: every change"
     link = "/"
-    subtitle = "Stance changes, new statements and model status changes, as they are recorded."
+
+    def title(self) -> str:
+        return _("Aperture: every change")
+
+    def subtitle(self) -> str:
+        return _("Stance changes, new statements and model status changes, as they are recorded.")
 
     def items(self) -> list[EventText]:
         return self._texts(Event.objects.all())

@@ -2,7 +2,8 @@
 
 Every SMTP failure becomes a :class:`MailError` whose ``permanent`` flag says whether trying again
 can help: 5xx replies (the address does not exist, the message is refused) are permanent and
-mark the address as bouncing; 4xx replies and connection trouble are temporary and retried.
+mark the address as bouncing (:attr:`MailError.bounces`); 4xx replies and connection trouble
+are temporary and retried.
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ class MailError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def bounces(self) -> bool:
+        """Only the receiving server's 5xx reply says the address is bad; a message we could not
+        build, or a refusal before any reply, says nothing about the reader's address."""
+        return self.permanent and self.code is not None and self.code >= 500
 
     def __repr__(self) -> str:
         return (
@@ -105,7 +112,9 @@ class MailSession:
                 self._backend = mail.mailers[self.alias]
                 self._backend.open()
             self._backend.send_messages([message])
-        except Exception as exc:
+        # Only what a transport raises: anything else (Celery's SoftTimeLimitExceeded above
+        # all) is not a mail error and must reach the caller as itself.
+        except (smtplib.SMTPException, OSError, ValueError) as exc:
             error = mail_error_from(exc)
             self.last_error = error
             if error.code is None:  # not an SMTP reply: the connection is in an unknown state

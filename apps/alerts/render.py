@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import email.message
+import email.policy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -15,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.claims.models import Citation, Statement
+from apps.lib.dates import DatePrecision, date_display, date_format_at_precision
 
 from .models import Event, EventKind, Subscriber
 from .tokens import subscriber_token_make
@@ -73,8 +77,26 @@ def _quote_for(statement: Statement, language: str) -> Quote | None:
     return None
 
 
+def mail_date(value: datetime.date, precision: str = DatePrecision.DAY) -> str:
+    """A date for an alert, in the active language.
+
+    English keeps the ISO form the alert's wording was specified with ("Meta: open -> mixed
+    (partial shift) on 2025-07-14"): unambiguous for readers anywhere and the same in webhooks
+    and feeds. Other languages read as the site shows them: 2025年7月14日, 2025年7月, 2025年.
+    """
+    if (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0] == "en":
+        return date_format_at_precision(value, precision)
+    return date_display(value, precision)
+
+
+def one_line(text: str) -> str:
+    """Runs of whitespace, line breaks included, as one space: a mail header refuses a line
+    break, and a headline reads as one sentence."""
+    return " ".join(text.split())
+
+
 def _cause(statement: Statement | None) -> str:
-    return statement.summary.strip().rstrip(".") if statement is not None else ""
+    return one_line(statement.summary).rstrip(".") if statement is not None else ""
 
 
 def event_text(event: Event) -> EventText:
@@ -90,7 +112,7 @@ def event_text(event: Event) -> EventText:
             "old": change.get_old_stance_display() or _("no stance"),
             "new": change.get_new_stance_display(),
             "rating": change.get_rating_display(),
-            "date": change.date.isoformat(),
+            "date": mail_date(change.date),
             "cause": _cause(cause),
         }
         if cause is not None:
@@ -108,7 +130,7 @@ def event_text(event: Event) -> EventText:
             event_id=event.pk,
             created_at=event.created_at,
             kind=event.kind,
-            headline=headline,
+            headline=one_line(headline),
             url=absolute(company.get_absolute_url()),
             statements=[
                 StatementRef(s.summary, absolute(s.get_absolute_url())) for s in statements
@@ -123,7 +145,7 @@ def event_text(event: Event) -> EventText:
             "lab": company.name,
             "stance": statement.get_stance_display(),
             "verification": statement.get_verification_display(),
-            "date": statement.occurred_on_display,
+            "date": mail_date(statement.occurred_on, statement.date_precision),
             "summary": _cause(statement),
         }
         url = absolute(statement.get_absolute_url())
@@ -131,7 +153,7 @@ def event_text(event: Event) -> EventText:
             event_id=event.pk,
             created_at=event.created_at,
             kind=event.kind,
-            headline=headline,
+            headline=one_line(headline),
             url=url,
             statements=[StatementRef(statement.summary, url)],
             quote=_quote_for(statement, language),
@@ -142,7 +164,7 @@ def event_text(event: Event) -> EventText:
         "model": status.model.name,
         "lab": company.name,
         "status": status.get_status_display(),
-        "date": status.date.isoformat(),
+        "date": mail_date(status.date, status.date_precision),
     }
     if status.is_reported:
         headline = _("%(model)s (%(lab)s) is reported %(status)s as of %(date)s") % values
@@ -155,7 +177,7 @@ def event_text(event: Event) -> EventText:
         event_id=event.pk,
         created_at=event.created_at,
         kind=event.kind,
-        headline=headline,
+        headline=one_line(headline),
         url=absolute(status.model.get_absolute_url()),
         quote=quote,
     )
@@ -181,6 +203,18 @@ def events_for_render(event_ids: Sequence[int]) -> list[Event]:
     )
 
 
+class AlertMail(EmailMultiAlternatives):
+    """An alert that builds its MIME form once per policy: the sender builds it first, to tell
+    a malformed message from a bouncing address, and the mailer then sends that same build."""
+
+    _built: tuple[Any, email.message.EmailMessage] | None = None
+
+    def message(self, *, policy: Any = email.policy.default) -> email.message.EmailMessage:
+        if self._built is None or self._built[0] is not policy:
+            self._built = (policy, super().message(policy=policy))
+        return self._built[1]
+
+
 def subscriber_links(subscriber: Subscriber) -> dict[str, str]:
     token = subscriber_token_make(subscriber)
     return {
@@ -189,9 +223,7 @@ def subscriber_links(subscriber: Subscriber) -> dict[str, str]:
     }
 
 
-def alert_mail(
-    *, subscriber: Subscriber, texts: Sequence[EventText], digest: bool
-) -> EmailMultiAlternatives:
+def alert_mail(*, subscriber: Subscriber, texts: Sequence[EventText], digest: bool) -> AlertMail:
     """One alert (or a digest of several) with text and HTML parts and RFC 8058 headers."""
     links = subscriber_links(subscriber)
     with translation.override(subscriber.language):
@@ -203,11 +235,12 @@ def alert_mail(
             ) % {"count": len(texts)}
         else:
             subject = _("Aperture: %(headline)s") % {"headline": texts[0].headline}
+        subject = one_line(subject)
         subject = subject if len(subject) <= 180 else subject[:179] + "…"
         context = {"texts": texts, "digest": digest, "subscriber": subscriber, **links}
         text = render_to_string("alerts/email/alert.txt", context)
         html = render_to_string("alerts/email/alert.html", context)
-    message = EmailMultiAlternatives(
+    message = AlertMail(
         subject=subject,
         body=text,
         to=[subscriber.email],

@@ -22,12 +22,15 @@ import hmac
 import json
 import logging
 import math
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from email.policy import SMTP
 from itertools import batched
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import models, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -60,7 +63,7 @@ from .render import (
     event_text,
     events_for_render,
 )
-from .tokens import confirm_token_make
+from .tokens import confirm_token_make, confirm_token_read
 
 logger = logging.getLogger(__name__)
 
@@ -100,10 +103,42 @@ def event_record(
     return event
 
 
-def event_record_stance_changes(*, changes: Sequence[StanceChange]) -> list[Event]:
-    """One event per new stance change, with the models its statements concern."""
+def stance_changes_newsworthy(
+    *, changes: Sequence[StanceChange], previous: Sequence[StanceChange]
+) -> list[StanceChange]:
+    """The new changes readers should hear of: none older than what they were last told.
+
+    ``previous`` are the lab's changes that were current before the recompute. A backdated
+    statement can redraw years of history into "new" rows; those are not news and get no event
+    (the lab page shows the redrawn history; nobody is mailed about a move from 2021). A change
+    on the date of the latest known one is news only if it moves the lab somewhere else: the
+    same move restated (its old stance redrawn) is not.
+    """
+    if not previous:
+        return list(changes)
+    latest = max(previous, key=lambda c: (c.date, c.pk))
+    return [
+        change
+        for change in changes
+        if change.date > latest.date
+        or (change.date == latest.date and change.new_stance != latest.new_stance)
+    ]
+
+
+def event_record_stance_changes(
+    *, changes: Sequence[StanceChange], previous: Sequence[StanceChange] = ()
+) -> list[Event]:
+    """One event per new, newsworthy stance change (see :func:`stance_changes_newsworthy`),
+    with the models its statements concern."""
     events = []
-    for change in changes:
+    news = stance_changes_newsworthy(changes=changes, previous=previous)
+    if len(news) < len(changes):
+        logger.info(
+            "%d redrawn historical stance change(s) of %s recorded without an alert",
+            len(changes) - len(news),
+            changes[0].company,
+        )
+    for change in news:
         model_ids = set(
             Statement.ai_models.through.objects.filter(
                 statement__in=change.statements.all()
@@ -358,55 +393,90 @@ class _TextCache:
         return [self._texts[(pk, language)] for pk in event_ids]
 
 
+def _release_unsent(token: str) -> int:
+    """Hand this claim's rows that were not sent back to pending, at no cost of an attempt.
+
+    For a sender stopped by Celery's soft time limit: the one mail it was writing may have
+    reached the server, the same few-milliseconds window as a killed worker; nothing is lost.
+    """
+    if not token:
+        return 0
+    return Delivery.objects.filter(claim=token, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.PENDING, claim="", attempts=F("attempts") - 1
+    )
+
+
 def deliveries_send(*, event_id: int | None = None, max_batches: int | None = None) -> SendReport:
-    """Claim and send pending instant deliveries until none is left (or ``max_batches``)."""
+    """Claim and send pending instant deliveries until none is left, ``max_batches`` are done,
+    or ALERTS_SEND_BUDGET_SECONDS have passed; then a fresh task carries on with the rest.
+
+    The budget keeps a sender well inside Celery's soft time limit: stopping between batches is
+    clean, being stopped mid-batch is not.
+    """
     report = SendReport()
     texts = _TextCache()
     size = int(setting("ALERTS_SEND_BATCH"))
     max_attempts = int(setting("ALERTS_MAX_ATTEMPTS"))
+    deadline = time.monotonic() + setting("ALERTS_SEND_BUDGET_SECONDS")
     queryset = Delivery.objects.filter(digest=False)
     if event_id is not None:
         queryset = queryset.filter(event_id=event_id)
     batches = 0
+    out_of_time = False
+    token = ""
     with MailSession() as session:
-        while max_batches is None or batches < max_batches:
-            token, ids = _claim(Delivery, queryset, size)
-            if not ids:
-                break
-            batches += 1
-            deliveries_defer_over_limit(token=token, ids=ids)
-            rows = (
-                Delivery.objects.filter(pk__in=ids, claim=token)
-                .select_related("subscriber")
-                .order_by("id")
-            )
-            unreachable = False
-            for delivery in rows:
-                if unreachable:
-                    # Not tried: the server is down, so this costs the row no attempt.
-                    Delivery.objects.filter(pk=delivery.pk, claim=token).update(
-                        status=DeliveryStatus.PENDING, claim="", attempts=F("attempts") - 1
-                    )
-                    continue
-                outcome = _deliver(session, [delivery], token, texts, max_attempts)
-                _count(report, outcome, delivery.attempts)
-                error = session.last_error
-                unreachable = (
-                    outcome == "retry"
-                    and error is not None
-                    and error.reason
-                    in (
-                        "connection",
-                        "timeout",
-                    )
-                )
-            if unreachable:
-                break
-    if report.retry:
-        from . import tasks
+        try:
+            while max_batches is None or batches < max_batches:
+                if batches and time.monotonic() >= deadline:
+                    out_of_time = True
+                    break
+                token, ids = _claim(Delivery, queryset, size)
+                if not ids:
+                    break
+                batches += 1
+                if _deliveries_send_batch(session, token, ids, texts, max_attempts, report):
+                    break  # the mail server is unreachable: the retry below tries again later
+        except SoftTimeLimitExceeded:
+            _release_unsent(token)
+            raise
+    from . import tasks
 
+    if out_of_time:
+        _task_publish(tasks.deliveries_send, event_id)
+    elif report.retry:
         _task_publish(tasks.deliveries_send, event_id, countdown=min(report.retry_in or [30]))
     return report
+
+
+def _deliveries_send_batch(
+    session: MailSession,
+    token: str,
+    ids: Sequence[int],
+    texts: _TextCache,
+    max_attempts: int,
+    report: SendReport,
+) -> bool:
+    """Send one claimed batch; True when the server became unreachable (the rest is handed
+    back untried)."""
+    deliveries_defer_over_limit(token=token, ids=ids)
+    rows = (
+        Delivery.objects.filter(pk__in=ids, claim=token).select_related("subscriber").order_by("id")
+    )
+    unreachable = False
+    for delivery in rows:
+        if unreachable:
+            # Not tried: the server is down, so this costs the row no attempt.
+            Delivery.objects.filter(pk=delivery.pk, claim=token).update(
+                status=DeliveryStatus.PENDING, claim="", attempts=F("attempts") - 1
+            )
+            continue
+        outcome = _deliver(session, [delivery], token, texts, max_attempts)
+        _count(report, outcome, delivery.attempts)
+        error = session.last_error
+        unreachable = (
+            outcome == "retry" and error is not None and error.reason in ("connection", "timeout")
+        )
+    return unreachable
 
 
 def deliveries_defer_over_limit(*, token: str, ids: Sequence[int]) -> int:
@@ -472,11 +542,23 @@ def _deliver(
         )
         return "skipped"
     digest = deliveries[0].digest
-    message = alert_mail(
-        subscriber=subscriber,
-        texts=texts.get([d.event_id for d in deliveries], subscriber.language),
-        digest=digest,
-    )
+    try:
+        message = alert_mail(
+            subscriber=subscriber,
+            texts=texts.get([d.event_id for d in deliveries], subscriber.language),
+            digest=digest,
+        )
+        # Built here, as the mailer would build it, so that a header or address Python's email
+        # package refuses is our message's fault and never taken for the address bouncing.
+        message.message(policy=SMTP)
+    except ValueError as exc:
+        Delivery.objects.filter(pk__in=ids, claim=token).update(
+            status=DeliveryStatus.FAILED,
+            claim="",
+            last_error=f"The mail could not be built: {exc}"[:2000],
+        )
+        logger.warning("alert mail for deliveries %s could not be built: %s", ids, exc)
+        return "failed"
     try:
         session.send(message)
     except MailError as error:
@@ -484,7 +566,8 @@ def _deliver(
             Delivery.objects.filter(pk__in=ids, claim=token).update(
                 status=DeliveryStatus.FAILED, claim="", last_error=str(error)[:2000]
             )
-            bounce_record(email=subscriber.email, code=error.code, message=str(error))
+            if error.bounces:
+                bounce_record(email=subscriber.email, code=error.code, message=str(error))
             return "failed"
         gave_up = False
         for delivery in deliveries:
@@ -505,10 +588,15 @@ def _deliver(
 
 
 def digests_send() -> SendReport:
-    """The daily digest: each subscriber's pending digest deliveries, in one mail."""
+    """The daily digest: each subscriber's pending digest deliveries, in one mail.
+
+    Like :func:`deliveries_send`, it stops after ALERTS_SEND_BUDGET_SECONDS and hands the rest
+    to a fresh task.
+    """
     report = SendReport()
     texts = _TextCache()
     max_attempts = int(setting("ALERTS_MAX_ATTEMPTS"))
+    deadline = time.monotonic() + setting("ALERTS_SEND_BUDGET_SECONDS")
     now = timezone.now()
     subscriber_ids = list(
         Delivery.objects.filter(digest=True, status=DeliveryStatus.PENDING)
@@ -517,20 +605,33 @@ def digests_send() -> SendReport:
         .values_list("subscriber_id", flat=True)
         .distinct()
     )
+    out_of_time = False
+    token = ""
     with MailSession() as session:
-        for subscriber_id in subscriber_ids:
-            token, ids = _claim(
-                Delivery, Delivery.objects.filter(digest=True, subscriber_id=subscriber_id), 500
-            )
-            if not ids:
-                continue  # another sender has it
-            rows = list(
-                Delivery.objects.filter(pk__in=ids)
-                .select_related("subscriber")
-                .order_by("event__created_at", "id")
-            )
-            outcome = _deliver(session, rows, token, texts, max_attempts)
-            _count(report, outcome, max(d.attempts for d in rows))
+        try:
+            for subscriber_id in subscriber_ids:
+                if report.sent + report.failed + report.retry and time.monotonic() >= deadline:
+                    out_of_time = True
+                    break
+                token, ids = _claim(
+                    Delivery, Delivery.objects.filter(digest=True, subscriber_id=subscriber_id), 500
+                )
+                if not ids:
+                    continue  # another sender has it
+                rows = list(
+                    Delivery.objects.filter(pk__in=ids)
+                    .select_related("subscriber")
+                    .order_by("event__created_at", "id")
+                )
+                outcome = _deliver(session, rows, token, texts, max_attempts)
+                _count(report, outcome, max(d.attempts for d in rows))
+        except SoftTimeLimitExceeded:
+            _release_unsent(token)
+            raise
+    if out_of_time:
+        from . import tasks
+
+        _task_publish(tasks.digests_send)
     return report
 
 
@@ -601,12 +702,14 @@ def subscription_request(
     frequency: str = Frequency.INSTANT,
     language: str = Language.EN,
 ) -> bool:
-    """Mail a confirmation link for this subscription, at most once per address per day.
+    """Queue a confirmation mail for this subscription, at most once per address per day.
 
     Nothing is subscribed yet: the wanted subscription travels in the signed link. Returns
-    whether a mail went out, which the caller must NOT show the reader (the answer has to be
+    whether a mail was queued, which the caller must NOT show the reader (the answer has to be
     the same for every address). The limit is a conditional UPDATE in the database, so it holds
-    across web processes and whatever the cache holds.
+    across web processes and whatever the cache holds. The mail itself goes out from a worker
+    (:func:`confirmation_send`) after commit: a slow or absent mail server must not hold up, or
+    show through, the reader's request.
     """
     email = email_normalize(email)
     now = timezone.now()
@@ -616,7 +719,6 @@ def subscription_request(
     if subscriber.bounced_at is not None and subscriber.confirmed_at is None:
         return False
     interval = datetime.timedelta(seconds=setting("ALERTS_CONFIRMATION_INTERVAL_SECONDS"))
-    previous = subscriber.confirmation_sent_at
     claimed = (
         Subscriber.objects.filter(pk=subscriber.pk)
         .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lte=now - interval))
@@ -627,32 +729,62 @@ def subscription_request(
             "confirmation to subscriber %s not sent: one already went out today", subscriber.pk
         )
         return False
-    chosen_language = language if language in Language.values else Language.EN
     payload: dict[str, Any] = {
         "e": email,
         "c": company.pk if company else None,
         "m": ai_model.pk if ai_model else None,
         "k": sorted(set(kinds) & set(KIND_FLAG.values())),
         "f": frequency if frequency in Frequency.values else Frequency.INSTANT,
-        "l": chosen_language,
+        "l": language if language in Language.values else Language.EN,
     }
-    confirm_url = absolute(reverse("alerts:confirm", kwargs={"token": confirm_token_make(payload)}))
-    scope = str(ai_model or company or "")
+    token = confirm_token_make(payload)
+    subscriber_id = subscriber.pk
+    transaction.on_commit(lambda: confirmation_publish(subscriber_id=subscriber_id, token=token))
+    return True
+
+
+def _confirmation_day_give_back(subscriber_id: int) -> None:
+    """The confirmation did not go out: let the reader ask again today."""
+    Subscriber.objects.filter(pk=subscriber_id).update(confirmation_sent_at=None)
+
+
+def confirmation_publish(*, subscriber_id: int, token: str) -> bool:
+    from . import tasks
+
+    if _task_publish(tasks.confirmation_send, subscriber_id, token):
+        return True
+    _confirmation_day_give_back(subscriber_id)
+    return False
+
+
+def confirmation_send(*, subscriber_id: int, token: str) -> bool:
+    """Mail the confirmation link ``token`` stands for (the body of the Celery task)."""
+    payload = confirm_token_read(token)
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if payload is None or subscriber is None or payload.get("e") != subscriber.email:
+        logger.warning("confirmation for subscriber %s dropped: stale or foreign", subscriber_id)
+        return False
+    company_id, ai_model_id = payload.get("c"), payload.get("m")
+    scope_row = (AIModel.objects.filter(pk=ai_model_id).first() if ai_model_id else None) or (
+        Company.objects.filter(pk=company_id).first() if company_id else None
+    )
+    confirm_url = absolute(reverse("alerts:confirm", kwargs={"token": token}))
     try:
         with MailSession() as session:
             session.send(
                 confirmation_mail(
-                    email=email, language=chosen_language, confirm_url=confirm_url, scope=scope
+                    email=subscriber.email,
+                    language=str(payload.get("l") or Language.EN),
+                    confirm_url=confirm_url,
+                    scope=str(scope_row or ""),
                 )
             )
     except MailError as error:
         # Give the day back so the reader can try again; the failure is logged for editors.
-        Subscriber.objects.filter(pk=subscriber.pk, confirmation_sent_at=now).update(
-            confirmation_sent_at=previous
-        )
+        _confirmation_day_give_back(subscriber.pk)
         logger.warning("confirmation mail to subscriber %s failed: %r", subscriber.pk, error)
-        if error.permanent:
-            bounce_record(email=email, code=error.code, message=str(error))
+        if error.bounces:
+            bounce_record(email=subscriber.email, code=error.code, message=str(error))
         return False
     return True
 
@@ -689,11 +821,27 @@ def subscription_confirm(*, payload: dict[str, Any]) -> Subscription:
     return subscription
 
 
+class SubscriptionScopeGone(Exception):
+    """The lab or model a confirm link names was deleted since the link was mailed."""
+
+
 def _existing_id(model: type[Company] | type[AIModel], value: object) -> int | None:
-    """A lab or model id from a link, if the row still exists (it may have been deleted)."""
-    if not isinstance(value, int):
+    """A lab or model id from a link; None when the link names none (everything).
+
+    A link naming a row that is gone raises: quietly dropping the scope would subscribe the
+    reader to every lab instead of the one they asked for.
+    """
+    if value is None:
         return None
-    return value if model.objects.filter(pk=value).exists() else None
+    if not isinstance(value, int) or not model.objects.filter(pk=value).exists():
+        raise SubscriptionScopeGone(f"{model._meta.verbose_name} {value!r} no longer exists")
+    return value
+
+
+def confirm_payload_check(*, payload: dict[str, Any]) -> None:
+    """Raise SubscriptionScopeGone when the lab or model the link names is gone."""
+    _existing_id(Company, payload.get("c"))
+    _existing_id(AIModel, payload.get("m"))
 
 
 def subscriber_unsubscribe(*, subscriber: Subscriber) -> None:

@@ -27,6 +27,11 @@ def webhooks_send() -> int:
     return services.webhooks_send().sent
 
 
+@shared_task(name="alerts.confirmation_send")
+def confirmation_send(subscriber_id: int, token: str) -> bool:
+    return services.confirmation_send(subscriber_id=subscriber_id, token=token)
+
+
 @shared_task(name="alerts.sweep")
 def sweep() -> int:
     report = services.alerts_sweep()

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from apps.catalog.models import AIModel, Company
@@ -31,9 +33,23 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client wants it to be unless a proxy
-    # we trust rewrites it, and gunicorn behind a proxy is configured to set REMOTE_ADDR.
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The reader's address, for the per-address subscribe limit.
+
+    Behind TRUSTED_PROXY_COUNT proxies, each appending the address it received from to
+    X-Forwarded-For, the reader is the Nth entry from the right: entries further left are
+    whatever the client sent and prove nothing. With no trusted proxy (the default), or a header
+    shorter than the proxy chain, it is REMOTE_ADDR.
+    """
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+    if proxies <= 0:
+        return remote
+    forwarded = [
+        part.strip()
+        for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+        if part.strip()
+    ]
+    return forwarded[-proxies] if len(forwarded) >= proxies else remote
 
 
 def _ip_allowed(request: HttpRequest) -> bool:
@@ -59,6 +75,7 @@ def _scope(form: SubscribeForm) -> tuple[Company | None, AIModel | None]:
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def subscribe(request: HtmxHttpRequest) -> HttpResponse:
     """GET: the form on its own page (?lab=<slug> or ?model=<slug>). POST: the request.
 
@@ -69,10 +86,13 @@ def subscribe(request: HtmxHttpRequest) -> HttpResponse:
     )
     status = 200
     done = False
+    rate_limited = False
     if request.method == "POST":
         form = SubscribeForm(request.POST)
         if not _ip_allowed(request):
-            status = 429
+            rate_limited = True
+            # htmx 2 swaps no 4xx answer, so it gets a 200 carrying the message in its fragment.
+            status = 200 if request.htmx else 429
         elif form.is_valid():
             company, ai_model = _scope(form)
             services.subscription_request(
@@ -105,9 +125,10 @@ def subscribe(request: HtmxHttpRequest) -> HttpResponse:
         request,
         template,
         {
-            "form": form,
-            "done": done,
-            "rate_limited": status == 429,
+            # Named for the partial alone: a page that includes it may have its own `form`.
+            "subscribe_form": form,
+            "subscribe_done": done,
+            "subscribe_rate_limited": rate_limited,
             "company": company,
             "ai_model": ai_model,
         },
@@ -120,9 +141,13 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     payload = confirm_token_read(token)
     if payload is None:
         return render(request, "alerts/link_invalid.html", status=400)
-    if request.method == "POST":
-        subscription = services.subscription_confirm(payload=payload)
-        return redirect("alerts:manage", token=subscriber_token_make(subscription.subscriber))
+    try:
+        services.confirm_payload_check(payload=payload)
+        if request.method == "POST":
+            subscription = services.subscription_confirm(payload=payload)
+            return redirect("alerts:manage", token=subscriber_token_make(subscription.subscriber))
+    except services.SubscriptionScopeGone:
+        return render(request, "alerts/link_invalid.html", {"scope_gone": True}, status=400)
     company_id, ai_model_id = payload.get("c"), payload.get("m")
     company = Company.objects.filter(pk=company_id).first() if company_id else None
     ai_model = AIModel.objects.filter(pk=ai_model_id).first() if ai_model_id else None

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.catalog.models import Company
@@ -269,7 +270,9 @@ class StatementAdmin(SimpleHistoryAdmin):
                 succeeded += 1
         if succeeded:
             self.message_user(
-                request, _("%(n)d statement(s) %(done)s.") % {"n": succeeded, "done": done}
+                request,
+                ngettext("%(n)d statement %(done)s.", "%(n)d statements %(done)s.", succeeded)
+                % {"n": succeeded, "done": done},
             )
 
     @admin.action(

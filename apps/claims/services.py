@@ -404,7 +404,7 @@ def stance_history_recompute(*, company: Company) -> list[StanceChange]:
             change.statements.set(point.statement_ids)
             created.append(change)
         # The outbox: readers hear of these changes only if they commit.
-        event_record_stance_changes(changes=created)
+        event_record_stance_changes(changes=created, previous=current)
     return created
 
 

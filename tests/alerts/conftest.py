@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
+from apps.alerts import services
 from apps.alerts.models import Frequency, Subscriber, Subscription
 from apps.catalog.models import AIModel, Company
 from config.celery import app as celery_app
@@ -37,6 +40,45 @@ def mail_worker(transactional_db: None, settings: Any, smtp: SMTPServer) -> Iter
     worker.stop()
 
 
+def _queue() -> Any:
+    """The Redis client behind Celery's default queue (these tests run on Redis)."""
+    connection = celery_app.connection_for_write()
+    channel: Any = connection.default_channel
+    return connection, channel.client
+
+
+def queued_task_names() -> list[str]:
+    """The tasks waiting in the Redis queue, oldest first, read from the broker itself."""
+    connection, client = _queue()
+    with connection:
+        raw = client.lrange("celery", 0, -1)
+    return [json.loads(item)["headers"]["task"] for item in reversed(raw)]
+
+
+def queued_tasks_take(name: str) -> list[list[Any]]:
+    """Take the queued ``name`` tasks off the queue, oldest first; return their arguments."""
+    connection, client = _queue()
+    taken = []
+    with connection:
+        for item in reversed(client.lrange("celery", 0, -1)):
+            message = json.loads(item)
+            if message["headers"]["task"] == name and client.lrem("celery", 1, item):
+                args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
+                taken.append(args)
+    return taken
+
+
+def confirmations_send_queued() -> int:
+    """Do in this process what a worker would: send the queued confirmation mails.
+
+    The task is a thin wrapper over services.confirmation_send, so this runs the same code.
+    """
+    queued = queued_tasks_take("alerts.confirmation_send")
+    for subscriber_id, token in queued:
+        services.confirmation_send(subscriber_id=subscriber_id, token=token)
+    return len(queued)
+
+
 def subscriber_make(
     email: str,
     *,
@@ -63,11 +105,3 @@ def subscriber_make(
         model_status=kinds.get("model_status", False),
     )
     return subscriber
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_translations() -> None:
-    """Japanese mail needs the compiled catalogue; *.mo files are build output, not in git."""
-    from django.core.management import call_command
-
-    call_command("compilemessages", locale=["ja"], ignore_patterns=[".venv", "var"], verbosity=0)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import signal
 import threading
+from collections import Counter
+from typing import Any
 
 import pytest
-from django.db import transaction
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.alerts import services
@@ -21,7 +25,9 @@ from apps.alerts.models import (
 )
 from apps.catalog.services import model_status_add
 from apps.claims import services as claims
-from tests.alerts.conftest import subscriber_make
+from apps.claims.models import StanceChange
+from config.celery import app as celery_app
+from tests.alerts.conftest import queued_task_names, subscriber_make
 from tests.factories import company_make, model_make, source_make, statement_make
 from tests.support.smtpserver import SMTPServer
 
@@ -92,25 +98,40 @@ def test_fan_out_run_twice_creates_one_delivery_per_subscriber(smtp: SMTPServer)
     assert event.fanned_out_at is not None
 
 
-def test_two_senders_at_once_send_each_mail_exactly_once(smtp: SMTPServer) -> None:
+@pytest.mark.django_db(transaction=True)  # the threads must see committed rows
+def test_three_senders_at_once_send_each_mail_exactly_once(smtp: SMTPServer, settings: Any) -> None:
+    settings.ALERTS_SEND_BATCH = 5  # many small claims, so the senders interleave
     event = meta_moves_to_leaning_open()
-    for n in range(40):
-        subscriber_make(f"reader{n}@example.org", company=event.company)
+    emails = [f"reader{n}@example.org" for n in range(40)]
+    for email in emails:
+        subscriber_make(email, company=event.company)
     services.event_fan_out(event_id=event.pk)
 
-    threads = [
-        threading.Thread(target=services.deliveries_send, kwargs={"event_id": event.pk})
-        for _ in range(3)
-    ]
+    start = threading.Barrier(3)
+    reports: list[services.SendReport] = []
+    failures: list[BaseException] = []
+
+    def sender() -> None:
+        try:
+            start.wait(timeout=10)
+            reports.append(services.deliveries_send(event_id=event.pk))
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connection.close()  # each thread has its own; leave none open for teardown
+
+    threads = [threading.Thread(target=sender) for _ in range(3)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
-    services.deliveries_send(event_id=event.pk)  # and once more, after the fact
+        thread.join(timeout=60)
 
-    recipients = sorted(m.to for m in smtp.messages)
-    assert recipients == sorted(f"reader{n}@example.org" for n in range(40))
-    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 40
+    assert failures == []
+    assert len(reports) == 3
+    assert sum(report.sent for report in reports) == len(emails)
+    assert services.deliveries_send(event_id=event.pk).sent == 0, "nothing was left over"
+    assert Counter(m.to for m in smtp.messages) == Counter(emails)
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == len(emails)
 
 
 def test_an_alert_says_what_changed_with_links_a_quote_and_one_click_unsubscribe(
@@ -147,7 +168,44 @@ def test_a_japanese_reader_gets_the_alert_in_japanese(smtp: SMTPServer) -> None:
     text = mail.part("text/plain")
     assert "配信停止" in text, text
     assert "今後も主要なオープンソースモデルをリリースしていく予定です。" in text
-    assert "2025-07-14" in text
+    # Dates as the Japanese site shows them, not ISO.
+    assert "2025年7月14日" in text and "2025-07-14" not in text
+    assert "2025年7月14日" in mail.message["Subject"]
+
+
+def test_dates_in_mail_follow_the_readers_language_and_precision(smtp: SMTPServer) -> None:
+    lab = company_make(name="Meta", slug="meta")
+    model = model_make(developer=lab, name="Llama 4 Behemoth")
+    for language in ("en", "ja"):
+        subscriber_make(
+            f"{language}@example.org",
+            company=lab,
+            language=language,
+            stance_changes=False,
+            statements=True,
+            model_status=True,
+        )
+    statement_make(
+        company=lab,
+        stance="open",
+        occurred_on=datetime.date(2025, 7, 1),
+        date_precision="month",
+        summary="Meta says it stays open",
+        publish=True,
+    )
+    model_status_add(model=model, status="delayed", date=datetime.date(2025, 5, 15))
+    for event in Event.objects.order_by("id"):
+        services.event_fan_out(event_id=event.pk)
+    services.deliveries_send()
+
+    english = " ".join(m.part("text/plain") for m in smtp.to("en@example.org"))
+    japanese = " ".join(m.part("text/plain") for m in smtp.to("ja@example.org"))
+    # English keeps the ISO form of the wording ("on 2025-07-14"), to its precision.
+    assert "of 2025-07: Meta says it stays open" in english
+    assert "as of 2025-05-15" in english
+    assert "2025年7月" in japanese and "2025年7月1日" not in japanese
+    assert "2025年5月15日" in japanese
+    assert "2025-07" not in japanese and "2025-05-15" not in japanese
 
 
 def test_a_permanent_smtp_refusal_marks_the_address_and_stops_mail_to_it(
@@ -318,3 +376,166 @@ def test_instant_mail_to_one_address_is_capped_and_the_rest_waits_for_the_digest
     services.digests_send()
     assert len(smtp.to("busy@example.org")) == 3, "the rest arrive together in one digest"
     assert not Delivery.objects.exclude(status=DeliveryStatus.SENT).exists()
+
+
+def test_a_summary_with_a_line_break_is_sent_on_one_line_and_never_bounces_the_reader(
+    smtp: SMTPServer,
+) -> None:
+    lab = company_make(name="Meta", slug="meta")
+    reader = subscriber_make("reader@example.org", company=lab)
+    statement_make(
+        company=lab,
+        stance="closed",
+        summary="Meta discusses\nmoving to   closed\r\nmodels",
+        publish=True,
+    )
+    services.event_fan_out(event_id=Event.objects.get(kind=EventKind.STANCE_CHANGE).pk)
+    report = services.deliveries_send()
+
+    assert report.sent == 1
+    [mail] = smtp.messages
+    assert "after Meta discusses moving to closed models" in mail.message["Subject"]
+    assert "after Meta discusses moving to closed models" in mail.part("text/plain")
+    reader.refresh_from_db()
+    assert reader.bounced_at is None
+    assert not Bounce.objects.exists()
+
+
+def test_a_mail_that_cannot_be_built_fails_its_delivery_and_does_not_mark_the_address(
+    smtp: SMTPServer,
+) -> None:
+    event = meta_moves_to_leaning_open()
+    # An address no form accepts, written straight into the table: building the mail fails.
+    odd = subscriber_make("odd\n@example.org", company=event.company)
+    subscriber_make("fine@example.org", company=event.company)
+    services.event_fan_out(event_id=event.pk)
+    report = services.deliveries_send(event_id=event.pk)
+
+    assert (report.sent, report.failed) == (1, 1)
+    failed = Delivery.objects.get(subscriber=odd)
+    assert failed.status == DeliveryStatus.FAILED
+    assert "could not be built" in failed.last_error
+    odd.refresh_from_db()
+    assert odd.bounced_at is None
+    assert not Bounce.objects.exists()
+    assert [m.to for m in smtp.messages] == ["fine@example.org"]
+
+
+def test_a_sender_out_of_time_stops_claiming_and_hands_the_rest_to_a_fresh_task(
+    smtp: SMTPServer, settings: Any
+) -> None:
+    settings.ALERTS_SEND_BATCH = 5
+    settings.ALERTS_SEND_BUDGET_SECONDS = 0  # spent once the first batch is done
+    event = meta_moves_to_leaning_open()
+    for n in range(12):
+        subscriber_make(f"reader{n}@example.org", company=event.company)
+    services.event_fan_out(event_id=event.pk)
+    celery_app.control.purge()
+
+    report = services.deliveries_send(event_id=event.pk)
+    assert report.sent == 5
+    assert len(smtp.messages) == 5
+    assert Delivery.objects.filter(status=DeliveryStatus.PENDING).count() == 7
+    assert not Delivery.objects.filter(status=DeliveryStatus.SENDING).exists()
+    assert queued_task_names() == ["alerts.deliveries_send"]
+    celery_app.control.purge()
+
+    settings.ALERTS_SEND_BUDGET_SECONDS = 60
+    assert services.deliveries_send(event_id=event.pk).sent == 7
+    assert queued_task_names() == []
+
+
+def test_a_digest_sender_out_of_time_hands_the_rest_to_a_fresh_task(
+    smtp: SMTPServer, settings: Any
+) -> None:
+    settings.ALERTS_SEND_BUDGET_SECONDS = 0
+    event = meta_moves_to_leaning_open()
+    for n in range(3):
+        subscriber_make(f"reader{n}@example.org", company=event.company, frequency="daily")
+    services.event_fan_out(event_id=event.pk)
+    celery_app.control.purge()
+
+    assert services.digests_send().sent == 1
+    assert queued_task_names() == ["alerts.digests_send"]
+    celery_app.control.purge()
+    assert services.digests_send().sent == 1
+
+
+def test_a_soft_time_limit_mid_send_hands_back_the_unsent_rows_and_is_not_a_mail_error(
+    smtp: SMTPServer,
+) -> None:
+    event = meta_moves_to_leaning_open()
+    emails = [f"reader{n}@example.org" for n in range(6)]
+    for email in emails:
+        subscriber_make(email, company=event.company)
+    services.event_fan_out(event_id=event.pk)
+    smtp.delay = 1.0  # each mail takes a second: the limit strikes while the 2nd is being sent
+
+    def soft_time_limit(signum: int, frame: Any) -> None:
+        raise SoftTimeLimitExceeded()  # what Celery's prefork pool raises in the task
+
+    previous = signal.signal(signal.SIGALRM, soft_time_limit)
+    signal.setitimer(signal.ITIMER_REAL, 1.5)
+    try:
+        with pytest.raises(SoftTimeLimitExceeded):
+            services.deliveries_send(event_id=event.pk)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+    assert not Delivery.objects.filter(status=DeliveryStatus.SENDING).exists()
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 1
+    unsent = Delivery.objects.exclude(status=DeliveryStatus.SENT)
+    assert set(unsent.values_list("status", flat=True)) == {DeliveryStatus.PENDING}
+    assert set(unsent.values_list("attempts", flat=True)) == {0}, "no attempt was spent"
+    assert set(unsent.values_list("last_error", flat=True)) == {""}, "not a mail error"
+
+    smtp.delay = 0
+    services.deliveries_send(event_id=event.pk)
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 6
+    received = Counter(m.to for m in smtp.messages)
+    assert set(received) == set(emails)
+    # The mail in flight when the limit struck may arrive twice, never more, nothing else.
+    assert sum(received.values()) <= len(emails) + 1
+
+
+def test_a_backdated_statement_that_rewrites_old_history_tells_nobody_of_old_moves() -> None:
+    lab = company_make(name="Meta", slug="meta")
+    for year, stance in ((2021, "open"), (2022, "closed"), (2023, "open"), (2024, "closed")):
+        statement_make(
+            company=lab, stance=stance, occurred_on=datetime.date(year, 6, 1), publish=True
+        )
+    told = Event.objects.filter(kind=EventKind.STANCE_CHANGE)
+    before = told.count()
+    assert before == 4
+    changes_before = set(StanceChange.objects.values_list("pk", flat=True))
+
+    # An editor adds what the lab said in 2019 and mid-2021: the early history is redrawn.
+    statement_make(
+        company=lab, stance="closed", occurred_on=datetime.date(2019, 1, 1), publish=True
+    )
+    statement_make(
+        company=lab, stance="closed", occurred_on=datetime.date(2021, 9, 1), publish=True
+    )
+    redrawn = StanceChange.objects.exclude(pk__in=changes_before)
+    assert redrawn.exists(), "the backdated statements made new (historical) stance changes"
+    # The latest move (2024) is restated with a redrawn old stance: still no news.
+    assert max(c.date for c in redrawn) == datetime.date(2024, 6, 1)
+    assert told.count() == before, "no alert about moves years old"
+    assert Event.objects.filter(kind=EventKind.STATEMENT_PUBLISHED).count() == 6
+
+    # A move on or after the lab's latest known one is news again.
+    statement_make(company=lab, stance="open", occurred_on=datetime.date(2025, 7, 14), publish=True)
+    latest = told.latest("id")
+    assert latest.stance_change is not None
+    assert latest.stance_change.date == datetime.date(2025, 7, 14)
+    assert told.count() == before + 1
+
+    # Another statement the same day that moves the lab further is news too.
+    statement_make(
+        company=lab, stance="closed", occurred_on=datetime.date(2025, 7, 14), publish=True
+    )
+    assert told.count() == before + 2
+    same_day = told.latest("id").stance_change
+    assert same_day is not None and same_day.date == datetime.date(2025, 7, 14)
+    assert same_day.new_stance != latest.stance_change.new_stance

@@ -8,14 +8,15 @@ import time
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from apps.alerts import services
 from apps.alerts.models import Delivery, Event, Subscriber, Subscription
 from apps.alerts.tokens import subscriber_token_make
 from apps.catalog.services import model_status_add
-from tests.alerts.conftest import subscriber_make
+from config.celery import app as celery_app
+from tests.alerts.conftest import confirmations_send_queued, queued_task_names, subscriber_make
 from tests.factories import company_make, model_make, statement_make
 from tests.support.smtpserver import SMTPServer
 
@@ -24,10 +25,54 @@ pytestmark = pytest.mark.django_db
 CONFIRM_LINK = re.compile(r"http://testserver(/alerts/confirm/[^/\s]+/)")
 
 
+@pytest.fixture(autouse=True)
+def _empty_queue() -> None:
+    celery_app.control.purge()
+
+
 def subscribe(client: Client, email: str, **fields: Any) -> Any:
+    """Post the form, commit, and send what it queued, as a worker would."""
     data = {"email": email, "kinds": ["stance_changes"], "frequency": "instant", "language": "en"}
     data.update(fields)
-    return client.post("/subscribe/", data)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/subscribe/", data)
+    confirmations_send_queued()
+    return response
+
+
+def test_the_confirmation_mail_leaves_from_the_queue_not_from_the_request(
+    client: Client, smtp: SMTPServer
+) -> None:
+    company_make(name="Meta", slug="meta")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            "/subscribe/",
+            {"email": "reader@example.org", "lab": "meta", "kinds": ["stance_changes"],
+             "frequency": "instant", "language": "ja"},
+        )  # fmt: skip
+    assert response.status_code == 200
+    assert smtp.messages == [], "the request itself sends nothing"
+    assert queued_task_names() == ["alerts.confirmation_send"]
+
+    assert confirmations_send_queued() == 1
+    [mail] = smtp.messages
+    assert mail.to == "reader@example.org"
+    assert "Meta" in mail.part("text/plain")
+    assert CONFIRM_LINK.search(mail.part("text/plain")) is not None
+    assert Subscriber.objects.get().confirmation_sent_at is not None
+
+
+def test_a_confirmation_the_mail_server_refuses_for_now_gives_the_day_back(
+    client: Client, smtp: SMTPServer
+) -> None:
+    smtp.refuse("reader@example.org", "451 4.7.1 Try again later")
+    subscribe(client, "reader@example.org")
+    assert smtp.messages == []
+    assert Subscriber.objects.get().confirmation_sent_at is None
+    assert Subscriber.objects.get().bounced_at is None
+    smtp.refusals.clear()
+    subscribe(client, "reader@example.org")
+    assert [m.to for m in smtp.messages] == ["reader@example.org"]
 
 
 def test_subscribing_sends_only_a_confirmation_and_nothing_is_followed_until_confirmed(
@@ -243,3 +288,133 @@ def test_atom_feeds_list_changes_for_everything_a_lab_and_a_model(client: Client
     model = client.get("/feeds/models/llama-4-behemoth.atom").content.decode()
     assert model.count("<entry>") == 1 and "delayed" in model
     assert client.get("/feeds/labs/nobody.atom").status_code == 404
+
+
+def _subscribe_form(html: str) -> str:
+    match = re.search(r'<form class="subscribe".*?</form>', html, re.DOTALL)
+    assert match is not None, "no subscribe form on the page"
+    return match.group(0)
+
+
+def _checked(form: str, name: str) -> list[str]:
+    return re.findall(rf'<input type="\w+" name="{name}" value="(\w+)"[^>]*? checked>', form)
+
+
+@pytest.mark.parametrize(
+    ("interface", "quote_filter", "mail_language"), [("en", "ja", "en"), ("ja", "en", "ja")]
+)
+def test_the_subscribe_form_on_a_lab_page_ignores_the_pages_own_filters(
+    client: Client, seeded: None, interface: str, quote_filter: str, mail_language: str
+) -> None:
+    page = client.get(f"/labs/meta/?language={quote_filter}", HTTP_ACCEPT_LANGUAGE=interface)
+    assert page.status_code == 200
+    form = _subscribe_form(page.content.decode())
+    assert 'name="lab" value="meta"' in form
+    assert _checked(form, "kinds") == ["stance_changes"]
+    assert _checked(form, "frequency") == ["instant"]
+    assert _checked(form, "language") == [mail_language]
+
+
+def test_htmx_is_shown_the_rate_limit_message_in_place_and_a_plain_post_gets_429(
+    smtp: SMTPServer, settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    settings.ALERTS_SUBSCRIBE_PER_IP_PER_HOUR = 1
+    cache.clear()
+    client = Client(REMOTE_ADDR="127.8.0.1")
+    assert subscribe(client, "first@example.org").status_code == 200
+    data = {"email": "second@example.org", "kinds": ["stance_changes"],
+            "frequency": "instant", "language": "en"}  # fmt: skip
+    fragment = client.post("/subscribe/", data, headers={"HX-Request": "true"})
+    # htmx 2 swaps only 2xx answers: a 429 would leave the reader with no message at all.
+    assert fragment.status_code == 200
+    assert "Too many requests" in fragment.content.decode()
+    assert fragment.content.decode().lstrip().startswith("<form")
+    plain = client.post("/subscribe/", data)
+    assert plain.status_code == 429 and b"Too many requests" in plain.content
+    for response in (fragment, plain, client.get("/subscribe/")):
+        assert "HX-Request" in response.get("Vary", "")
+
+
+@pytest.mark.parametrize("scope", ["lab", "model"])
+def test_a_confirm_link_for_a_lab_or_model_since_deleted_is_refused_not_widened(
+    client: Client, smtp: SMTPServer, scope: str
+) -> None:
+    lab = company_make(name="Gone Lab", slug="gone-lab")
+    model = model_make(developer=company_make(), name="Gone Model", slug="gone-model")
+    subscribe(client, "reader@example.org", **{scope: "gone-lab" if scope == "lab" else model.slug})
+    link = CONFIRM_LINK.search(smtp.messages[0].part("text/plain"))
+    assert link is not None
+    (lab if scope == "lab" else model).delete()
+
+    page = client.get(link.group(1))
+    assert page.status_code == 400
+    assert "no longer on Aperture" in page.content.decode()
+    answer = client.post(link.group(1))
+    assert answer.status_code == 400
+    assert "no longer on Aperture" in answer.content.decode()
+    assert not Subscription.objects.exists(), "never silently a subscription to everything"
+    assert Subscriber.objects.get().confirmed_at is None
+
+
+def _statuses_behind_proxy(forwarded_for: list[str], settings: Any) -> list[int]:
+    """Subscribe posts that all arrive from one proxy, each for the reader it names."""
+    from django.core.cache import cache
+
+    settings.ALERTS_SUBSCRIBE_PER_IP_PER_HOUR = 1
+    cache.clear()
+    proxy = Client(REMOTE_ADDR="127.0.0.10")
+    statuses = []
+    for n, header in enumerate(forwarded_for):
+        data = {"email": f"person{n}@example.org", "kinds": ["stance_changes"],
+                "frequency": "instant", "language": "en"}  # fmt: skip
+        statuses.append(proxy.post("/subscribe/", data, HTTP_X_FORWARDED_FOR=header).status_code)
+    return statuses
+
+
+def test_behind_one_trusted_proxy_each_reader_has_its_own_subscribe_limit(
+    settings: Any,
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The proxy appends the address it saw; what the client sent before it is not trusted.
+    headers = ["127.0.1.1", "127.0.1.2", "10.0.0.9, 127.0.1.3", "10.0.0.9, 127.0.1.1"]
+    assert _statuses_behind_proxy(headers, settings) == [200, 200, 200, 429]
+
+
+def test_behind_two_trusted_proxies_the_second_address_from_the_right_is_the_reader(
+    settings: Any,
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 2
+    headers = ["127.0.1.1, 127.0.0.20", "127.0.1.2, 127.0.0.20", "127.0.1.1, 127.0.0.21"]
+    assert _statuses_behind_proxy(headers, settings) == [200, 200, 429]
+
+
+def test_with_no_trusted_proxy_a_forged_forwarded_for_changes_nothing(settings: Any) -> None:
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert _statuses_behind_proxy(["127.0.1.1", "127.0.1.2"], settings) == [200, 429]
+
+
+@pytest.mark.parametrize("path", ["/feeds/all.atom", "/feeds/labs/meta.atom"])
+def test_a_feed_is_in_one_language_the_readers_titles_and_items_alike(
+    client: Client, path: str
+) -> None:
+    meta = company_make(name="Meta", slug="meta")
+    statement_make(company=meta, stance="closed", publish=True)
+
+    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'xml:lang="en"' in english
+    assert "closed" in english and "クローズド" not in english
+    japanese = client.get(path, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert 'xml:lang="ja"' in japanese
+    assert "クローズド" in japanese, "the items follow the reader's language"
+    assert "-&gt; closed" not in japanese
+    if path == "/feeds/all.atom":
+        assert "<title>Aperture: every change</title>" in english
+        assert "Aperture: every change" not in japanese, "the title follows it too"
+        assert "Stance changes, new statements" not in japanese
+
+
+def test_the_subscribe_page_loads_htmx_once(client: Client) -> None:
+    page = client.get("/subscribe/").content.decode()
+    assert len(re.findall(r"<script[^>]+htmx[^>]*>", page)) == 1

@@ -370,3 +370,24 @@ def test_add_source_from_url_answers_an_ftp_url_with_a_form_error(editor: User) 
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     assert not Source.objects.exists()
+
+
+def test_the_bulk_action_message_counts_statements_in_words(reviewer: User) -> None:
+    lab = company_make()
+    client = logged_in(reviewer)
+    changelist = reverse("admin:claims_statement_changelist")
+    one = client.post(
+        changelist,
+        {"action": "submit_selected", "_selected_action": [statement_make(company=lab).pk]},
+        follow=True,
+    ).content.decode()
+    assert "1 statement submitted for review." in one
+    two = client.post(
+        changelist,
+        {
+            "action": "submit_selected",
+            "_selected_action": [statement_make(company=lab).pk for _ in range(2)],
+        },
+        follow=True,
+    ).content.decode()
+    assert "2 statements submitted for review." in two

@@ -1,4 +1,4 @@
-"""Fixtures for the public site: compiled translations, a generated timeline, Chromium."""
+"""Fixtures for the public site: a generated timeline, Chromium screenshots."""
 
 from __future__ import annotations
 
@@ -6,19 +6,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from apps.site.services import GeneratedTimeline, timeline_generate
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_messages() -> None:
-    """The Japanese pages need django.mo; `make` builds it, this covers a bare `pytest`."""
-    for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"):
-        mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            call_command("compilemessages", ignore_patterns=[".venv", "var"], verbosity=0)
-            break
 
 
 @pytest.fixture
