@@ -393,15 +393,16 @@ class _TextCache:
         return [self._texts[(pk, language)] for pk in event_ids]
 
 
-def _release_unsent(token: str) -> int:
+def _release_unsent(token: str, model: type[Delivery] | type[WebhookDelivery] = Delivery) -> int:
     """Hand this claim's rows that were not sent back to pending, at no cost of an attempt.
 
-    For a sender stopped by Celery's soft time limit: the one mail it was writing may have
-    reached the server, the same few-milliseconds window as a killed worker; nothing is lost.
+    For a sender stopped by Celery's soft time limit or its own budget: the one mail it was
+    writing may have reached the server, the same few-milliseconds window as a killed worker;
+    nothing is lost.
     """
     if not token:
         return 0
-    return Delivery.objects.filter(claim=token, status=DeliveryStatus.SENDING).update(
+    return model.objects.filter(claim=token, status=DeliveryStatus.SENDING).update(
         status=DeliveryStatus.PENDING, claim="", attempts=F("attempts") - 1
     )
 
@@ -919,23 +920,38 @@ def webhook_body(*, event: Event, text: EventText, timestamp: int) -> bytes:
 
 
 def webhooks_send(*, max_batches: int | None = None) -> SendReport:
+    """Claim and post pending webhook deliveries, within ALERTS_SEND_BUDGET_SECONDS like the
+    mail senders: a slow endpoint makes a fresh task carry on, never a killed one."""
     report = SendReport()
     texts = _TextCache()
     max_attempts = int(setting("WEBHOOK_MAX_ATTEMPTS"))
+    deadline = time.monotonic() + setting("ALERTS_SEND_BUDGET_SECONDS")
     batches = 0
-    while max_batches is None or batches < max_batches:
-        token, ids = _claim(WebhookDelivery, WebhookDelivery.objects.all(), 20)
-        if not ids:
-            break
-        batches += 1
-        for delivery in WebhookDelivery.objects.filter(pk__in=ids).select_related(
-            "endpoint", "event__company"
-        ):
-            outcome = _webhook_deliver(delivery, token, texts, max_attempts)
-            _count(report, outcome, delivery.attempts)
-    if report.retry:
-        from . import tasks
+    out_of_time = False
+    token = ""
+    try:
+        while not out_of_time and (max_batches is None or batches < max_batches):
+            token, ids = _claim(WebhookDelivery, WebhookDelivery.objects.all(), 20)
+            if not ids:
+                break
+            batches += 1
+            for delivery in WebhookDelivery.objects.filter(pk__in=ids).select_related(
+                "endpoint", "event__company"
+            ):
+                if time.monotonic() >= deadline:
+                    out_of_time = True
+                    _release_unsent(token, WebhookDelivery)
+                    break
+                outcome = _webhook_deliver(delivery, token, texts, max_attempts)
+                _count(report, outcome, delivery.attempts)
+    except SoftTimeLimitExceeded:
+        _release_unsent(token, WebhookDelivery)
+        raise
+    from . import tasks
 
+    if out_of_time:
+        _task_publish(tasks.webhooks_send)
+    elif report.retry:
         _task_publish(tasks.webhooks_send, countdown=min(report.retry_in or [30]))
     return report
 

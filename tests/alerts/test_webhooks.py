@@ -109,3 +109,22 @@ def test_a_webhook_to_a_refused_address_is_not_sent(
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == DeliveryStatus.FAILED
     assert "may not be fetched" in delivery.last_error
+
+
+def test_a_webhook_sender_out_of_time_hands_back_what_it_did_not_post(
+    http_server: LocalHTTPServer, allow_loopback: None, settings: Any
+) -> None:
+    http_server.route("/hook", status=204, body=b"")
+    endpoints = [endpoint_make(http_server.url("/hook")) for _ in range(3)]
+    services.event_fan_out(event_id=stance_event().pk)
+    settings.ALERTS_SEND_BUDGET_SECONDS = 0  # spent before the first post
+
+    report = services.webhooks_send()
+    assert report.sent == 0
+    assert [r for r in http_server.requests if r.path == "/hook"] == []
+    pending = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, claim="")
+    assert pending.count() == len(endpoints)
+    assert set(pending.values_list("attempts", flat=True)) == {0}, "no attempt was used up"
+
+    settings.ALERTS_SEND_BUDGET_SECONDS = 60
+    assert services.webhooks_send().sent == len(endpoints)
