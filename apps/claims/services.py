@@ -369,7 +369,9 @@ def stance_history_recompute(*, company: Company) -> list[StanceChange]:
     with transaction.atomic():
         Company.objects.select_for_update().filter(pk=company.pk).first()
         computed = engine.stance_changes(*stance_inputs(company=company))
-        current = list(StanceChange.objects.current().filter(company=company))
+        current = list(
+            StanceChange.objects.current().filter(company=company).prefetch_related("statements")
+        )
         kept: set[int] = set()
         wanted: list[engine.ChangePoint] = []
         by_key = {(c.date, c.old_stance, c.new_stance): c for c in current}
@@ -385,7 +387,7 @@ def stance_history_recompute(*, company: Company) -> list[StanceChange]:
                 StanceChange.objects.filter(pk=existing.pk).update(
                     score=point.score, assessment_id=point.pin_id
                 )
-            if set(existing.statements.values_list("id", flat=True)) != set(point.statement_ids):
+            if {s.pk for s in existing.statements.all()} != set(point.statement_ids):
                 existing.statements.set(point.statement_ids)
         stale = [c.pk for c in current if c.pk not in kept]
         if stale:

@@ -252,6 +252,31 @@ def backoff_delay(*, failures: int, base_minutes: float) -> datetime.timedelta:
     return datetime.timedelta(minutes=random.uniform(ceiling / 2, ceiling))
 
 
+def _error_attempt_record(
+    *,
+    url: str,
+    now: datetime.datetime,
+    reason: str,
+    permanent: bool,
+    message: str,
+    status: int | None,
+    feed: Feed | None = None,
+    article_url: ArticleURL | None = None,
+) -> FetchAttempt:
+    """The admin's record of one failed fetch, of a feed or of an article."""
+    return FetchAttempt.objects.create(
+        feed=feed,
+        article_url=article_url,
+        url=url,
+        started_at=now,
+        outcome=Outcome.ERROR,
+        reason=reason[:30],
+        permanent=permanent,
+        message=message,
+        http_status=status,
+    )
+
+
 def _feed_failed(
     feed: Feed,
     now: datetime.datetime,
@@ -287,16 +312,10 @@ def _feed_failed(
             failures=locked.consecutive_failures, base_minutes=locked.poll_interval_minutes
         )
         locked.save()
-        FetchAttempt.objects.create(
-            feed=locked,
-            url=locked.url,
-            started_at=now,
-            outcome=Outcome.ERROR,
-            reason=reason[:30],
-            permanent=permanent,
-            message=message,
-            http_status=status,
-        )
+        _error_attempt_record(
+            feed=locked, url=locked.url, now=now, reason=reason, permanent=permanent,
+            message=message, status=status,
+        )  # fmt: skip
     return FeedPollResult(feed_id=feed.pk, outcome=Outcome.ERROR, message=message)
 
 
@@ -472,16 +491,10 @@ def _article_failed(
             next_attempt_at=now + delay if delay else now,
             dispatched_at=now if retry else None,
         )
-        FetchAttempt.objects.create(
-            article_url=article_url,
-            url=article_url.url,
-            started_at=now,
-            outcome=Outcome.ERROR,
-            reason=reason[:30],
-            permanent=permanent,
-            message=message,
-            http_status=status,
-        )
+        _error_attempt_record(
+            article_url=article_url, url=article_url.url, now=now, reason=reason,
+            permanent=permanent, message=message, status=status,
+        )  # fmt: skip
     return ArticleIngestResult(
         article_url.pk,
         Outcome.ERROR,
