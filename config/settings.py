@@ -280,6 +280,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "alerts.digests_send",
         "schedule": crontab(hour=int(os.environ.get("ALERTS_DIGEST_HOUR", "7")), minute=0),
     },
+    # Alerts: forget expired confirm links and addresses that never confirmed.
+    "alerts-unconfirmed-expire": {
+        "task": "alerts.unconfirmed_expire",
+        "schedule": crontab(minute=23),
+    },
 }
 
 # The demo feeds under /demo-feeds/ (apps/ingest/demo/), for the local first run only.

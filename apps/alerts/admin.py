@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
 from .models import (
@@ -15,6 +16,7 @@ from .models import (
     Event,
     Subscriber,
     Subscription,
+    SubscriptionRequest,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -25,6 +27,27 @@ class SubscriptionInline(admin.TabularInline):
     fields = ["company", "ai_model", "stance_changes", "statements", "model_status", "frequency"]
     autocomplete_fields = ["company", "ai_model"]
     extra = 0
+
+
+class SubscriptionRequestInline(admin.TabularInline):
+    """What was asked for and not (yet) confirmed; read only, it expires on its own."""
+
+    model = SubscriptionRequest
+    fields = ["scope", "company", "ai_model", "created_at", "expires_at", "sent_at", "used_at"]
+    readonly_fields = [
+        "scope",
+        "company",
+        "ai_model",
+        "created_at",
+        "expires_at",
+        "sent_at",
+        "used_at",
+    ]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(Subscriber)
@@ -44,7 +67,21 @@ class SubscriberAdmin(admin.ModelAdmin):
     ]
     search_fields = ["email"]
     readonly_fields = ["confirmation_sent_at", "created_at"]
-    inlines = [SubscriptionInline]
+    inlines = [SubscriptionInline, SubscriptionRequestInline]
+    actions = ["revoke_links"]
+
+    @admin.action(description=_("Revoke the manage and unsubscribe links mailed so far"))
+    def revoke_links(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> None:
+        count = 0
+        for subscriber in queryset:
+            services.subscriber_links_revoke(subscriber=subscriber)
+            count += 1
+        message = ngettext(
+            "Links revoked for %(count)d subscriber.",
+            "Links revoked for %(count)d subscribers.",
+            count,
+        )
+        self.message_user(request, message % {"count": count}, messages.INFO)
 
 
 @admin.register(Event)

@@ -16,10 +16,17 @@ DEFAULTS: dict[str, float] = {
     "ALERTS_FANOUT_BATCH": 5000,
     "ALERTS_MAX_ATTEMPTS": 8,
     "ALERTS_RETRY_BASE_SECONDS": 30,
+    # A confirm link works once, and for this long after it was asked for.
     "ALERTS_CONFIRM_MAX_AGE_SECONDS": 3 * 24 * 3600,
+    # An address never confirmed, and not asked for again in this long, is deleted.
+    "ALERTS_UNCONFIRMED_MAX_AGE_SECONDS": 7 * 24 * 3600,
     "ALERTS_LINK_MAX_AGE_SECONDS": 400 * 24 * 3600,
     "ALERTS_SUBSCRIBE_PER_IP_PER_HOUR": 20,
-    "ALERTS_CONFIRMATION_INTERVAL_SECONDS": 24 * 3600,
+    # Confirmation mails to one address: at least this far apart, and at most so many in any
+    # 24 hours. A stranger who types someone's address only delays its owner by the interval;
+    # the daily cap is what keeps the form from being used to flood a mailbox.
+    "ALERTS_CONFIRMATION_INTERVAL_SECONDS": 15 * 60,
+    "ALERTS_CONFIRMATIONS_PER_DAY": 3,
     # Instant alert mails to one address in 24 hours; beyond this they wait for the digest.
     "ALERTS_MAX_INSTANT_MAILS_PER_DAY": 10,
     "WEBHOOK_MAX_CONSECUTIVE_FAILURES": 5,

@@ -7,6 +7,8 @@ losing the alert, because the sweeper finds every event and delivery still pendi
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +33,11 @@ class EventKind(models.TextChoices):
     MODEL_STATUS = "model_status", _("model status change")
 
 
+def link_key_new() -> str:
+    """A row's own random key for the links in mail (apps/alerts/tokens.py)."""
+    return secrets.token_urlsafe(24)
+
+
 class SubscriberQuerySet(models.QuerySet["Subscriber"]):
     def mailable(self) -> SubscriberQuerySet:
         """Confirmed, still subscribed, and not known to bounce."""
@@ -40,7 +47,8 @@ class SubscriberQuerySet(models.QuerySet["Subscriber"]):
 
 
 class Subscriber(models.Model):
-    """One email address. A row exists before confirmation only to rate-limit mail to it."""
+    """One email address. Before confirmation a row only anchors its subscription requests and
+    their limits, and is deleted when it stays unconfirmed (ALERTS_UNCONFIRMED_MAX_AGE_SECONDS)."""
 
     email = models.EmailField(_("email"), max_length=254, unique=True)
     language = models.CharField(
@@ -54,8 +62,10 @@ class Subscriber(models.Model):
         _("last confirmation mail"),
         null=True,
         blank=True,
-        help_text=_("At most one confirmation mail per address per day, whatever the form sees."),
+        help_text=_("When the last confirmation mail to this address went out."),
     )
+    # Signs this subscriber's manage and unsubscribe links; a new key revokes every old link.
+    link_key = models.CharField(max_length=32, default=link_key_new, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SubscriberQuerySet.as_manager()
@@ -125,6 +135,60 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber}: {self.company or self.ai_model or 'everything'}"
+
+
+class SubscriptionScope(models.TextChoices):
+    EVERYTHING = "everything", _("every lab")
+    LAB = "lab", _("a lab")
+    MODEL = "model", _("a model")
+
+
+class SubscriptionRequest(models.Model):
+    """A subscription asked for on the form and not yet confirmed: what the confirm link stands
+    for. Its link works once (``used_at``) and until ``expires_at``. ``scope`` remembers that a
+    lab or model was asked for after that row is deleted, so the link is refused, not widened."""
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="subscription_requests"
+    )
+    # Signs this request's confirm link (apps/alerts/tokens.py).
+    link_key = models.CharField(max_length=32, default=link_key_new, editable=False)
+    scope = models.CharField(
+        _("scope"), max_length=10, choices=SubscriptionScope.choices, default=SubscriptionScope.LAB
+    )
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ai_model = models.ForeignKey(
+        AIModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stance_changes = models.BooleanField(_("stance changes"), default=True)
+    statements = models.BooleanField(_("new published statements"), default=False)
+    model_status = models.BooleanField(_("model status changes"), default=False)
+    frequency = models.CharField(
+        _("delivery"), max_length=10, choices=Frequency.choices, default=Frequency.INSTANT
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.EN
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField(_("expires"))
+    sent_at = models.DateTimeField(_("confirmation mail sent"), null=True, blank=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("subscription request")
+        verbose_name_plural = _("subscription requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(company__isnull=True) | Q(ai_model__isnull=True),
+                name="subscriptionrequest_lab_or_model_not_both",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber}: {self.ai_model or self.company or self.scope}"
 
 
 class Event(models.Model):

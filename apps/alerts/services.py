@@ -32,7 +32,7 @@ from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import models, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -52,8 +52,11 @@ from .models import (
     Language,
     Subscriber,
     Subscription,
+    SubscriptionRequest,
+    SubscriptionScope,
     WebhookDelivery,
     WebhookEndpoint,
+    link_key_new,
 )
 from .render import (
     EventText,
@@ -63,7 +66,7 @@ from .render import (
     event_text,
     events_for_render,
 )
-from .tokens import confirm_token_make, confirm_token_read
+from .tokens import subscription_request_token_make
 
 logger = logging.getLogger(__name__)
 
@@ -703,156 +706,232 @@ def subscription_request(
     frequency: str = Frequency.INSTANT,
     language: str = Language.EN,
 ) -> bool:
-    """Queue a confirmation mail for this subscription, at most once per address per day.
+    """Record the subscription asked for and queue its confirmation mail, within the limits.
 
-    Nothing is subscribed yet: the wanted subscription travels in the signed link. Returns
-    whether a mail was queued, which the caller must NOT show the reader (the answer has to be
-    the same for every address). The limit is a conditional UPDATE in the database, so it holds
+    Nothing is subscribed yet: the wanted subscription waits in a SubscriptionRequest that its
+    confirm link stands for. Returns whether a mail was queued, which the caller must NOT show
+    the reader (the answer has to be the same for every address). The limits
+    (:func:`_confirmation_allowed`) are checked with the address's row locked, so they hold
     across web processes and whatever the cache holds. The mail itself goes out from a worker
     (:func:`confirmation_send`) after commit: a slow or absent mail server must not hold up, or
     show through, the reader's request.
     """
     email = email_normalize(email)
     now = timezone.now()
-    subscriber, _created = Subscriber.objects.get_or_create(
-        email=email, defaults={"language": language}
-    )
-    if subscriber.bounced_at is not None and subscriber.confirmed_at is None:
-        return False
-    interval = datetime.timedelta(seconds=setting("ALERTS_CONFIRMATION_INTERVAL_SECONDS"))
-    claimed = (
-        Subscriber.objects.filter(pk=subscriber.pk)
-        .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lte=now - interval))
-        .update(confirmation_sent_at=now)
-    )
-    if not claimed:
-        logger.info(
-            "confirmation to subscriber %s not sent: one already went out today", subscriber.pk
+    wanted = set(kinds)
+    with transaction.atomic():
+        subscriber, _created = Subscriber.objects.select_for_update().get_or_create(
+            email=email, defaults={"language": language}
         )
-        return False
-    payload: dict[str, Any] = {
-        "e": email,
-        "c": company.pk if company else None,
-        "m": ai_model.pk if ai_model else None,
-        "k": sorted(set(kinds) & set(KIND_FLAG.values())),
-        "f": frequency if frequency in Frequency.values else Frequency.INSTANT,
-        "l": language if language in Language.values else Language.EN,
-    }
-    token = confirm_token_make(payload)
-    subscriber_id = subscriber.pk
-    transaction.on_commit(lambda: confirmation_publish(subscriber_id=subscriber_id, token=token))
+        if subscriber.bounced_at is not None and subscriber.confirmed_at is None:
+            return False
+        if not _confirmation_allowed(subscriber=subscriber, now=now):
+            logger.info("confirmation to subscriber %s not sent: over its limits", subscriber.pk)
+            return False
+        scope = SubscriptionScope.LAB if company else SubscriptionScope.EVERYTHING
+        request = SubscriptionRequest.objects.create(
+            subscriber=subscriber,
+            scope=SubscriptionScope.MODEL if ai_model else scope,
+            company=None if ai_model else company,
+            ai_model=ai_model,
+            stance_changes="stance_changes" in wanted,
+            statements="statements" in wanted,
+            model_status="model_status" in wanted,
+            frequency=frequency if frequency in Frequency.values else Frequency.INSTANT,
+            language=language if language in Language.values else Language.EN,
+            expires_at=now + datetime.timedelta(seconds=setting("ALERTS_CONFIRM_MAX_AGE_SECONDS")),
+        )
+    request_id = request.pk
+    transaction.on_commit(lambda: confirmation_publish(request_id=request_id))
     return True
 
 
-def _confirmation_day_give_back(subscriber_id: int) -> None:
-    """The confirmation did not go out: let the reader ask again today."""
-    Subscriber.objects.filter(pk=subscriber_id).update(confirmation_sent_at=None)
+def _confirmation_allowed(*, subscriber: Subscriber, now: datetime.datetime) -> bool:
+    """At most ALERTS_CONFIRMATIONS_PER_DAY requests in 24 hours, at least
+    ALERTS_CONFIRMATION_INTERVAL_SECONDS apart. A request whose mail did not go out was deleted
+    (:func:`_confirmation_give_back`), so it does not count."""
+    recent = SubscriptionRequest.objects.filter(
+        subscriber=subscriber, created_at__gt=now - datetime.timedelta(days=1)
+    ).aggregate(count=Count("pk"), last=Max("created_at"))
+    if recent["count"] >= setting("ALERTS_CONFIRMATIONS_PER_DAY"):
+        return False
+    interval = datetime.timedelta(seconds=setting("ALERTS_CONFIRMATION_INTERVAL_SECONDS"))
+    return recent["last"] is None or recent["last"] <= now - interval
 
 
-def confirmation_publish(*, subscriber_id: int, token: str) -> bool:
+def _confirmation_give_back(request_id: int) -> None:
+    """The confirmation did not go out: forget the request, so the reader can ask again."""
+    SubscriptionRequest.objects.filter(pk=request_id, used_at__isnull=True).delete()
+
+
+def confirmation_publish(*, request_id: int) -> bool:
     from . import tasks
 
-    if _task_publish(tasks.confirmation_send, subscriber_id, token):
+    if _task_publish(tasks.confirmation_send, request_id):
         return True
-    _confirmation_day_give_back(subscriber_id)
+    _confirmation_give_back(request_id)
     return False
 
 
-def confirmation_send(*, subscriber_id: int, token: str) -> bool:
-    """Mail the confirmation link ``token`` stands for (the body of the Celery task)."""
-    payload = confirm_token_read(token)
-    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
-    if payload is None or subscriber is None or payload.get("e") != subscriber.email:
-        logger.warning("confirmation for subscriber %s dropped: stale or foreign", subscriber_id)
-        return False
-    company_id, ai_model_id = payload.get("c"), payload.get("m")
-    scope_row = (AIModel.objects.filter(pk=ai_model_id).first() if ai_model_id else None) or (
-        Company.objects.filter(pk=company_id).first() if company_id else None
+def confirmation_send(*, request_id: int) -> bool:
+    """Mail the confirm link for one SubscriptionRequest (the body of the Celery task)."""
+    request = (
+        SubscriptionRequest.objects.select_related("subscriber", "company", "ai_model")
+        .filter(pk=request_id, used_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
     )
+    if request is None:
+        logger.warning("confirmation request %s dropped: expired, used or gone", request_id)
+        return False
+    if _request_scope_gone(request):
+        logger.warning("confirmation request %s dropped: its lab or model is gone", request_id)
+        _confirmation_give_back(request_id)
+        return False
+    subscriber = request.subscriber
+    token = subscription_request_token_make(request)
     confirm_url = absolute(reverse("alerts:confirm", kwargs={"token": token}))
     try:
         with MailSession() as session:
             session.send(
                 confirmation_mail(
                     email=subscriber.email,
-                    language=str(payload.get("l") or Language.EN),
+                    language=request.language,
                     confirm_url=confirm_url,
-                    scope=str(scope_row or ""),
+                    scope=str(request.ai_model or request.company or ""),
                 )
             )
     except MailError as error:
-        # Give the day back so the reader can try again; the failure is logged for editors.
-        _confirmation_day_give_back(subscriber.pk)
+        # Give the attempt back so the reader can try again; the failure is logged for editors.
+        _confirmation_give_back(request_id)
         logger.warning("confirmation mail to subscriber %s failed: %r", subscriber.pk, error)
         if error.bounces:
             bounce_record(email=subscriber.email, code=error.code, message=str(error))
         return False
-    return True
-
-
-def subscription_confirm(*, payload: dict[str, Any]) -> Subscription:
-    """The reader came back with a valid link: confirm the address and store what it asked."""
-    email = email_normalize(str(payload["e"]))
-    kinds = set(payload.get("k") or ())
     now = timezone.now()
-    with transaction.atomic():
-        subscriber, _ = Subscriber.objects.select_for_update().get_or_create(email=email)
-        subscriber.confirmed_at = subscriber.confirmed_at or now
-        subscriber.unsubscribed_at = None
-        subscriber.bounced_at = None  # they read our mail, so the address works
-        subscriber.bounce_reason = ""
-        subscriber.language = payload.get("l") or subscriber.language
-        subscriber.save()
-        company_id = _existing_id(Company, payload.get("c"))
-        ai_model_id = _existing_id(AIModel, payload.get("m"))
-        scope: dict[str, Any] = {
-            "company_id": company_id if ai_model_id is None else None,
-            "ai_model_id": ai_model_id,
-        }
-        subscription, _ = Subscription.objects.update_or_create(
-            subscriber=subscriber,
-            **scope,
-            defaults={
-                "stance_changes": "stance_changes" in kinds,
-                "statements": "statements" in kinds,
-                "model_status": "model_status" in kinds,
-                "frequency": payload.get("f") or Frequency.INSTANT,
-            },
-        )
-    return subscription
+    SubscriptionRequest.objects.filter(pk=request_id).update(sent_at=now)
+    Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now)
+    return True
 
 
 class SubscriptionScopeGone(Exception):
     """The lab or model a confirm link names was deleted since the link was mailed."""
 
 
-def _existing_id(model: type[Company] | type[AIModel], value: object) -> int | None:
-    """A lab or model id from a link; None when the link names none (everything).
+class SubscriptionRequestUsed(Exception):
+    """The confirm link was used already, or its address unsubscribed since it was mailed."""
 
-    A link naming a row that is gone raises: quietly dropping the scope would subscribe the
-    reader to every lab instead of the one they asked for.
+
+class SubscriptionRequestExpired(Exception):
+    """The confirm link is older than ALERTS_CONFIRM_MAX_AGE_SECONDS."""
+
+
+def _request_scope_gone(request: SubscriptionRequest) -> bool:
+    """Whether the lab or model asked for was deleted: confirming must not quietly subscribe
+    the reader to every lab instead."""
+    return (request.scope == SubscriptionScope.LAB and request.company_id is None) or (
+        request.scope == SubscriptionScope.MODEL and request.ai_model_id is None
+    )
+
+
+def subscription_request_check(*, request: SubscriptionRequest) -> None:
+    """Raise when the confirm link for ``request`` cannot confirm anything (any more)."""
+    if request.used_at is not None:
+        raise SubscriptionRequestUsed(f"subscription request {request.pk} was used")
+    if request.expires_at <= timezone.now():
+        raise SubscriptionRequestExpired(f"subscription request {request.pk} expired")
+    if _request_scope_gone(request):
+        raise SubscriptionScopeGone(f"subscription request {request.pk} names a deleted row")
+
+
+def subscription_confirm(*, request: SubscriptionRequest) -> Subscription:
+    """The reader came back with a valid link: confirm the address and store what it asked.
+
+    The link is good once: the request is marked used by a conditional UPDATE in the same
+    transaction, so a replay (or two concurrent posts) confirms nothing more.
     """
-    if value is None:
-        return None
-    if not isinstance(value, int) or not model.objects.filter(pk=value).exists():
-        raise SubscriptionScopeGone(f"{model._meta.verbose_name} {value!r} no longer exists")
-    return value
-
-
-def confirm_payload_check(*, payload: dict[str, Any]) -> None:
-    """Raise SubscriptionScopeGone when the lab or model the link names is gone."""
-    _existing_id(Company, payload.get("c"))
-    _existing_id(AIModel, payload.get("m"))
+    now = timezone.now()
+    with transaction.atomic():
+        subscription_request_check(request=request)
+        spent = SubscriptionRequest.objects.filter(
+            pk=request.pk, used_at__isnull=True, expires_at__gt=now
+        ).update(used_at=now)
+        if not spent:  # a concurrent post used it between the check and here
+            raise SubscriptionRequestUsed(f"subscription request {request.pk} was used")
+        subscriber = Subscriber.objects.select_for_update().get(pk=request.subscriber_id)
+        subscriber.confirmed_at = subscriber.confirmed_at or now
+        subscriber.unsubscribed_at = None
+        subscriber.bounced_at = None  # they read our mail, so the address works
+        subscriber.bounce_reason = ""
+        subscriber.language = request.language
+        subscriber.save()
+        scope: dict[str, Any] = {
+            "company_id": request.company_id if request.ai_model_id is None else None,
+            "ai_model_id": request.ai_model_id,
+        }
+        subscription, _ = Subscription.objects.update_or_create(
+            subscriber=subscriber,
+            **scope,
+            defaults={
+                "stance_changes": request.stance_changes,
+                "statements": request.statements,
+                "model_status": request.model_status,
+                "frequency": request.frequency,
+            },
+        )
+    return subscription
 
 
 def subscriber_unsubscribe(*, subscriber: Subscriber) -> None:
-    """Stop everything for this address; what was pending is skipped, not sent."""
+    """Stop everything for this address; what was pending is skipped, not sent, and confirm
+    links still unused are spent, so an old mail cannot subscribe the address again."""
+    now = timezone.now()
     with transaction.atomic():
-        Subscriber.objects.filter(pk=subscriber.pk).update(unsubscribed_at=timezone.now())
+        Subscriber.objects.filter(pk=subscriber.pk).update(unsubscribed_at=now)
         Subscription.objects.filter(subscriber=subscriber).delete()
+        SubscriptionRequest.objects.filter(subscriber=subscriber, used_at__isnull=True).update(
+            used_at=now
+        )
         Delivery.objects.filter(subscriber=subscriber, status=DeliveryStatus.PENDING).update(
             status=DeliveryStatus.SKIPPED, last_error="Unsubscribed."
         )
+
+
+def subscriber_links_revoke(*, subscriber: Subscriber) -> None:
+    """A new link key: every manage and unsubscribe link mailed so far stops working."""
+    Subscriber.objects.filter(pk=subscriber.pk).update(link_key=link_key_new())
+
+
+@dataclass
+class ExpiryReport:
+    requests: int = 0
+    subscribers: int = 0
+
+
+def unconfirmed_expire() -> ExpiryReport:
+    """Beat, hourly: forget expired confirm requests and addresses that never confirmed.
+
+    A request is kept a day past its creation even when expired, because the daily cap on
+    confirmation mails counts it. An unconfirmed address goes once nobody has asked for it for
+    ALERTS_UNCONFIRMED_MAX_AGE_SECONDS; rows locked by a subscribe request in flight are left for
+    the next run.
+    """
+    now = timezone.now()
+    report = ExpiryReport()
+    report.requests, _ = SubscriptionRequest.objects.filter(
+        expires_at__lt=now, created_at__lt=now - datetime.timedelta(days=1)
+    ).delete()
+    cutoff = now - datetime.timedelta(seconds=setting("ALERTS_UNCONFIRMED_MAX_AGE_SECONDS"))
+    expired = Subscriber.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff).exclude(
+        Exists(
+            SubscriptionRequest.objects.filter(subscriber=OuterRef("pk"), created_at__gte=cutoff)
+        )
+    )
+    with transaction.atomic():
+        ids = list(expired.select_for_update(skip_locked=True).values_list("pk", flat=True)[:5000])
+        # Bounces keep their address; the subscriber they pointed at is set to null.
+        _deleted, by_model = Subscriber.objects.filter(pk__in=ids).delete()
+    report.subscribers = by_model.get(Subscriber._meta.label, 0)
+    return report
 
 
 def subscription_update(

@@ -28,11 +28,17 @@ def webhooks_send() -> int:
 
 
 @shared_task(name="alerts.confirmation_send")
-def confirmation_send(subscriber_id: int, token: str) -> bool:
-    return services.confirmation_send(subscriber_id=subscriber_id, token=token)
+def confirmation_send(request_id: int) -> bool:
+    return services.confirmation_send(request_id=request_id)
 
 
 @shared_task(name="alerts.sweep")
 def sweep() -> int:
     report = services.alerts_sweep()
     return report.reclaimed + report.republished_events
+
+
+@shared_task(name="alerts.unconfirmed_expire")
+def unconfirmed_expire() -> int:
+    report = services.unconfirmed_expire()
+    return report.requests + report.subscribers

@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -25,7 +26,11 @@ from . import services
 from .conf import setting
 from .forms import SubscribeForm, SubscriptionForm
 from .models import Language, Subscription
-from .tokens import confirm_token_read, subscriber_token_make, subscriber_token_read
+from .tokens import (
+    subscriber_token_make,
+    subscriber_token_read,
+    subscription_request_token_read,
+)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -136,30 +141,37 @@ def subscribe(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
+@never_cache  # the page names the address; no cache between it and the reader keeps a copy
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    payload = confirm_token_read(token)
-    if payload is None:
+    subscription_request = subscription_request_token_read(token)
+    if subscription_request is None:
         return render(request, "alerts/link_invalid.html", status=400)
     try:
-        services.confirm_payload_check(payload=payload)
+        services.subscription_request_check(request=subscription_request)
         if request.method == "POST":
-            subscription = services.subscription_confirm(payload=payload)
+            subscription = services.subscription_confirm(request=subscription_request)
             return redirect("alerts:manage", token=subscriber_token_make(subscription.subscriber))
+    except services.SubscriptionRequestUsed:
+        return render(request, "alerts/link_invalid.html", {"used": True}, status=400)
+    except services.SubscriptionRequestExpired:
+        return render(request, "alerts/link_invalid.html", status=400)
     except services.SubscriptionScopeGone:
         return render(request, "alerts/link_invalid.html", {"scope_gone": True}, status=400)
-    company_id, ai_model_id = payload.get("c"), payload.get("m")
-    company = Company.objects.filter(pk=company_id).first() if company_id else None
-    ai_model = AIModel.objects.filter(pk=ai_model_id).first() if ai_model_id else None
     return render(
         request,
         "alerts/confirm.html",
-        {"email": payload.get("e"), "scope": ai_model or company, "token": token},
+        {
+            "email": subscription_request.subscriber.email,
+            "scope": subscription_request.ai_model or subscription_request.company,
+            "token": token,
+        },
     )
 
 
+@never_cache
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no CSRF token;
-# the signed token in the URL is the authority, so CSRF adds nothing here.
+# the opaque signed token in the URL is the authority, so CSRF adds nothing here.
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = subscriber_token_read(token)
@@ -171,6 +183,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "alerts/unsubscribe.html", {"subscriber": subscriber, "token": token})
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = subscriber_token_read(token)

@@ -74,8 +74,8 @@ def confirmations_send_queued() -> int:
     The task is a thin wrapper over services.confirmation_send, so this runs the same code.
     """
     queued = queued_tasks_take("alerts.confirmation_send")
-    for subscriber_id, token in queued:
-        services.confirmation_send(subscriber_id=subscriber_id, token=token)
+    for (request_id,) in queued:
+        services.confirmation_send(request_id=request_id)
     return len(queued)
 
 
