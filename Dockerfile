@@ -1,4 +1,4 @@
-# One image for web, worker and beat (docker-compose.yml picks the command).
+# One image for web, the workers and beat (docker-compose.yml picks the command).
 FROM python:3.12-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
@@ -14,11 +14,12 @@ COPY requirements.lock pyproject.toml ./
 RUN pip install --no-cache-dir -r requirements.lock
 
 COPY . .
-# collectstatic needs a key to import settings; this one exists only during the build.
-RUN DJANGO_SECRET_KEY=build-only-not-secret DJANGO_ALLOWED_HOSTS=build \
-    python manage.py compilemessages --ignore .venv \
- && DJANGO_SECRET_KEY=build-only-not-secret DJANGO_ALLOWED_HOSTS=build \
-    python manage.py collectstatic --noinput \
+# Production settings refuse to import without a key, a database and Redis; these exist only
+# during the build, and neither command connects to anything.
+RUN export DJANGO_SECRET_KEY=build-only-not-secret DJANGO_ALLOWED_HOSTS=build \
+      DATABASE_URL=postgres://build@127.0.0.1:5432/build REDIS_URL=redis://127.0.0.1:6379/0 \
+ && python manage.py compilemessages --ignore .venv \
+ && python manage.py collectstatic --noinput \
  && mkdir -p /app/var && chown -R aperture /app/var
 
 USER aperture

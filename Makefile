@@ -50,6 +50,7 @@ $(MO_FILES): %.mo: %.po $(VENV)/.installed
 venv: $(VENV)/.installed $(MO_FILES)
 
 run: venv
+	$(PY) manage.py preparelocal
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed
 	$(PY) manage.py create_local_editor

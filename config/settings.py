@@ -2,17 +2,20 @@
 
 With nothing set, this is the first-run configuration: SQLite and a filesystem Celery broker
 under var/, DEBUG on only if DJANGO_DEBUG says so. DJANGO_PRODUCTION=1 switches on everything
-`manage.py check --deploy` asks for and requires a real secret key and host list.
+`manage.py check --deploy` asks for and refuses to start without a secret key, a database and
+Redis. Importing this module reads the environment and at most var/secret_key; it writes nothing
+(`manage.py preparelocal` makes var/ for the first run).
 """
 
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("APERTURE_VAR_DIR", BASE_DIR / "var"))
@@ -29,24 +32,39 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def local_secret_key() -> str:
-    # A key made once per checkout and kept out of git, so the first run needs no set-up and
-    # no secret ever lives in the repository.
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(64))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
+# --- Settings that cannot fail silently ----------------------------------------------------
 PRODUCTION = env_bool("DJANGO_PRODUCTION")
 DEBUG = env_bool("DJANGO_DEBUG") and not PRODUCTION
 
+# Without these a production deploy would quietly run on the first-run defaults: SQLite, the
+# filesystem broker and a per-process cache (which makes every rate limit per process).
+PRODUCTION_REQUIRED_ENV = ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL")
 if PRODUCTION:
-    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
-else:
-    SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or local_secret_key()
+    _missing = [name for name in PRODUCTION_REQUIRED_ENV if not os.environ.get(name, "").strip()]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"DJANGO_PRODUCTION=1 needs {', '.join(_missing)} in the environment. Production "
+            "never falls back to the first-run defaults (a generated key, SQLite, the filesystem "
+            "broker, a per-process cache); see README.md, Production."
+        )
+
+# Outside production, without DJANGO_SECRET_KEY: the key `manage.py preparelocal` (run by
+# `make run` and runlocal) wrote to var/secret_key, so the web server, the worker and beat all
+# sign with the same one; before that exists, a fixed key that says what it is (public on
+# purpose: production refuses to start without its own).
+SECRET_KEY_FILE = VAR_DIR / "secret_key"
+DEVELOPMENT_SECRET_KEY = "django-insecure-aperture-development-only-key-never-use-in-production"  # noqa: S105
+
+
+def local_secret_key() -> str:
+    try:
+        return SECRET_KEY_FILE.read_text().strip() or DEVELOPMENT_SECRET_KEY
+    except FileNotFoundError:
+        return DEVELOPMENT_SECRET_KEY
+
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip() or local_secret_key()
+# --- end of settings that cannot fail silently ------------------------------------------------
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -73,6 +91,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response (redirects included) and every log line carries the id.
+    "apps.lib.request_id.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -164,9 +184,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
-if not PRODUCTION:
-    # WhiteNoise expects STATIC_ROOT to exist even when it serves from the finders.
-    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Outside production WhiteNoise looks files up per request, from the finders: STATIC_ROOT need not
+# exist, so importing settings has no directory to make.
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 LOGIN_URL = "admin:login"
 
@@ -274,6 +294,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "ingest.tick",
         "schedule": float(os.environ.get("INGEST_TICK_SECONDS", "60")),
     },
+    # Editors' accept/reject decisions retrain the suggester here, not in the tick above.
+    "ingest-classifier-retrain": {
+        "task": "ingest.classifier_retrain",
+        "schedule": float(os.environ.get("INGEST_RETRAIN_SECONDS", "600")),
+    },
     # Alerts: the sweeper hands back dead claims and re-publishes what the queue lost.
     "alerts-sweep": {"task": "alerts.sweep", "schedule": 60.0},
     "alerts-digests": {
@@ -287,14 +312,56 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# --- Celery queues ---------------------------------------------------------------------------
+# One queue per line of work (DESIGN.md's layers), so a backlog of slow feeds never delays a
+# stance-change alert. docker-compose.yml runs one worker service per queue; `make run` and the
+# tests run one worker that consumes them all (TASK_QUEUE_NAMES). Routes go by task name; the
+# first pattern that matches wins, and an exact name beats every pattern.
+TASK_QUEUE_NAMES = ("ingest", "alerts", "datasets", "maintenance", "celery")
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in TASK_QUEUE_NAMES]
+CELERY_TASK_ROUTES = {
+    # Retraining reads every decision and is CPU-bound; nothing waits for it, so it never holds
+    # a slot that a feed poll needs.
+    "ingest.classifier_retrain": {"queue": "maintenance"},
+    "ingest.*": {"queue": "ingest"},
+    # All of alerts, the sweeper and the digests included: the sweeper re-publishes lost events
+    # and restarts stalled senders, so it is on the path from a stance change to the inbox.
+    "alerts.*": {"queue": "alerts"},
+    "datasets.*": {"queue": "datasets"},
+    "maintenance.*": {"queue": "maintenance"},
+}
+# A task no route names (Celery's own included) lands in maintenance, which always has a worker.
+# "celery", the one queue of earlier releases, is only drained (by the maintenance worker).
+CELERY_TASK_DEFAULT_QUEUE = "maintenance"
+# --- end of Celery queues -------------------------------------------------------------------
+
 # The demo feeds under /demo-feeds/ (apps/ingest/demo/), for the local first run only.
 INGEST_DEMO_FEEDS = env_bool("INGEST_DEMO_FEEDS", DEBUG) and not PRODUCTION
 
+# --- Logging --------------------------------------------------------------------------------
+# JSON lines in production (one object per line, for the log collector), readable lines
+# elsewhere; LOG_FORMAT=json|plain overrides. Every line carries the request id of the web
+# request it belongs to, in the web process and in the tasks that request enqueued
+# (apps/lib/request_id.py, config/celery.py); "-" when there is none (beat's own tasks).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower() or ("json" if PRODUCTION else "plain")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "apps.lib.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "apps.lib.logs.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# --- end of logging -------------------------------------------------------------------------

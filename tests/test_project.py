@@ -16,7 +16,15 @@ from django.core.management import call_command
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = ROOT.parent / "shared" / "schemas" / "compose-spec.json"
+# Beside the checkout (../shared), or further up when the checkout is a worktree in a subfolder.
+SCHEMA = next(
+    (
+        folder / "shared" / "schemas" / "compose-spec.json"
+        for folder in ROOT.parents
+        if (folder / "shared" / "schemas" / "compose-spec.json").exists()
+    ),
+    ROOT.parent / "shared" / "schemas" / "compose-spec.json",
+)
 
 
 def _row_counts() -> dict[str, int]:
@@ -89,6 +97,10 @@ def test_production_settings_pass_the_deploy_check_with_no_warnings(tmp_path: Pa
         "DJANGO_SECRET_KEY": "x7" * 40 + "-production-like-key-for-the-deploy-check",
         "DJANGO_ALLOWED_HOSTS": "aperture.example",
         "APERTURE_VAR_DIR": str(tmp_path),
+        # Production requires both; the deploy check connects to neither.
+        "DATABASE_URL": os.environ.get("DATABASE_URL")
+        or "postgres://aperture@127.0.0.1:5432/aperture",
+        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -119,14 +131,41 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+WORKERS = ("worker-ingest", "worker-alerts", "worker-datasets", "worker-maintenance")
+
+
 def test_docker_compose_is_valid_and_runs_one_image_with_health_checks() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     jsonschema.Draft7Validator(json.loads(SCHEMA.read_text())).validate(compose)
     services = compose["services"]
-    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
-    assert {services[name]["image"] for name in ("web", "worker", "beat")} == {"aperture:latest"}
-    for name in ("postgres", "redis", "web", "worker", "beat"):
+    app_services = ("web", *WORKERS, "beat")
+    assert {"postgres", "redis", *app_services} <= set(services)
+    assert {services[name]["image"] for name in app_services} == {"aperture:latest"}
+    for name in ("postgres", "redis", *app_services):
         assert services[name]["healthcheck"]["test"], name
+
+
+def _option(command: list[str], name: str) -> str:
+    return command[command.index(name) + 1]
+
+
+def test_docker_compose_runs_one_worker_per_queue_and_every_queue_has_one() -> None:
+    from django.conf import settings
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    consumed: dict[str, str] = {}
+    for name in WORKERS:
+        command = services[name]["command"]
+        assert command[:4] == ["celery", "-A", "config", "worker"], name
+        queues = _option(command, "--queues").split(",")
+        assert queues[0] == name.removeprefix("worker-"), "each service is named for its queue"
+        node = _option(command, "--hostname").split("@")[0]
+        assert f"-d {node}@$$HOSTNAME" in services[name]["healthcheck"]["test"][-1], name
+        for queue in queues:
+            assert queue not in consumed, f"{queue} is consumed by {consumed.get(queue)} too"
+            consumed[queue] = name
+    assert set(consumed) == set(settings.TASK_QUEUE_NAMES)
+    assert consumed[settings.CELERY_TASK_DEFAULT_QUEUE] == "worker-maintenance"
 
 
 @pytest.mark.django_db

@@ -542,11 +542,10 @@ def article_urls_dispatch_stale(
 
 
 def ingest_dispatch(*, enqueue_feed: Enqueue, enqueue_article: Enqueue) -> dict[str, int]:
-    """The beat tick: due feeds, lost article URLs, and a classifier retrain when due."""
+    """The beat tick: due feeds and lost article URLs (retraining has its own beat task)."""
     feeds = feeds_dispatch_due(enqueue=enqueue_feed)
     articles = article_urls_dispatch_stale(enqueue=enqueue_article)
-    retrained = classifier_retrain_if_due()
-    return {"feeds": len(feeds), "articles": len(articles), "retrained": int(retrained)}
+    return {"feeds": len(feeds), "articles": len(articles)}
 
 
 # --------------------------------------------------------------------------------------------

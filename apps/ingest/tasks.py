@@ -16,10 +16,16 @@ from . import services
 
 @shared_task(name="ingest.tick", ignore_result=True)
 def ingest_tick() -> dict[str, int]:
-    """Every minute (beat): dispatch due feeds and lost article URLs; retrain when due."""
+    """Every minute (beat): dispatch due feeds and lost article URLs."""
     return services.ingest_dispatch(
         enqueue_feed=feed_poll.delay, enqueue_article=article_ingest.delay
     )
+
+
+@shared_task(name="ingest.classifier_retrain", ignore_result=True)
+def classifier_retrain() -> bool:
+    """Every ten minutes (beat; maintenance queue): retrain when editors decided since."""
+    return services.classifier_retrain_if_due()
 
 
 @shared_task(name="ingest.feed_poll", ignore_result=True)

@@ -40,18 +40,22 @@ def mail_worker(transactional_db: None, settings: Any, smtp: SMTPServer) -> Iter
     worker.stop()
 
 
+# Every alerts.* task is routed here (settings.CELERY_TASK_ROUTES).
+ALERTS_QUEUE = "alerts"
+
+
 def _queue() -> Any:
-    """The Redis client behind Celery's default queue (these tests run on Redis)."""
+    """The Redis client behind Celery's queues (these tests run on Redis)."""
     connection = celery_app.connection_for_write()
     channel: Any = connection.default_channel
     return connection, channel.client
 
 
 def queued_task_names() -> list[str]:
-    """The tasks waiting in the Redis queue, oldest first, read from the broker itself."""
+    """The tasks waiting in the alerts queue, oldest first, read from the broker itself."""
     connection, client = _queue()
     with connection:
-        raw = client.lrange("celery", 0, -1)
+        raw = client.lrange(ALERTS_QUEUE, 0, -1)
     return [json.loads(item)["headers"]["task"] for item in reversed(raw)]
 
 
@@ -60,9 +64,9 @@ def queued_tasks_take(name: str) -> list[list[Any]]:
     connection, client = _queue()
     taken = []
     with connection:
-        for item in reversed(client.lrange("celery", 0, -1)):
+        for item in reversed(client.lrange(ALERTS_QUEUE, 0, -1)):
             message = json.loads(item)
-            if message["headers"]["task"] == name and client.lrem("celery", 1, item):
+            if message["headers"]["task"] == name and client.lrem(ALERTS_QUEUE, 1, item):
                 args, _kwargs, _embed = json.loads(base64.b64decode(message["body"]))
                 taken.append(args)
     return taken

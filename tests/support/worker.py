@@ -37,12 +37,13 @@ class CeleryWorker:
     def __init__(
         self,
         *,
-        queues: tuple[str, ...] = ("celery",),
+        queues: tuple[str, ...] | None = None,
         concurrency: int = 2,
         extra_env: dict[str, str] | None = None,
         log_path: Path | None = None,
     ) -> None:
-        self.queues = queues
+        # Every queue by default, as `make run`'s one worker does (settings.TASK_QUEUE_NAMES).
+        self.queues = queues or tuple(settings.TASK_QUEUE_NAMES)
         self.concurrency = concurrency
         self.extra_env = extra_env or {}
         self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"

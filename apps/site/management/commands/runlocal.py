@@ -1,7 +1,8 @@
 """The first-run stack in one process group: web server, Celery worker and Celery beat.
 
 Ctrl-C (or SIGTERM) stops all three; if one of them dies, the others are stopped too, so a
-half-running site is never left behind.
+half-running site is never left behind. One worker consumes every queue (production runs one
+worker service per queue: docker-compose.yml).
 """
 
 from __future__ import annotations
@@ -11,28 +12,31 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
     help = "Serve the site with a Celery worker and beat, for a local first look."
+    # preparelocal below must come first (the checks open SQLite); runserver runs them after.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000")
 
     def handle(self, *args: Any, addr: str, **options: Any) -> None:
-        for folder in ("queue", "control"):
-            Path(settings.BROKER_DIR, folder).mkdir(parents=True, exist_ok=True)
+        # var/, the broker's folders and the key that the three processes below all read.
+        call_command("preparelocal", verbosity=0)
         python = sys.executable
         commands = {
             "web": [python, "manage.py", "runserver", addr, "--noreload"],
             "worker": [
                 python, "-m", "celery", "-A", "config", "worker",
                 "--loglevel", "INFO", "--concurrency", "2", "--hostname", "local@%h",
+                "--queues", ",".join(settings.TASK_QUEUE_NAMES),
             ],
             "beat": [python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO"],
         }  # fmt: skip
