@@ -8,6 +8,7 @@ Redis. Importing this module reads the environment and at most var/secret_key; i
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -83,6 +84,11 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "apps.accounts",
     "apps.catalog",
     "apps.claims",
     "apps.ingest",
@@ -105,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -189,6 +197,40 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 LOGIN_URL = "admin:login"
+# Where a login lands when its next= is missing or refused (an outside address, say).
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Admin login throttle (django-axes; apps/accounts/throttle.py). Failed logins are counted in the
+# default cache, one counter per username and one per client address (the address as
+# TRUSTED_PROXY_COUNT says, apps/lib/client_ip.py); either reaching the limit refuses every
+# login, the right password too, until the cool-off has passed since the last counted failure.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "apps.lib.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "apps.accounts.throttle.throttle_username"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.throttle.login_locked_out"
+# Tries made while locked out are refused without restarting the cool-off, so the page can say
+# how long to wait; a successful login clears that account's and that address's counts.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# The cache handler writes no AccessAttempt rows, so their admin pages would only ever be empty.
+AXES_ENABLE_ADMIN = False
+if not REDIS_URL:
+    # Without Redis the counters live in the local-memory cache, which only one process sees.
+    # That holds for the first run (one runserver process); production sets REDIS_URL (compose
+    # does) so that every gunicorn worker counts into the same place.
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+
+# Second-factor login for staff, optional per user (django-otp; apps/accounts/services.py).
+OTP_TOTP_ISSUER = "Aperture"
+# The device admin (for a superuser removing a colleague's lost phone) never shows secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Content Security Policy: Django's own middleware; inline scripts only with the nonce.
 SECURE_CSP = {

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from apps.catalog.models import AIModel, Company
+from apps.lib.client_ip import client_ip
 
 from . import services
 from .conf import setting
@@ -37,29 +37,9 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def _client_ip(request: HttpRequest) -> str:
-    """The reader's address, for the per-address subscribe limit.
-
-    Behind TRUSTED_PROXY_COUNT proxies, each appending the address it received from to
-    X-Forwarded-For, the reader is the Nth entry from the right: entries further left are
-    whatever the client sent and prove nothing. With no trusted proxy (the default), or a header
-    shorter than the proxy chain, it is REMOTE_ADDR.
-    """
-    remote = str(request.META.get("REMOTE_ADDR", ""))
-    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
-    if proxies <= 0:
-        return remote
-    forwarded = [
-        part.strip()
-        for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
-        if part.strip()
-    ]
-    return forwarded[-proxies] if len(forwarded) >= proxies else remote
-
-
 def _ip_allowed(request: HttpRequest) -> bool:
     """At most ALERTS_SUBSCRIBE_PER_IP_PER_HOUR subscribe posts per address per hour."""
-    key = f"alerts:subscribe:{_client_ip(request)}:{int(time.time() // 3600)}"
+    key = f"alerts:subscribe:{client_ip(request)}:{int(time.time() // 3600)}"
     cache.add(key, 0, timeout=3600)
     try:
         count = cache.incr(key)
