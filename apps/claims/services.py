@@ -347,16 +347,25 @@ def assessment_pin(
 
 
 def assessment_save(*, assessment: StanceAssessment, user: Actor | None) -> StanceAssessment:
-    """Save a new or edited pin and let the lab's stance history follow it."""
+    """Save a new or edited pin and let the lab's stance history follow it, and the history
+    of the lab it was on before, if it moved."""
     _require(user, "claims.publish_statement", "pin a lab's stance")
     if not assessment.rationale.strip():
         raise ValidationError("A pinned stance needs a rationale.")
     if assessment.pk is None and isinstance(user, User):
         assessment.created_by = user
     with transaction.atomic():
+        previous = (
+            StanceAssessment.objects.select_for_update()
+            .filter(pk=assessment.pk)
+            .values_list("company", flat=True)
+            .first()
+        )
         assessment.full_clean()
         assessment.save()
         stance_history_recompute(company=assessment.company)
+        if previous is not None and previous != assessment.company_id:
+            stance_history_recompute(company=Company.objects.get(pk=previous))
     return assessment
 
 

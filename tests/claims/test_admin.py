@@ -520,3 +520,34 @@ def test_only_a_draft_can_be_deleted_even_by_the_service(reviewer: User) -> None
         services.statement_delete(statement=published, user=reviewer)
     services.statement_delete(statement=draft, user=reviewer)
     assert list(Statement.objects.all()) == [published]
+
+
+def test_moving_a_pin_to_another_lab_recomputes_both(reviewer: User) -> None:
+    import datetime
+
+    from apps.claims import services
+
+    first, second = company_make(), company_make()
+    statement_make(company=first, stance="open", publish=True)
+    pin = services.assessment_pin(
+        user=reviewer,
+        company=first,
+        effective_from=datetime.date(2025, 8, 1),
+        stance="closed",
+        rationale="The lab stopped releasing weights.",
+    )
+    assert StanceChange.objects.current().filter(company=first, assessment=pin).exists()
+    response = logged_in(reviewer).post(
+        reverse("admin:claims_stanceassessment_change", args=[pin.pk]),
+        {
+            "company": second.pk,
+            "effective_from": "2025-08-01",
+            "stance": "closed",
+            "rationale": "Pinned on the wrong lab.",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not StanceChange.objects.current().filter(company=first, assessment=pin).exists()
+    assert StanceChange.objects.current().get(company=first).new_stance == "open"
+    assert StanceChange.objects.current().filter(company=second, assessment=pin).exists()
