@@ -166,6 +166,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The audit trail is read, never reverted: a revert would save an old copy past the editorial
+# rules. This hides the button; apps/lib/history_admin.py refuses the POST itself.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -22,6 +22,14 @@ from .models import (
 )
 
 
+class WrittenByServicesAdmin(admin.ModelAdmin):
+    """Outbox and log rows: the services write them with the change they record; by hand
+    they would tell of nothing that happened. Their fields are read-only as well."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
 class SubscriptionInline(admin.TabularInline):
     model = Subscription
     fields = ["company", "ai_model", "stance_changes", "statements", "model_status", "frequency"]
@@ -85,7 +93,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(WrittenByServicesAdmin):
     list_display = [
         "id",
         "kind",
@@ -119,7 +127,9 @@ class EventAdmin(admin.ModelAdmin):
     def failed(self, obj: Event) -> int:
         return int(getattr(obj, "failed_count", 0))
 
-    @admin.action(description=_("Fan out again (adds only missing deliveries)"))
+    @admin.action(
+        description=_("Fan out again (adds only missing deliveries)"), permissions=["change"]
+    )
     def republish(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
         count = sum(
             services.event_publish(event_id=pk) for pk in queryset.values_list("pk", flat=True)
@@ -128,7 +138,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(WrittenByServicesAdmin):
     list_display = [
         "id",
         "event",
@@ -145,7 +155,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Delivery._meta.fields]
     actions = ["retry"]
 
-    @admin.action(description=_("Retry the selected failed deliveries"))
+    @admin.action(description=_("Retry the selected failed deliveries"), permissions=["change"])
     def retry(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
         count = queryset.filter(status=DeliveryStatus.FAILED).update(
             status=DeliveryStatus.PENDING, next_attempt_at=None, attempts=0
@@ -157,7 +167,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Bounce)
-class BounceAdmin(admin.ModelAdmin):
+class BounceAdmin(WrittenByServicesAdmin):
     list_display = ["email", "code", "message", "created_at"]
     search_fields = ["email"]
     readonly_fields = ["subscriber", "email", "code", "message", "created_at"]
@@ -180,7 +190,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(WrittenByServicesAdmin):
     list_display = [
         "id",
         "event",

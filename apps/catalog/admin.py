@@ -1,7 +1,9 @@
 from typing import Any
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django.http import HttpRequest
+
+from apps.lib.history_admin import HistoryAdmin
 
 from .models import (
     AIModel,
@@ -27,10 +29,19 @@ class ModelAliasInline(CompanyAliasInline):
 
 
 class ModelStatusChangeInline(admin.TabularInline):
+    """New entries only: readers were told of each recorded one (its alert event), and deleting
+    it would delete that event too. A correction is a new entry."""
+
     model = ModelStatusChange
     fields = ["status", "date", "date_precision", "is_reported", "note", "source"]
     autocomplete_fields = ["source"]
     extra = 0
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class OpennessComponentInline(admin.TabularInline):
@@ -41,7 +52,7 @@ class OpennessComponentInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(SimpleHistoryAdmin):
+class CompanyAdmin(HistoryAdmin):
     list_display = ["name", "slug", "parent", "is_lab"]
     list_filter = ["is_lab"]
     search_fields = ["name", "slug", "aliases__name"]
@@ -51,7 +62,7 @@ class CompanyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AIModel)
-class AIModelAdmin(SimpleHistoryAdmin):
+class AIModelAdmin(HistoryAdmin):
     list_display = ["name", "developer", "family", "parameter_count", "access_level"]
     list_filter = ["access_level", "developer"]
     list_select_related = ["developer"]
@@ -61,14 +72,14 @@ class AIModelAdmin(SimpleHistoryAdmin):
     inlines = [ModelAliasInline, ModelStatusChangeInline, OpennessComponentInline]
 
     def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
-        """New status entries go through the service, so readers are told about them."""
+        """New status entries go through the service, so readers are told about them.
+
+        The inline offers nothing else (no edits, no deletes), and nothing else is saved.
+        """
         if formset.model is not ModelStatusChange:
             super().save_formset(request, form, formset, change)
             return
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            obj.delete()
-        for obj in instances:
+        for obj in formset.save(commit=False):
             if obj.pk is None:
                 model_status_add(
                     model=form.instance,
@@ -78,13 +89,12 @@ class AIModelAdmin(SimpleHistoryAdmin):
                     is_reported=obj.is_reported,
                     note=obj.note,
                     source=obj.source,
+                    user=request.user,
                 )
-            else:
-                obj.save()
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["name", "role", "company"]
     list_select_related = ["company"]
     search_fields = ["name", "role", "company__name"]
@@ -93,7 +103,7 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Publisher)
-class PublisherAdmin(SimpleHistoryAdmin):
+class PublisherAdmin(HistoryAdmin):
     list_display = ["name", "domain", "language", "company"]
     search_fields = ["name", "domain"]
     prepopulated_fields = {"slug": ["name"]}
@@ -101,7 +111,7 @@ class PublisherAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Alias)
-class AliasAdmin(SimpleHistoryAdmin):
+class AliasAdmin(HistoryAdmin):
     list_display = ["name", "language", "company", "model"]
     list_filter = ["language"]
     search_fields = ["name"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from apps.alerts.services import event_record_model_status
@@ -21,8 +23,14 @@ def model_status_add(
     is_reported: bool = False,
     note: str = "",
     source: Source | None = None,
+    user: User | AnonymousUser | None = None,
 ) -> ModelStatusChange:
-    """A new entry in a model's status history, and its alert event, in one transaction."""
+    """A new entry in a model's status history, and its alert event, in one transaction.
+
+    user=None is the system itself (seed data, imports), which acts with full authority.
+    """
+    if user is not None and not user.has_perm("catalog.add_modelstatuschange"):
+        raise PermissionDenied("You do not have permission to record a model's status.")
     with transaction.atomic():
         change = ModelStatusChange(
             model=model,

@@ -16,10 +16,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from apps.catalog.models import Company
 from apps.lib.fetch import FetchError
+from apps.lib.history_admin import HistoryAdmin
 from apps.lib.urls import url_canonicalize
 
 from . import services
@@ -66,7 +66,7 @@ class SourceFromUrlForm(forms.Form):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(HistoryAdmin):
     form = SourceForm
     list_display = ["title", "publisher", "kind", "language", "published_at"]
     list_filter = ["kind", "language", "publisher"]
@@ -161,13 +161,12 @@ class RetractForm(forms.Form):
     reason = forms.CharField(label=_("Reason for retraction"), widget=forms.Textarea)
 
 
-LOCKED_STATES = (EditorialState.PUBLISHED, EditorialState.RETRACTED)
 # The same editorial actions in the list (in bulk) and on each statement's own page.
 BOTH_LOCATIONS = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
 
 @admin.register(Statement)
-class StatementAdmin(SimpleHistoryAdmin):
+class StatementAdmin(HistoryAdmin):
     list_display = [
         "summary_short",
         "company",
@@ -216,8 +215,12 @@ class StatementAdmin(SimpleHistoryAdmin):
         return obj.summary if len(obj.summary) <= 90 else obj.summary[:89] + "…"
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The same rules as services.statement_save, so the form opens read-only where the
+        # save would be refused: reviewers edit published statements; retracted ones stay.
         allowed = super().has_change_permission(request, obj)
-        if obj is not None and obj.state in LOCKED_STATES:
+        if obj is not None and obj.state == EditorialState.RETRACTED:
+            return False
+        if obj is not None and obj.state == EditorialState.PUBLISHED:
             return allowed and request.user.has_perm("claims.publish_statement")
         return allowed
 
@@ -244,9 +247,22 @@ class StatementAdmin(SimpleHistoryAdmin):
         return request.user.has_perm("claims.retract_statement")
 
     def save_model(self, request: HttpRequest, obj: Statement, form: Any, change: bool) -> None:
-        if not change and request.user.is_authenticated:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        try:
+            services.statement_save(statement=obj, user=request.user)
+        except ValidationError as error:
+            # Only when the statement moved on between opening and saving (published or
+            # retracted meanwhile): the form was valid when it was checked.
+            raise PermissionDenied("; ".join(error.messages)) from error
+
+    def delete_model(self, request: HttpRequest, obj: Statement) -> None:
+        try:
+            services.statement_delete(statement=obj, user=request.user)
+        except ValidationError as error:
+            raise PermissionDenied("; ".join(error.messages)) from error
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
+        for statement in queryset:
+            self.delete_model(request, statement)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -317,7 +333,7 @@ class StatementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StanceAssessment)
-class StanceAssessmentAdmin(SimpleHistoryAdmin):
+class StanceAssessmentAdmin(HistoryAdmin):
     list_display = ["company", "effective_from", "effective_until", "stance", "is_active"]
     list_filter = ["company", "stance", "is_active"]
     autocomplete_fields = ["company"]

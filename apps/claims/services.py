@@ -195,6 +195,55 @@ def statement_create(
     return statement
 
 
+# The editorial state moves only through submit, publish and retract below.
+EDITORIAL_FIELDS = ("state", "published_at", "retracted_at", "retraction_reason")
+
+
+def statement_save(*, statement: Statement, user: Actor | None) -> Statement:
+    """Save a statement edited field by field (the admin's form) under the editorial rules.
+
+    A new statement is a draft. Of an existing one, the stored editorial fields stand whatever
+    the given copy says, so that no stale or old copy can move it between states; only a
+    reviewer may edit a published statement, and a retracted one is part of the record and is
+    not edited at all. The caller saves citations and links next, then calls
+    statement_published_changed for a published statement, in the same transaction.
+    """
+    if statement._state.adding:
+        _require(user, "claims.add_statement", "add statements")
+        statement.state = EditorialState.DRAFT
+        statement.published_at = statement.retracted_at = None
+        statement.retraction_reason = ""
+        if isinstance(user, User):
+            statement.created_by = user
+        statement.full_clean()
+        statement.save()
+        return statement
+    _require(user, "claims.change_statement", "edit statements")
+    with transaction.atomic():
+        stored = Statement.objects.select_for_update().get(pk=statement.pk)
+        if stored.state == EditorialState.RETRACTED:
+            raise ValidationError("A retracted statement is part of the record; it is not edited.")
+        if stored.state == EditorialState.PUBLISHED:
+            _require(user, "claims.publish_statement", "edit published statements")
+        for field in EDITORIAL_FIELDS:
+            setattr(statement, field, getattr(stored, field))
+        statement.full_clean()
+        statement.save()
+    return statement
+
+
+def statement_delete(*, statement: Statement, user: Actor | None) -> None:
+    """Delete a draft. A statement that went further is part of the record: retract it."""
+    _require(user, "claims.delete_statement", "delete statements")
+    with transaction.atomic():
+        stored = Statement.objects.select_for_update().get(pk=statement.pk)
+        if stored.state != EditorialState.DRAFT:
+            raise ValidationError(
+                "Only a draft can be deleted; a published statement is retracted instead."
+            )
+        stored.delete()
+
+
 def statement_link_create(*, from_statement: Statement, to_statement: Statement, kind: str) -> None:
     """Link two statements; a link that touches a published statement recomputes the stance."""
     with transaction.atomic():
@@ -298,16 +347,25 @@ def assessment_pin(
 
 
 def assessment_save(*, assessment: StanceAssessment, user: Actor | None) -> StanceAssessment:
-    """Save a new or edited pin and let the lab's stance history follow it."""
+    """Save a new or edited pin and let the lab's stance history follow it, and the history
+    of the lab it was on before, if it moved."""
     _require(user, "claims.publish_statement", "pin a lab's stance")
     if not assessment.rationale.strip():
         raise ValidationError("A pinned stance needs a rationale.")
     if assessment.pk is None and isinstance(user, User):
         assessment.created_by = user
     with transaction.atomic():
+        previous = (
+            StanceAssessment.objects.select_for_update()
+            .filter(pk=assessment.pk)
+            .values_list("company", flat=True)
+            .first()
+        )
         assessment.full_clean()
         assessment.save()
         stance_history_recompute(company=assessment.company)
+        if previous is not None and previous != assessment.company_id:
+            stance_history_recompute(company=Company.objects.get(pk=previous))
     return assessment
 
 

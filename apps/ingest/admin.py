@@ -91,20 +91,22 @@ class FeedAdmin(admin.ModelAdmin):
     def last_error_short(self, obj: Feed) -> str:
         return obj.last_error[:120]
 
-    @admin.action(description=_("Poll selected feeds within a minute"))
+    @admin.action(description=_("Poll selected feeds within a minute"), permissions=["change"])
     def poll_soon(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
         count = queryset.update(next_poll_at=timezone.now())
         self.message_user(
             request, _("%(n)d feed(s) will be polled at the next tick.") % {"n": count}
         )
 
-    @admin.action(description=_("Pause selected feeds"))
+    @admin.action(description=_("Pause selected feeds"), permissions=["change"])
     def pause_selected(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
         for feed in queryset:
             services.feed_pause(feed=feed, reason=f"Paused by {request.user}.")
         self.message_user(request, _("Paused."))
 
-    @admin.action(description=_("Resume selected feeds (and reset failure counts)"))
+    @admin.action(
+        description=_("Resume selected feeds (and reset failure counts)"), permissions=["change"]
+    )
     def resume_selected(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
         for feed in queryset:
             services.feed_resume(feed=feed)
@@ -238,7 +240,7 @@ class ArticleURLAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description=_("Fetch selected URLs again now"))
+    @admin.action(description=_("Fetch selected URLs again now"), permissions=["change"])
     def retry_selected(self, request: HttpRequest, queryset: QuerySet[ArticleURL]) -> None:
         for row in queryset.filter(state__in=["failed", "pending"]):
             ArticleURL.objects.filter(pk=row.pk).update(state="pending", attempts=0)
@@ -346,11 +348,11 @@ class SuggestionAdmin(admin.ModelAdmin):
         if succeeded:
             self.message_user(request, f"{succeeded} suggestion(s) {done}.")
 
-    @admin.action(description=_("Accept selected: create draft statements"))
+    @admin.action(description=_("Accept selected: create draft statements"), permissions=["change"])
     def accept_selected(self, request: HttpRequest, queryset: QuerySet[Suggestion]) -> None:
         self._apply(request, queryset, services.suggestion_accept, "accepted as draft statements")
 
-    @admin.action(description=_("Reject selected…"))
+    @admin.action(description=_("Reject selected…"), permissions=["change"])
     def reject_selected(
         self, request: HttpRequest, queryset: QuerySet[Suggestion]
     ) -> HttpResponse | None:

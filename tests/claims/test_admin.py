@@ -391,3 +391,163 @@ def test_the_bulk_action_message_counts_statements_in_words(reviewer: User) -> N
         follow=True,
     ).content.decode()
     assert "2 statements submitted for review." in two
+
+
+# History is for reading. Reverting through django-simple-history's version page would save an
+# old copy as it was: no editorial rules, no stance recompute, no alert event.
+
+
+def _version_url(statement: Statement, history_id: int) -> str:
+    return reverse("admin:claims_statement_simple_history", args=[statement.pk, history_id])
+
+
+def _first_version(statement: Statement) -> int:
+    return statement.history.earliest("history_date").history_id
+
+
+def test_an_editor_cannot_revert_a_published_statement_to_its_draft(editor: User) -> None:
+    lab = company_make()
+    statement = statement_make(company=lab, stance="open", publish=True)
+    response = logged_in(editor).post(
+        _version_url(statement, _first_version(statement)),
+        statement_form(lab.pk, source_make().pk, summary="Rewritten", stance="closed"),
+    )
+    statement.refresh_from_db()
+    assert (statement.state, statement.stance) == (EditorialState.PUBLISHED, "open")
+    assert statement.summary != "Rewritten"
+    assert response.status_code == 405
+
+
+def test_a_reviewer_cannot_undo_a_retraction_through_history(reviewer: User) -> None:
+    from apps.claims import services
+
+    lab = company_make()
+    statement = statement_make(company=lab, publish=True)
+    published = statement.history.latest("history_date").history_id
+    services.statement_retract(statement=statement, user=reviewer, reason="Wrong lab.")
+    response = logged_in(reviewer).post(
+        _version_url(statement, published),
+        statement_form(lab.pk, source_make().pk, summary=statement.summary),
+    )
+    statement.refresh_from_db()
+    assert statement.state == EditorialState.RETRACTED
+    assert not StanceChange.objects.current().filter(company=lab).exists()
+    assert response.status_code == 405
+
+
+def test_not_even_a_superuser_can_revert_through_history(db: None) -> None:
+    admin_user = User.objects.create_superuser("root", password="correct horse")
+    lab = company_make()
+    statement = statement_make(company=lab, publish=True)
+    client = logged_in(admin_user)
+    response = client.post(
+        _version_url(statement, _first_version(statement)),
+        statement_form(lab.pk, source_make().pk, summary="Rewritten"),
+    )
+    assert response.status_code == 405
+    statement.refresh_from_db()
+    assert statement.state == EditorialState.PUBLISHED
+    lab_version = lab.history.earliest("history_date").history_id
+    response = client.post(
+        reverse("admin:catalog_company_simple_history", args=[lab.pk, lab_version]),
+        {"name": "Renamed", "slug": lab.slug, "is_lab": "on"},
+    )
+    assert response.status_code == 405
+    lab.refresh_from_db()
+    assert lab.name != "Renamed"
+
+
+def test_who_may_view_a_statement_still_reads_its_old_versions(editor: User) -> None:
+    statement = statement_make(company=company_make(), publish=True)
+    response = logged_in(editor).get(_version_url(statement, _first_version(statement)))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert statement.summary in page
+    assert 'name="_save"' not in page
+    assert "<textarea" not in page
+
+
+def test_a_retracted_statement_is_read_only_even_for_a_reviewer(reviewer: User) -> None:
+    from apps.claims import services
+
+    statement = statement_make(company=company_make(), publish=True)
+    data = _published_edit(statement, summary="Quietly rewritten")
+    services.statement_retract(statement=statement, user=reviewer, reason="Wrong lab.")
+    response = logged_in(reviewer).post(
+        reverse("admin:claims_statement_change", args=[statement.pk]), data
+    )
+    assert response.status_code == 403
+    statement.refresh_from_db()
+    assert statement.summary != "Quietly rewritten"
+
+
+def test_an_edit_saved_from_a_stale_copy_keeps_the_stored_editorial_state(reviewer: User) -> None:
+    from apps.claims import services
+
+    statement = statement_make(company=company_make())
+    stale = Statement.objects.get(pk=statement.pk)
+    services.statement_publish(statement=statement, user=reviewer)
+    stale.summary = "Edited meanwhile"
+    services.statement_save(statement=stale, user=reviewer)
+    statement.refresh_from_db()
+    assert (statement.state, statement.summary) == (EditorialState.PUBLISHED, "Edited meanwhile")
+    assert statement.published_at is not None
+
+
+def test_an_editor_cannot_save_a_statement_that_was_published_meanwhile(editor: User) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from apps.claims import services
+
+    statement = statement_make(company=company_make())
+    stale = Statement.objects.get(pk=statement.pk)
+    services.statement_publish(statement=statement, user=None)
+    stale.summary = "Edited meanwhile"
+    with pytest.raises(PermissionDenied):
+        services.statement_save(statement=stale, user=editor)
+    statement.refresh_from_db()
+    assert statement.summary != "Edited meanwhile"
+
+
+def test_only_a_draft_can_be_deleted_even_by_the_service(reviewer: User) -> None:
+    from django.core.exceptions import ValidationError
+
+    from apps.claims import services
+
+    draft = statement_make(company=company_make())
+    published = statement_make(company=company_make(), publish=True)
+    with pytest.raises(ValidationError):
+        services.statement_delete(statement=published, user=reviewer)
+    services.statement_delete(statement=draft, user=reviewer)
+    assert list(Statement.objects.all()) == [published]
+
+
+def test_moving_a_pin_to_another_lab_recomputes_both(reviewer: User) -> None:
+    import datetime
+
+    from apps.claims import services
+
+    first, second = company_make(), company_make()
+    statement_make(company=first, stance="open", publish=True)
+    pin = services.assessment_pin(
+        user=reviewer,
+        company=first,
+        effective_from=datetime.date(2025, 8, 1),
+        stance="closed",
+        rationale="The lab stopped releasing weights.",
+    )
+    assert StanceChange.objects.current().filter(company=first, assessment=pin).exists()
+    response = logged_in(reviewer).post(
+        reverse("admin:claims_stanceassessment_change", args=[pin.pk]),
+        {
+            "company": second.pk,
+            "effective_from": "2025-08-01",
+            "stance": "closed",
+            "rationale": "Pinned on the wrong lab.",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not StanceChange.objects.current().filter(company=first, assessment=pin).exists()
+    assert StanceChange.objects.current().get(company=first).new_stance == "open"
+    assert StanceChange.objects.current().filter(company=second, assessment=pin).exists()
