@@ -28,6 +28,8 @@ from django.db.models import Model
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, URLPattern, reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.alerts.models import Bounce, Delivery, Event, Subscriber, WebhookDelivery, WebhookEndpoint
 from apps.catalog.models import Alias, Person
@@ -73,6 +75,8 @@ MODEL_PAGES = {
     "alerts.bounce":              ("s/s",     "-/-"),
     "alerts.webhookendpoint":     ("s/s",     "s/s"),
     "alerts.webhookdelivery":     ("s/s",     "-/-"),
+    "otp_totp.totpdevice":        ("s/s",     "s/s"),
+    "otp_static.staticdevice":    ("s/s",     "s/s"),
 }  # fmt: skip
 
 # One object per model; statements once in each editorial state. "version" is the audit trail's
@@ -105,6 +109,8 @@ OBJECT_PAGES = {
     "alerts.bounce":              ("s/s",     "s/s",     "s/s",     None),
     "alerts.webhookendpoint":     ("s/s",     "s/s",     "s/s",     None),
     "alerts.webhookdelivery":     ("s/s",     "s/s",     "s/s",     None),
+    "otp_totp.totpdevice":        ("s/s",     "s/s",     "s/s",     None),
+    "otp_static.staticdevice":    ("s/s",     "s/s",     "s/s",     None),
 }  # fmt: skip
 
 # Who may run each action, on the object it is tried on (in the list and, where the admin
@@ -137,12 +143,14 @@ ACTIONS = {
         "delete_selected": "s",
     },
     "ingest.classifier": {"delete_selected": "s"},
-    "alerts.subscriber": {"delete_selected": "s"},
+    "alerts.subscriber": {"revoke_links": "s", "delete_selected": "s"},
     "alerts.event": {"republish": "s", "delete_selected": "s"},
     "alerts.delivery": {"retry": "s", "delete_selected": "s"},
     "alerts.bounce": {"delete_selected": "s"},
     "alerts.webhookendpoint": {"delete_selected": "s"},
     "alerts.webhookdelivery": {"delete_selected": "s"},
+    "otp_totp.totpdevice": {"delete_selected": "s"},
+    "otp_static.staticdevice": {"delete_selected": "s"},
 }
 # What the confirmation step of an action asks for, so the action runs to its end.
 ACTION_DATA = {
@@ -156,6 +164,10 @@ CUSTOM_VIEWS = {
     "claims_source_add_from_url": ("ers/ers", {"url": "ftp://files.example/report.pdf"}),
     "ingest_article_ingest_urls": ("ers/ers", {"urls": ""}),
     "auth_user_password_change": ("s/s", {"password1": "", "password2": ""}),
+    # django-otp's pages that would show a device's secret: OTP_ADMIN_HIDE_SENSITIVE_DATA shuts
+    # them for everyone, the superuser included.
+    "otp_totp_totpdevice_config": ("-/-", {}),
+    "otp_totp_totpdevice_qrcode": ("-/-", {}),
 }
 
 # Autocomplete answers who may view the model it searches; it takes no POST.
@@ -177,7 +189,15 @@ SITE_PAGES = {
     "view_on_site": "ters",
 }
 # The list of one app's models: only for who may see one of them.
-APP_LISTS = {"auth": "s", "catalog": "ers", "claims": "ers", "ingest": "ers", "alerts": "s"}
+APP_LISTS = {
+    "otp_totp": "s",
+    "otp_static": "s",
+    "auth": "s",
+    "catalog": "ers",
+    "claims": "ers",
+    "ingest": "ers",
+    "alerts": "s",
+}
 # Autocomplete and the app lists are tried per field and per app above; the login and logout
 # doors belong to the login hardening and its own tests.
 SITE_NOT_TRIED = {"login", "logout", "autocomplete", "app_list"}
@@ -229,6 +249,7 @@ def record_make() -> dict[str, Model]:
         source=source,
     )
     event = Event.objects.filter(statement=published).get()
+    device_owner = User.objects.create_user("two-factor", password="correct horse", is_staff=True)
     subscriber = Subscriber.objects.create(email="matrix@example.org")
     endpoint = WebhookEndpoint.objects.create(
         name="Newsroom", url="https://hooks.example/aperture", secret="s" * 32
@@ -284,6 +305,8 @@ def record_make() -> dict[str, Model]:
         ),
         "alerts.webhookendpoint": endpoint,
         "alerts.webhookdelivery": WebhookDelivery.objects.create(event=event, endpoint=endpoint),
+        "otp_totp.totpdevice": TOTPDevice.objects.create(user=device_owner, name="phone"),
+        "otp_static.staticdevice": StaticDevice.objects.create(user=device_owner, name="backup"),
     }
 
 
