@@ -15,8 +15,9 @@ from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 
+from tests.support.shared import shared_path
+
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = ROOT.parent / "shared" / "schemas" / "compose-spec.json"
 
 
 def _row_counts() -> dict[str, int]:
@@ -120,8 +121,9 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
 
 
 def test_docker_compose_is_valid_and_runs_one_image_with_health_checks() -> None:
+    schema = shared_path("schemas", "compose-spec.json")
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    jsonschema.Draft7Validator(json.loads(SCHEMA.read_text())).validate(compose)
+    jsonschema.Draft7Validator(json.loads(schema.read_text())).validate(compose)
     services = compose["services"]
     assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
     assert {services[name]["image"] for name in ("web", "worker", "beat")} == {"aperture:latest"}
