@@ -222,6 +222,7 @@ def test_a_filter_value_it_does_not_know_is_reported_and_ignored(
     ]
 
 
+@pytest.mark.slow  # dozens of statements published one by one
 def test_load_more_pages_by_cursor_to_the_end_without_gaps_or_repeats(client: Client) -> None:
     lab = company_make()
     day = datetime.date(2025, 1, 1)
@@ -246,6 +247,7 @@ def test_load_more_pages_by_cursor_to_the_end_without_gaps_or_repeats(client: Cl
     assert pages == 3
 
 
+@pytest.mark.slow  # dozens of statements published one by one
 def test_load_more_without_javascript_is_a_whole_page_that_keeps_the_filters(
     client: Client, seeded: None
 ) -> None:
@@ -316,6 +318,7 @@ def _statements_about(ai_model: AIModel, count: int) -> list[int]:
     )
 
 
+@pytest.mark.slow  # dozens of statements published one by one
 def test_the_model_page_pages_its_statements_by_cursor_to_the_end(client: Client) -> None:
     ai_model = model_make(developer=company_make())
     expected = _statements_about(ai_model, 45)
@@ -335,6 +338,7 @@ def test_the_model_page_pages_its_statements_by_cursor_to_the_end(client: Client
     assert pages == 3
 
 
+@pytest.mark.slow  # dozens of statements published one by one
 def test_the_model_pages_load_more_works_without_javascript(client: Client) -> None:
     ai_model = model_make(developer=company_make())
     expected = _statements_about(ai_model, 25)
