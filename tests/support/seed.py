@@ -79,7 +79,11 @@ def seed_snapshot_restore(snapshot: SeedSnapshot) -> None:
     """Add the seed's rows back, with their ids, in the current transaction.
 
     One INSERT per table: foreign keys are checked once at the end, as PostgreSQL defers them.
+    The rows bypass save(), so the ingest cache is told to forget (apps/ingest/cache.py): the
+    same ids in every test would otherwise look like the catalogue it already holds.
     """
+    from apps.ingest import cache
+
     by_model: dict[type[models.Model], list[models.Model]] = defaultdict(list)
     links: dict[Any, list[models.Model]] = defaultdict(list)
     for item in serializers.deserialize("json", snapshot.data):
@@ -112,3 +116,4 @@ def seed_snapshot_restore(snapshot: SeedSnapshot) -> None:
                 """,
                 [json.dumps(highest)],
             )
+    cache.forget()
