@@ -13,11 +13,12 @@ PYTHON_CANDIDATES := python3.14 python3.13 python3.12 \
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aperture
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: help venv run test lint check-deploy bench services clean
+.PHONY: help venv run test test-fast lint check-deploy bench services clean
 
 help:
 	@echo "make run    - the site with demo data, a Celery worker and beat (SQLite, no servers needed)"
 	@echo "make test   - lint, type-check, migrations check and the whole test suite (PostgreSQL, Redis, Chromium)"
+	@echo "make test-fast - migrations check and the tests with no browser, no worker, nothing slow (PostgreSQL, Redis)"
 	@echo "make lint   - ruff and mypy only"
 	@echo "make bench  - benchmarks, printed as tables against a baseline measured in the same run"
 	@echo "make clean  - remove the virtual environment and local data in var/"
@@ -69,6 +70,13 @@ test: venv services lint
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(PY) -m pytest $(PYTEST_ARGS)
+
+# The quick tier for while you work: no Chromium, no Celery worker, no large corpus. It assumes
+# PostgreSQL and Redis are up (`make services`, which also installs Chromium, is left to `make test`).
+test-fast: venv
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(PY) -m pytest -m "not browser and not worker and not slow" $(PYTEST_ARGS)
 
 bench: venv services
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \

@@ -1,24 +1,52 @@
-"""Shared fixtures: users in each editorial role, and the seeded record."""
+"""Shared fixtures: users in each editorial role, and the seeded record.
+
+Helpers that test modules import live in tests/support/; conftest files hold fixtures and hooks.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from apps.lib.fetch import robots_cache_clear
 from config.celery import app as celery_app
 from tests.support.httpserver import LocalHTTPServer, ipv6_loopback_available
+from tests.support.seed import SeedSnapshot, seed_snapshot_restore, seed_snapshot_take
 from tests.support.worker import CeleryWorker
+
+#: Fixtures that start a Chromium or a Celery worker (directly or through the fixtures they
+#: use), and the marker each one implies.
+MARKED_BY_FIXTURE = {"browser": "browser", "celery_worker": "worker", "mail_worker": "worker"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses a browser or a worker carries the marker, even if its module forgot it:
+    `make test-fast` (``-m "not browser and not worker and not slow"``) must start neither."""
+    for item in items:
+        for fixture in set(getattr(item, "fixturenames", ())) & MARKED_BY_FIXTURE.keys():
+            if item.get_closest_marker(MARKED_BY_FIXTURE[fixture]) is None:
+                item.add_marker(MARKED_BY_FIXTURE[fixture])
+
+
+@functools.cache
+def _password_hash() -> str:
+    """The users' password, "correct horse", hashed once per session by the configured hasher.
+
+    Hashing is slow on purpose (half a second here); the users log in with it all the same.
+    """
+    return make_password("correct horse")
 
 
 def _user_in(username: str, *groups: str) -> User:
-    user = User.objects.create_user(username=username, password="correct horse", is_staff=True)
+    user = User.objects.create(username=username, password=_password_hash(), is_staff=True)
     user.groups.set(Group.objects.filter(name__in=groups))
     return user
 
@@ -59,9 +87,17 @@ def reader(db: None) -> User:
     return _user_in("rhea")
 
 
+@pytest.fixture(scope="session")
+def seed_snapshot(django_db_setup: None, django_db_blocker: Any) -> SeedSnapshot:
+    """What `manage.py seed` writes, taken once per session (see tests/support/seed.py)."""
+    with django_db_blocker.unblock():
+        return seed_snapshot_take()
+
+
 @pytest.fixture
-def seeded(db: None) -> None:
-    call_command("seed", verbosity=0)
+def seeded(db: None, seed_snapshot: SeedSnapshot) -> None:
+    """The demo record, as `manage.py seed` leaves it."""
+    seed_snapshot_restore(seed_snapshot)
 
 
 @pytest.fixture

@@ -15,16 +15,9 @@ from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 
+from tests.support.shared import shared_path
+
 ROOT = Path(__file__).resolve().parents[1]
-# Beside the checkout (../shared), or further up when the checkout is a worktree in a subfolder.
-SCHEMA = next(
-    (
-        folder / "shared" / "schemas" / "compose-spec.json"
-        for folder in ROOT.parents
-        if (folder / "shared" / "schemas" / "compose-spec.json").exists()
-    ),
-    ROOT.parent / "shared" / "schemas" / "compose-spec.json",
-)
 
 
 def _row_counts() -> dict[str, int]:
@@ -135,8 +128,9 @@ WORKERS = ("worker-ingest", "worker-alerts", "worker-datasets", "worker-maintena
 
 
 def test_docker_compose_is_valid_and_runs_one_image_with_health_checks() -> None:
+    schema = shared_path("schemas", "compose-spec.json")
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    jsonschema.Draft7Validator(json.loads(SCHEMA.read_text())).validate(compose)
+    jsonschema.Draft7Validator(json.loads(schema.read_text())).validate(compose)
     services = compose["services"]
     app_services = ("web", *WORKERS, "beat")
     assert {"postgres", "redis", *app_services} <= set(services)

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 
 from apps.alerts.models import Bounce, Delivery, DeliveryStatus, Event, Subscriber
-from tests.alerts.conftest import subscriber_make
 from tests.factories import company_make, statement_make
+from tests.support.alerts import subscriber_make
 
 pytestmark = pytest.mark.django_db
 

@@ -27,8 +27,9 @@ from apps.catalog.services import model_status_add
 from apps.claims import services as claims
 from apps.claims.models import StanceChange
 from config.celery import app as celery_app
-from tests.alerts.conftest import queued_task_names, subscriber_make
 from tests.factories import company_make, model_make, source_make, statement_make
+from tests.support.alerts import subscriber_make
+from tests.support.broker import queued_task_names
 from tests.support.smtpserver import SMTPServer
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,9 @@ from apps.alerts.models import Delivery, Event, Subscriber, Subscription, Subscr
 from apps.alerts.tokens import subscriber_token_make
 from apps.catalog.services import model_status_add
 from config.celery import app as celery_app
-from tests.alerts.conftest import confirmations_send_queued, queued_task_names, subscriber_make
 from tests.factories import company_make, model_make, statement_make
+from tests.support.alerts import confirmations_send_queued, subscriber_make
+from tests.support.broker import queued_task_names
 from tests.support.smtpserver import SMTPServer
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import re
 import subprocess
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,21 +18,13 @@ from kombu import pools
 from apps.alerts import services, tasks
 from apps.alerts.models import Delivery, DeliveryStatus, Event, EventKind, Subscription
 from config.celery import app as celery_app
-from tests.alerts.conftest import subscriber_make
 from tests.factories import company_make, statement_make
+from tests.support.alerts import subscriber_make
 from tests.support.smtpserver import SMTPServer, free_port
+from tests.support.waiting import wait_until
 from tests.support.worker import CeleryWorker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 40.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what or condition}")
 
 
 def all_sent(count: int) -> Callable[[], bool]:
@@ -57,7 +48,11 @@ def test_the_whole_path_subscribe_confirm_alert_and_one_click_unsubscribe(
     assert link is not None
 
     statement_make(company=meta, stance="open", occurred_on=datetime.date(2025, 4, 5), publish=True)
-    time.sleep(1.5)
+    # The worker has dealt with the new stance's event (fanned out, senders done) before we look.
+    assert Event.objects.filter(kind=EventKind.STANCE_CHANGE).exists()
+    mail_worker.wait_until_idle()
+    assert not Event.objects.filter(fanned_out_at__isnull=True).exists()
+    assert not Delivery.objects.exists()
     assert len(smtp.messages) == 1, "nothing but the confirmation before the reader confirms"
 
     assert client.post(link.group(1)).status_code == 302
@@ -93,9 +88,10 @@ def test_the_whole_path_subscribe_confirm_alert_and_one_click_unsubscribe(
     )
     wait_until(
         lambda: Event.objects.filter(fanned_out_at__isnull=True).count() == 0,
+        timeout=40,
         what="the last events to be fanned out",
     )
-    time.sleep(1.0)
+    mail_worker.wait_until_idle()
     assert len(smtp.messages) == 2, "no mail after unsubscribing"
 
 
@@ -111,8 +107,8 @@ def test_running_the_fan_out_task_twice_sends_each_subscriber_one_mail(
     tasks.event_fan_out.delay(event.pk)
     tasks.event_fan_out.delay(event.pk)
     tasks.deliveries_send.delay(event.pk)
-    wait_until(all_sent(40), what="40 deliveries sent")
-    time.sleep(1.5)  # let any stray duplicate arrive before counting
+    wait_until(all_sent(40), timeout=40, what="40 deliveries sent")
+    mail_worker.wait_until_idle()  # both fan-outs and every sender have finished: count now
     assert Counter(m.to for m in smtp.messages) == Counter(emails)
     assert Delivery.objects.count() == 40
 
@@ -135,22 +131,36 @@ def test_a_worker_killed_mid_send_does_not_resend_what_it_marked_sent_and_sends_
 
     smtp.before_accept = kill_on_the_tenth
     statement_make(company=lab, stance="closed", publish=True)
-    wait_until(lambda: bool(killed), what="the worker to be killed")
-    time.sleep(0.5)
-    sent_before = set(
-        Delivery.objects.filter(status=DeliveryStatus.SENT).values_list(
-            "subscriber__email", flat=True
-        )
+    wait_until(
+        lambda: killed and mail_worker.process and mail_worker.process.poll() is not None,
+        timeout=40,
+        what="the worker to be killed",
     )
-    assert sent_before == {m.to for m in smtp.messages}
-    assert len(sent_before) == 9
+
+    def sent_before() -> set[str]:
+        return set(
+            Delivery.objects.filter(status=DeliveryStatus.SENT).values_list(
+                "subscriber__email", flat=True
+            )
+        )
+
+    # A mail is accepted before its row is marked sent, so the rows can only catch up with the
+    # server: a commit the dead worker had already sent may land just after the kill.
+    received = {m.to for m in smtp.messages}
+    wait_until(
+        lambda: sent_before() == received,
+        timeout=10,
+        what="the rows marked sent to match the mails the server accepted",
+        diagnosis=lambda: f"rows {sorted(sent_before())}, mails {sorted(received)}",
+    )
+    assert len(received) == 9
     assert Delivery.objects.filter(status=DeliveryStatus.SENDING).exists()
 
     mail_worker.restart()
     settings.ALERTS_CLAIM_TIMEOUT_SECONDS = 0  # the beat sweeper, run now: the claim is dead
     assert services.alerts_sweep().reclaimed > 0
-    wait_until(all_sent(30), what="the rest to be sent by the new worker")
-    time.sleep(1.0)
+    wait_until(all_sent(30), timeout=40, what="the rest to be sent by the new worker")
+    mail_worker.wait_until_idle()
     assert Counter(m.to for m in smtp.messages) == Counter(emails)
 
 
@@ -172,15 +182,13 @@ class PrivateRedis:
              "--appendonly", "no", "--dir", str(self.directory)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            probe = subprocess.run(
-                ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, check=False
-            )
-            if probe.stdout.strip() == b"PONG":
-                return
-            time.sleep(0.05)
-        raise RuntimeError("private redis-server did not start")
+        wait_until(self._answers_ping, timeout=10, what="the private redis-server to start")
+
+    def _answers_ping(self) -> bool:
+        probe = subprocess.run(
+            ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, check=False
+        )
+        return probe.stdout.strip() == b"PONG"
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -228,34 +236,58 @@ def test_nothing_is_lost_when_redis_stops_and_starts_during_a_fan_out(
         statement_make(company=lab, stance="closed", publish=True)
         smtp.wait_for(5)
 
+        log_before = len(worker.log())
         private_redis.stop()  # mid-send; the queue's contents die with it (no persistence)
         statement_make(company=lab, stance="open", publish=True)  # publishing fails: logged
         second = Event.objects.latest("id")
         assert second.published_at is None and "unreachable" in second.last_error
-        time.sleep(2)
+        # Redis comes back only once the worker has felt it go: it lost the connection (and
+        # tries to re-establish it) or it exited.
+        wait_until(
+            lambda: (
+                worker.process is None
+                or worker.process.poll() is not None
+                or "Connection to broker lost" in worker.log()[log_before:]
+            ),
+            timeout=30,
+            what="the worker to notice that Redis has gone",
+            diagnosis=worker.log_tail,
+        )
         private_redis.start()
 
         settings.ALERTS_REPUBLISH_AFTER_SECONDS = 0
         # A sender that died with its claim is handed back after this (a live one finishes a
         # 50-row batch in about 2.5 s here, well inside it).
         settings.ALERTS_CLAIM_TIMEOUT_SECONDS = 10
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
+
+        def diagnosis() -> object:
+            return (
+                list(
+                    Event.objects.values(
+                        "id", "kind", "fanned_out_at", "published_at", "last_error"
+                    )
+                ),
+                list(Delivery.objects.values_list("status").annotate(n=Count("id"))),
+                worker.log()[-3000:],
+            )
+
+        def all_sent_after_sweeping() -> bool:
             if worker.process is not None and worker.process.poll() is not None:
                 # Celery 5.7/kombu exits ("Unrecoverable error") when the broker goes away while
                 # a late-acked task is in flight; in production the supervisor restarts it.
                 worker.restart()
             services.alerts_sweep()  # what beat does every minute
-            if Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 80:
-                break
-            time.sleep(2)
-        time.sleep(1.0)
-        diagnosis = (
-            list(Event.objects.values("id", "kind", "fanned_out_at", "published_at", "last_error")),
-            list(Delivery.objects.values_list("status").annotate(n=Count("id"))),
-            worker.log()[-3000:],
+            return Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 80
+
+        wait_until(
+            all_sent_after_sweeping,
+            timeout=90,
+            interval=2,
+            what="all 80 deliveries to be sent",
+            diagnosis=diagnosis,
         )
-        assert Counter(m.to for m in smtp.messages) == Counter(emails * 2), diagnosis
+        worker.wait_until_idle()  # every sender has finished: a duplicate would show now
+        assert Counter(m.to for m in smtp.messages) == Counter(emails * 2), diagnosis()
         assert not Event.objects.filter(fanned_out_at__isnull=True).exists()
     finally:
         worker.stop()

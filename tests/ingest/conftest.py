@@ -1,41 +1,11 @@
-"""Fixtures for ingestion tests: the demo pages served from the test's own loopback server."""
+"""Fixtures for ingestion tests. The demo pages and feed builders are in tests/support/feeds.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from pytest_django import Settings as SettingsWrapper
-
-from tests.support.httpserver import LocalHTTPServer
-
-DEMO = Path(__file__).resolve().parents[2] / "apps" / "ingest" / "demo"
 
 
 @pytest.fixture
 def allow_private(settings: SettingsWrapper) -> None:
     settings.FETCH_ALLOW_PRIVATE = True
-
-
-def demo_page(name: str) -> bytes:
-    return (DEMO / "articles" / name).read_bytes()
-
-
-def rss(server: LocalHTTPServer, *paths: str, extra: str = "") -> bytes:
-    """An RSS 2.0 feed whose items link to ``paths`` on ``server``."""
-    items = "".join(
-        f"<item><title>Item {n}</title><link>{server.url(p)}</link>"
-        f"<guid isPermaLink='false'>item-{n}</guid></item>"
-        for n, p in enumerate(paths)
-    )
-    return (
-        f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
-        f"<title>Test feed</title><link>{server.url('/')}</link>{items}{extra}</channel></rss>"
-    ).encode()
-
-
-def serve_story(server: LocalHTTPServer) -> list[str]:
-    """The English and Japanese demo story pages; returns their paths."""
-    server.route("/en", body=demo_page("meta-open-closed-en.html"))
-    server.route("/ja", body=demo_page("meta-open-closed-ja.html"))
-    return ["/en", "/ja"]

@@ -15,9 +15,8 @@ from django.core.management import call_command
 
 from apps.ingest import services
 from apps.ingest.models import Article, ArticleState, ArticleURL, Feed, FetchAttempt, Outcome
+from tests.support.feeds import demo_page, rss
 from tests.support.httpserver import LocalHTTPServer
-
-from .conftest import demo_page, rss
 
 pytestmark = pytest.mark.usefixtures("allow_private")
 

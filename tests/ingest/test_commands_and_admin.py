@@ -14,9 +14,8 @@ from pytest_django import Settings as SettingsWrapper
 from apps.ingest import services
 from apps.ingest.extract import article_extract
 from apps.ingest.models import Article, Feed, Suggestion, SuggestionState
+from tests.support.feeds import demo_page, rss, serve_story
 from tests.support.httpserver import LocalHTTPServer
-
-from .conftest import demo_page, rss, serve_story
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_private")]
 

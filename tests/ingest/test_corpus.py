@@ -7,32 +7,29 @@ contact); feed_poll records them as pending article URLs, which is where the fee
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.db.models import Q
 
 from apps.ingest import services
 from apps.ingest.models import Feed, FetchAttempt, Outcome
 from tests.support.httpserver import LocalHTTPServer
-
-CORPUS = Path("/work/shared/corpus/feedparser")
-if not CORPUS.is_dir():  # the CI checkout keeps it beside the repository
-    CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "feedparser"
+from tests.support.shared import shared_path
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_every_feed_in_the_feedparser_corpus_is_read_or_recorded_as_an_error(
     settings: object,
 ) -> None:
+    corpus = shared_path("corpus", "feedparser")
     settings.FETCH_ALLOW_PRIVATE = True  # type: ignore[attr-defined]
-    files = sorted(path for path in (CORPUS / "tests").rglob("*") if path.is_file()) + sorted(
-        path for path in (CORPUS / "docs").rglob("*") if path.is_file()
+    files = sorted(path for path in (corpus / "tests").rglob("*") if path.is_file()) + sorted(
+        path for path in (corpus / "docs").rglob("*") if path.is_file()
     )
-    assert len(files) > 2000, f"the corpus is missing or incomplete at {CORPUS}"
-    with LocalHTTPServer(directory=CORPUS) as server:
+    assert len(files) > 2000, f"the corpus is missing or incomplete at {corpus}"
+    with LocalHTTPServer(directory=corpus) as server:
         feeds = Feed.objects.bulk_create(
-            Feed(url=server.url("/" + str(path.relative_to(CORPUS)))) for path in files
+            Feed(url=server.url("/" + str(path.relative_to(corpus)))) for path in files
         )
         outcomes = {}
         for feed in feeds:

@@ -9,9 +9,8 @@ import pytest
 from apps.ingest import services
 from apps.ingest.extract import article_extract
 from apps.ingest.models import Article, ArticleURL, FetchAttempt, Mention, Outcome, Suggestion
+from tests.support.feeds import demo_page, rss, serve_story
 from tests.support.httpserver import LocalHTTPServer, RecordedRequest, Response
-
-from .conftest import demo_page, rss, serve_story
 
 pytestmark = pytest.mark.usefixtures("allow_private", "seeded")
 

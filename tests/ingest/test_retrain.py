@@ -9,7 +9,7 @@ from apps.ingest import services, tasks
 from apps.ingest.models import Classifier, Suggestion
 from tests.support.httpserver import LocalHTTPServer
 
-from .conftest import demo_page
+from tests.support.feeds import demo_page
 
 
 @pytest.fixture

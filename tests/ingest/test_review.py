@@ -12,9 +12,8 @@ from apps.ingest import classifier, services
 from apps.ingest.linking import Matcher, Name
 from apps.ingest.models import Suggestion, SuggestionState
 from apps.ingest.suggest import sentences_split, stance_guess
+from tests.support.feeds import demo_page
 from tests.support.httpserver import LocalHTTPServer
-
-from .conftest import demo_page
 
 
 @pytest.fixture

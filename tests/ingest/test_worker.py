@@ -6,8 +6,6 @@ import datetime
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,10 +23,10 @@ from apps.ingest.models import (
     Mention,
     Suggestion,
 )
+from tests.support.feeds import demo_page, rss, serve_story
 from tests.support.httpserver import LocalHTTPServer
+from tests.support.waiting import wait_until
 from tests.support.worker import ROOT, CeleryWorker
-
-from .conftest import demo_page, rss, serve_story
 
 pytestmark = [pytest.mark.worker]
 
@@ -37,17 +35,6 @@ pytestmark = [pytest.mark.worker]
 def worker_env(settings: object, transactional_db: None) -> None:
     settings.FETCH_ALLOW_PRIVATE = True  # type: ignore[attr-defined]
     call_command("seed", verbosity=0)
-
-
-def wait_for(
-    condition: Callable[[], bool], *, timeout: float, what: str, worker: CeleryWorker
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}; worker log:\n{worker.log()[-3000:]}")
 
 
 def dispatch_due() -> list[int]:
@@ -67,11 +54,11 @@ def test_a_worker_turns_new_entries_into_articles_mentions_and_suggestions(
 
     assert dispatch_due() == [feed.pk]
     assert dispatch_due() == []  # claimed: a second dispatcher does not send it again
-    wait_for(
+    wait_until(
         lambda: ArticleURL.objects.filter(state=ArticleState.DONE).count() == 2,
         timeout=60,
         what="two stored articles",
-        worker=celery_worker,
+        diagnosis=celery_worker.log_tail,
     )
     assert Article.objects.count() == 2
     assert Mention.objects.filter(article__language="ja").exists()
@@ -83,13 +70,13 @@ def test_a_worker_turns_new_entries_into_articles_mentions_and_suggestions(
     last_polled = feed.last_polled_at
     Feed.objects.filter(pk=feed.pk).update(next_poll_at=timezone.now())
     assert dispatch_due() == [feed.pk]
-    wait_for(
+    wait_until(
         lambda: Feed.objects.get(pk=feed.pk).last_polled_at != last_polled,
         timeout=30,
         what="the second poll",
-        worker=celery_worker,
+        diagnosis=celery_worker.log_tail,
     )
-    time.sleep(1)
+    celery_worker.wait_until_idle()  # whatever the poll started has finished: count now
     assert content_counts() == before
 
 
@@ -107,11 +94,11 @@ def test_killing_the_worker_mid_batch_still_stores_every_article_exactly_once(
     services.feed_add(url=http_server.url("/feed"))
 
     dispatch_due()
-    wait_for(
+    wait_until(
         lambda: ArticleURL.objects.filter(state=ArticleState.DONE).count() >= 2,
         timeout=60,
         what="the batch to be under way",
-        worker=celery_worker,
+        diagnosis=celery_worker.log_tail,
     )
     celery_worker.kill()
     done_at_kill = ArticleURL.objects.filter(state=ArticleState.DONE).count()
@@ -121,11 +108,11 @@ def test_killing_the_worker_mid_batch_still_stores_every_article_exactly_once(
     services.article_urls_dispatch_stale(enqueue=tasks.article_ingest.delay, stale_after=0)
     celery_worker.restart()
 
-    wait_for(
+    wait_until(
         lambda: ArticleURL.objects.filter(state=ArticleState.DONE).count() == count,
         timeout=120,
         what="every article",
-        worker=celery_worker,
+        diagnosis=celery_worker.log_tail,
     )
     assert Article.objects.count() == count
     assert ArticleURL.objects.count() == count
@@ -163,11 +150,11 @@ def test_beat_dispatches_due_feeds_to_the_worker(
         start_new_session=True,
     )  # fmt: skip
     try:
-        wait_for(
+        wait_until(
             lambda: Article.objects.filter(feed=feed).exists(),
             timeout=60,
             what="beat to dispatch the due feed",
-            worker=celery_worker,
+            diagnosis=celery_worker.log_tail,
         )
     finally:
         os.killpg(beat.pid, 15)

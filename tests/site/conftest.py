@@ -1,11 +1,8 @@
-"""Fixtures for the public site: a generated timeline, Chromium screenshots."""
+"""Fixtures for the public site: generated timelines."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from apps.site.services import GeneratedTimeline, timeline_generate
 
@@ -18,6 +15,3 @@ def timeline_1000(db: None) -> GeneratedTimeline:
 @pytest.fixture
 def timeline_10(db: None) -> GeneratedTimeline:
     return timeline_generate(count=10, slug="small-lab", name="Small Lab", distinct_days=5)
-
-
-SCREENSHOTS = Path(settings.BASE_DIR, "test-output", "screenshots")

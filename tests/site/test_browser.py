@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 from playwright.sync_api import expect
 
 from apps.claims.models import Statement
 from apps.site.services import timeline_generate
-
-from .conftest import SCREENSHOTS
+from apps.site.templatetags.aperture import precise_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
+SCREENSHOTS = Path(settings.BASE_DIR, "test-output", "screenshots")
 
 
 @pytest.fixture
@@ -63,16 +66,24 @@ def _articles(tab: Any) -> int:
     return int(tab.locator("#statement-list article.statement").count())
 
 
+def _meta_published(**filters: str) -> int:
+    """How many of Meta's statements the seeded record publishes (that match ``filters``)."""
+    return Statement.objects.published().filter(company__slug="meta", **filters).count()
+
+
 def test_a_filter_updates_the_list_in_place_the_url_follows_and_back_restores_it(
     seeded_live: str, page: Any
 ) -> None:
+    everything = _meta_published()
+    [report] = Statement.objects.published().filter(company__slug="meta", kind="unnamed_report")
+    assert report.quote_language != "en"
     page.goto(f"{seeded_live}/labs/meta/")
-    assert _articles(page) == 4
+    assert _articles(page) == everything > 1
     _mark(page)
     page.select_option("#id_kind", "unnamed_report")
     page.wait_for_url(re.compile(r"/labs/meta/\?kind=unnamed_report$"))
     expect(page.locator("#statement-list article")).to_have_count(1)
-    assert "The New York Times reports" in page.locator("#statement-list").inner_text()
+    expect(page.locator(f"#statement-{report.pk}")).to_contain_text(report.summary)
     assert _marker(page) == "still here", "the page was reloaded instead of updated in place"
 
     page.select_option("#id_language", "en")  # no English quote in a report from unnamed sources
@@ -85,13 +96,13 @@ def test_a_filter_updates_the_list_in_place_the_url_follows_and_back_restores_it
     expect(page.locator("#statement-list article")).to_have_count(1)
     page.go_back()
     page.wait_for_url(re.compile(r"/labs/meta/$"))
-    expect(page.locator("#statement-list article")).to_have_count(4)
+    expect(page.locator("#statement-list article")).to_have_count(everything)
     assert page.locator("#id_kind").input_value() == ""
 
 
 def test_a_shared_filtered_url_opens_the_filtered_view(seeded_live: str, page: Any) -> None:
     page.goto(f"{seeded_live}/labs/meta/?stance=open")
-    assert _articles(page) == 2
+    assert _articles(page) == _meta_published(stance="open") > 0
     assert page.locator("#id_stance").input_value() == "open"
 
 
@@ -159,12 +170,16 @@ def test_search_results_update_as_the_reader_types(seeded_live: str, page: Any) 
 def test_the_language_switch_turns_the_interface_japanese_and_back(
     seeded_live: str, page: Any
 ) -> None:
+    official = Statement.objects.published().filter(company__slug="meta", kind="official").first()
+    assert official is not None
+    with translation.override("ja"):
+        said_on = precise_date(official.occurred_on, official.date_precision)
     page.goto(f"{seeded_live}/labs/meta/?kind=official")
     page.get_by_role("button", name="日本語").click()
     page.wait_for_selector("html[lang=ja]")
     assert page.url.endswith("/labs/meta/?kind=official")
     assert page.locator("#stance-heading").inner_text() == "スタンスの推移"
-    assert "2025年7月14日" in page.locator("#statement-list").inner_text()
+    assert said_on in page.locator("#statement-list").inner_text()
     page.get_by_role("button", name="English").click()
     page.wait_for_selector("html[lang=en]")
     assert page.locator("#stance-heading").inner_text() == "Stance over time"
@@ -178,7 +193,7 @@ def test_the_pages_work_without_javascript(seeded_live: str, browser: Any) -> No
         tab.select_option("#id_kind", "unnamed_report")
         tab.get_by_role("button", name="Apply filters").click()
         tab.wait_for_url(re.compile(r"kind=unnamed_report"))
-        assert _articles(tab) == 1
+        assert _articles(tab) == _meta_published(kind="unnamed_report") > 0
 
         tab.goto(f"{seeded_live}/search/")
         tab.locator("#q").fill("GIGAZINE")

@@ -129,7 +129,7 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("size", [10, 1000])
+@pytest.mark.parametrize("size", [10, pytest.param(1000, marks=pytest.mark.slow)])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_public_page_makes_the_same_number_of_queries_at_10_and_1000_statements(
     client: Client, django_assert_num_queries: AssertQueries, name: str, size: int
@@ -144,6 +144,7 @@ def test_every_public_page_makes_the_same_number_of_queries_at_10_and_1000_state
     assert page.shows(timeline, response.content), name
 
 
+@pytest.mark.slow
 def test_the_10000th_statement_is_one_cursor_away_and_costs_what_the_first_does(
     client: Client, django_assert_num_queries: AssertQueries
 ) -> None:

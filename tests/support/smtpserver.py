@@ -20,6 +20,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from tests.support.waiting import wait_until
+
 __all__ = ["ReceivedMail", "SMTPServer", "free_port"]
 
 
@@ -108,12 +110,13 @@ class SMTPServer:
         return [m for m in self.messages if address.lower() in (r.lower() for r in m.rcpt_tos)]
 
     def wait_for(self, count: int, timeout: float = 30.0) -> list[ReceivedMail]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if len(self.messages) >= count:
-                return self.messages
-            time.sleep(0.05)
-        raise AssertionError(f"expected {count} mails, got {len(self.messages)} within {timeout}s")
+        """The messages received once there are at least ``count`` of them."""
+        return wait_until(
+            lambda: self.messages if len(self.messages) >= count else None,
+            timeout=timeout,
+            what=f"{count} mails",
+            diagnosis=lambda: f"received {len(self.messages)}",
+        )
 
     def mailer_settings(self) -> dict[str, dict[str, object]]:
         return {

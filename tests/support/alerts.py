@@ -1,0 +1,53 @@
+"""Alert test helpers: subscribers as if they had confirmed, confirmations sent in-process."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from apps.alerts import services
+from apps.alerts.models import Frequency, Subscriber, Subscription
+from apps.catalog.models import AIModel, Company
+from tests.support.broker import queued_tasks_take
+
+__all__ = ["confirmations_send_queued", "subscriber_make"]
+
+
+def confirmations_send_queued() -> int:
+    """Do in this process what a worker would: send the queued confirmation mails.
+
+    The task is a thin wrapper over services.confirmation_send, so this runs the same code.
+    """
+    queued = queued_tasks_take("alerts.confirmation_send")
+    for (request_id,) in queued:
+        services.confirmation_send(request_id=request_id)
+    return len(queued)
+
+
+def subscriber_make(
+    email: str,
+    *,
+    company: Company | None = None,
+    ai_model: AIModel | None = None,
+    language: str = "en",
+    frequency: str = Frequency.INSTANT,
+    confirmed: bool = True,
+    **kinds: bool,
+) -> Subscriber:
+    """A subscriber as if it had confirmed (the confirm path has its own tests)."""
+    subscriber = Subscriber.objects.create(
+        email=email,
+        language=language,
+        confirmed_at=timezone.now() - datetime.timedelta(days=1) if confirmed else None,
+    )
+    Subscription.objects.create(
+        subscriber=subscriber,
+        company=company,
+        ai_model=ai_model,
+        frequency=frequency,
+        stance_changes=kinds.get("stance_changes", True),
+        statements=kinds.get("statements", False),
+        model_status=kinds.get("model_status", False),
+    )
+    return subscriber

@@ -1,0 +1,206 @@
+"""The test suite's own helpers (tests/support/): they must be able to fail, too."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import transaction
+
+from tests.support import shared
+from tests.support.feeds import rss
+from tests.support.httpserver import LocalHTTPServer
+from tests.support.seed import SeedSnapshot, seed_snapshot_restore
+from tests.support.shared import shared_path
+from tests.support.waiting import wait_until
+from tests.support.worker import CeleryWorker
+
+# -- ../shared ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shared_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A shared directory with one schema in it, outside any CI."""
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "compose-spec.json").write_text("{}")
+    monkeypatch.setenv("APERTURE_SHARED_DIR", str(tmp_path))
+    monkeypatch.delenv("CI", raising=False)
+    return tmp_path
+
+
+def test_a_shared_file_that_is_there_is_handed_over(shared_dir: Path) -> None:
+    assert shared_path("schemas", "compose-spec.json") == shared_dir / "schemas/compose-spec.json"
+
+
+def test_without_the_shared_directory_a_test_skips_and_says_what_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APERTURE_SHARED_DIR", str(tmp_path / "nowhere"))
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        shared_path("corpus", "feedparser")
+    reason = str(skipped.value)
+    assert str(tmp_path / "nowhere" / "corpus" / "feedparser") in reason
+    assert "is absent" in reason and "CI=true" in reason
+
+
+def test_a_missing_shared_file_skips_even_when_the_directory_is_there(shared_dir: Path) -> None:
+    with pytest.raises(pytest.skip.Exception):
+        shared_path("corpus", "feedparser")
+
+
+@pytest.mark.parametrize("ci", ["true", "TRUE", "1"])
+def test_under_ci_a_missing_shared_file_fails_the_test_instead_of_skipping_it(
+    shared_dir: Path, monkeypatch: pytest.MonkeyPatch, ci: str
+) -> None:
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(pytest.fail.Exception) as failed:
+        shared_path("corpus", "feedparser")
+    assert str(shared_dir / "corpus" / "feedparser") in str(failed.value)
+    assert "CI=true requires it" in str(failed.value)
+
+
+def test_under_ci_a_shared_file_that_is_there_is_handed_over(
+    shared_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    assert shared_path("schemas", "compose-spec.json").read_text() == "{}"
+
+
+def test_by_default_the_shared_directory_is_beside_the_repository(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("APERTURE_SHARED_DIR", raising=False)
+    repository = Path(__file__).resolve().parents[1]
+    assert shared.shared_root() == repository.parent / "shared"
+
+
+# -- waiting ------------------------------------------------------------------------------------
+
+
+def test_wait_until_returns_the_first_truthy_answer() -> None:
+    answers = iter([None, 0, "", "ready", "later"])
+    assert wait_until(lambda: next(answers), interval=0) == "ready"
+
+
+def test_wait_until_fails_after_its_deadline_naming_what_it_waited_for() -> None:
+    calls = itertools.count()
+    with pytest.raises(AssertionError) as timed_out:
+        wait_until(
+            lambda: next(calls) < 0,
+            timeout=0.05,
+            interval=0.01,
+            what="the impossible",
+            diagnosis=lambda: "what was seen instead",
+        )
+    assert "waiting for the impossible" in str(timed_out.value)
+    assert "what was seen instead" in str(timed_out.value)
+    assert next(calls) > 1, "it asked more than once before giving up"
+
+
+def test_wait_until_stops_at_once_when_the_condition_raises() -> None:
+    def exited() -> bool:
+        raise RuntimeError("the process exited")
+
+    with pytest.raises(RuntimeError, match="the process exited"):
+        wait_until(exited, timeout=30)
+
+
+# -- the seeded record --------------------------------------------------------------------------
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._base_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"catalog", "claims", "alerts"}
+    }
+
+
+def _stance_history() -> list[tuple[object, ...]]:
+    """Every stance change with what it rests on, by natural keys (ids differ between runs)."""
+    from apps.claims.models import StanceChange
+
+    return sorted(
+        (
+            c.company.slug,
+            c.date.isoformat(),
+            c.old_stance,
+            c.new_stance,
+            c.rating,
+            c.score,
+            c.superseded_at is None,
+            sorted(s.import_key or str(s.pk) for s in c.statements.all()),
+        )
+        for c in StanceChange.objects.select_related("company").prefetch_related("statements")
+    )
+
+
+@pytest.mark.django_db
+def test_the_seeded_fixture_holds_what_the_seed_command_writes(
+    seed_snapshot: SeedSnapshot,
+) -> None:
+    with transaction.atomic():
+        call_command("seed", stdout=io.StringIO())
+        fresh = (_row_counts(), _stance_history())
+        transaction.set_rollback(True)
+    assert fresh[0]["claims.Statement"] > 0
+
+    seed_snapshot_restore(seed_snapshot)
+    assert (_row_counts(), _stance_history()) == fresh
+    # The seed finds every row it looks for by natural key, and adds nothing.
+    out = io.StringIO()
+    call_command("seed", stdout=out)
+    assert "nothing changed" in out.getvalue()
+    assert _row_counts() == fresh[0]
+
+
+@pytest.mark.django_db
+def test_rows_made_after_the_seeded_record_get_ids_of_their_own(seeded: None) -> None:
+    from apps.catalog.models import Company
+
+    highest = max(Company.objects.values_list("pk", flat=True))
+    assert Company.objects.create(name="New Lab", slug="new-lab").pk > highest
+
+
+# -- users --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_users_in_editorial_roles_have_the_password_tests_log_in_with(
+    editor: User, reviewer: User
+) -> None:
+    editor.refresh_from_db()
+    assert editor.check_password("correct horse") and not editor.check_password("wrong horse")
+    assert set(reviewer.groups.values_list("name", flat=True)) == {"Editor", "Reviewer"}
+
+
+# -- the worker ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fetching_loopback(settings: Any) -> None:
+    """Let the worker (started after this) fetch from the test's own loopback server."""
+    settings.FETCH_ALLOW_PRIVATE = True
+
+
+@pytest.mark.worker
+def test_a_worker_is_idle_only_once_the_task_it_was_handed_has_finished(
+    fetching_loopback: None, celery_worker: CeleryWorker, http_server: LocalHTTPServer
+) -> None:
+    from apps.ingest import services, tasks
+    from apps.ingest.models import Feed
+
+    http_server.route("/feed", body=rss(http_server), content_type="application/rss+xml", delay=2)
+    feed, _ = services.feed_add(url=http_server.url("/feed"))
+    assert services.feeds_dispatch_due(enqueue=tasks.feed_poll.delay) == [feed.pk]
+
+    celery_worker.wait_until_idle()
+    assert "/feed" in http_server.paths
+    assert Feed.objects.get(pk=feed.pk).last_polled_at is not None
