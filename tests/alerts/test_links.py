@@ -25,8 +25,8 @@ from apps.alerts import services, tasks
 from apps.alerts.models import Bounce, Event, Subscriber, Subscription, SubscriptionRequest
 from apps.alerts.tokens import subscriber_token_make
 from config.celery import app as celery_app
-from tests.support.alerts import confirmations_send_queued, subscriber_make
 from tests.factories import company_make, statement_make
+from tests.support.alerts import confirmations_send_queued, subscriber_make
 from tests.support.smtpserver import SMTPServer
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,8 @@ from django.contrib.auth.models import User
 
 from apps.ingest import services, tasks
 from apps.ingest.models import Classifier, Suggestion
-from tests.support.httpserver import LocalHTTPServer
-
 from tests.support.feeds import demo_page
+from tests.support.httpserver import LocalHTTPServer
 
 
 @pytest.fixture
