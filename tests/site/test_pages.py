@@ -110,7 +110,7 @@ def test_the_lab_page_lists_statements_newest_first_with_quote_translation_and_s
     assert ids == [s.pk for s in expected]
     reply = by_key("meta-2025-spokesperson-reply")
     card = html[html.index(f'id="statement-{reply.pk}"') :].split("</article>")[0]
-    assert '<blockquote lang="en">We plan to continue releasing' in card
+    assert '<blockquote lang="en" dir="auto">We plan to continue releasing' in card
     assert 'class="translation" lang="ja"' in card
     assert "Meta spokesperson" in card and "official statement" in card
     assert "confirmed" in card and "stance-mixed" in card
