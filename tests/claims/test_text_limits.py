@@ -134,3 +134,15 @@ def test_the_demo_record_fits_every_limit() -> None:
     assert len(rows) > 20
     for row in rows:
         row.full_clean(validate_unique=False, validate_constraints=False)
+
+
+def test_a_retraction_with_a_long_reason_keeps_it_whole_and_the_history_shortened() -> None:
+    statement = statement_make(company=company_make(), publish=True)
+    reason = "The date was wrong: " + "r" * (REASON_MAX - 20)
+    services.statement_retract(statement=statement, user=None, reason=reason)
+    statement.refresh_from_db()
+    assert statement.retraction_reason == reason
+    latest = statement.history.order_by("-history_date", "-history_id").first()
+    assert latest is not None and latest.history_change_reason is not None
+    assert latest.history_change_reason.startswith("Retracted: The date was wrong: r")
+    assert len(latest.history_change_reason) == 100
