@@ -2,6 +2,12 @@
 
 A feed is in one language throughout, the reader's (LocaleMiddleware: cookie or
 Accept-Language, hence its Vary header): titles and items alike, with xml:lang saying which.
+
+Every text in a feed is what editors or ingested pages wrote, and a feed reader shows it outside
+our pages and their Content Security Policy. Titles are Atom text constructs (no type attribute
+means type="text"), which readers show as text. The summary is type="html" so that it can keep
+its paragraphs, so each text in it is escaped here: a reader that renders the summary as HTML
+shows "<script>" as those characters.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from apps.catalog.models import AIModel, Company
@@ -35,10 +42,13 @@ class _EventFeed(Feed):
         return item.headline
 
     def item_description(self, item: EventText) -> str:
-        parts = [item.headline]
+        """The headline and the quote as HTML, every text in it escaped (see the module doc)."""
+        html = format_html("<p>{}</p>", item.headline)
         if item.quote is not None and item.quote.text:
-            parts.append(f"“{item.quote.text}” ({item.quote.source_title})")
-        return "\n\n".join(parts)
+            html += format_html(
+                "<p>“<bdi>{}</bdi>” (<bdi>{}</bdi>)</p>", item.quote.text, item.quote.source_title
+            )
+        return str(html)
 
     def item_link(self, item: EventText) -> str:
         return item.url

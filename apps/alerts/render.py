@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from apps.claims.models import Citation, Statement
 from apps.lib.dates import DatePrecision, date_display, date_format_at_precision
+from apps.lib.text import isolate
 
 from .models import Event, EventKind, Subscriber
 from .tokens import subscriber_token_make
@@ -96,7 +97,7 @@ def one_line(text: str) -> str:
 
 
 def _cause(statement: Statement | None) -> str:
-    return one_line(statement.summary).rstrip(".") if statement is not None else ""
+    return isolate(one_line(statement.summary).rstrip(".")) if statement is not None else ""
 
 
 def event_text(event: Event) -> EventText:
@@ -108,7 +109,7 @@ def event_text(event: Event) -> EventText:
         statements = sorted(change.statements.all(), key=lambda s: (s.occurred_on, s.pk))
         cause = statements[-1] if statements else None
         values = {
-            "lab": company.name,
+            "lab": isolate(company.name),
             "old": change.get_old_stance_display() or _("no stance"),
             "new": change.get_new_stance_display(),
             "rating": change.get_rating_display(),
@@ -142,7 +143,7 @@ def event_text(event: Event) -> EventText:
         headline = _(
             "%(lab)s: new statement (%(stance)s, %(verification)s) of %(date)s: %(summary)s"
         ) % {
-            "lab": company.name,
+            "lab": isolate(company.name),
             "stance": statement.get_stance_display(),
             "verification": statement.get_verification_display(),
             "date": mail_date(statement.occurred_on, statement.date_precision),
@@ -161,8 +162,8 @@ def event_text(event: Event) -> EventText:
     status = event.model_status_change
     assert status is not None, "event_points_at_its_change guarantees this"
     values = {
-        "model": status.model.name,
-        "lab": company.name,
+        "model": isolate(status.model.name),
+        "lab": isolate(company.name),
         "status": status.get_status_display(),
         "date": mail_date(status.date, status.date_precision),
     }

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.lib.dates import DatePrecision
+from apps.lib.text import length_constraint
+
+#: The longest description of a lab or a model: a few paragraphs (see apps/lib/text.py).
+DESCRIPTION_MAX = 4000
 
 
 class Company(models.Model):
@@ -22,7 +27,12 @@ class Company(models.Model):
         related_name="subsidiaries",
     )
     website = models.URLField(_("website"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=DESCRIPTION_MAX,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX)],
+    )
     is_lab = models.BooleanField(
         _("tracked as a lab"),
         default=True,
@@ -39,7 +49,10 @@ class Company(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")), name="company_not_its_own_parent"
-            )
+            ),
+            length_constraint(
+                field="description", limit=DESCRIPTION_MAX, name="company_description_length"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -79,7 +92,12 @@ class AIModel(models.Model):
         default=AccessLevel.UNRELEASED,
     )
     licence = models.CharField(_("licence"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=DESCRIPTION_MAX,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -92,7 +110,10 @@ class AIModel(models.Model):
             models.CheckConstraint(
                 condition=Q(parameter_count__isnull=True) | Q(parameter_count__gt=0),
                 name="aimodel_parameter_count_positive",
-            )
+            ),
+            length_constraint(
+                field="description", limit=DESCRIPTION_MAX, name="aimodel_description_length"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +12,14 @@ from simple_history.models import HistoricalRecords
 
 from apps.catalog.models import AIModel, Company, Person, Publisher
 from apps.lib.dates import DatePrecision, date_format_at_precision
+from apps.lib.text import length_constraint
+
+# The longest texts editors write or paste (see apps/lib/text.py): a summary is a sentence or
+# a short paragraph; a quote, its translation or a citation's excerpt a few paragraphs.
+SUMMARY_MAX = 2000
+QUOTE_MAX = 5000
+REASON_MAX = 2000
+RATIONALE_MAX = 4000
 
 
 class SourceKind(models.TextChoices):
@@ -139,15 +148,29 @@ class Statement(models.Model):
         choices=Verification.choices,
         default=Verification.REPORTED,
     )
-    quote = models.TextField(_("verbatim quote"), blank=True)
+    quote = models.TextField(
+        _("verbatim quote"),
+        blank=True,
+        max_length=QUOTE_MAX,
+        validators=[MaxLengthValidator(QUOTE_MAX)],
+    )
     quote_language = models.CharField(_("quote language"), max_length=10, blank=True)
-    translation = models.TextField(_("translation"), blank=True)
+    translation = models.TextField(
+        _("translation"),
+        blank=True,
+        max_length=QUOTE_MAX,
+        validators=[MaxLengthValidator(QUOTE_MAX)],
+    )
     translation_language = models.CharField(_("translation language"), max_length=10, blank=True)
     occurred_on = models.DateField(_("said or happened on"))
     date_precision = models.CharField(
         _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
-    summary = models.TextField(_("editor's summary"))
+    summary = models.TextField(
+        _("editor's summary"),
+        max_length=SUMMARY_MAX,
+        validators=[MaxLengthValidator(SUMMARY_MAX)],
+    )
     state = models.CharField(
         _("editorial state"),
         max_length=10,
@@ -157,7 +180,12 @@ class Statement(models.Model):
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     retracted_at = models.DateTimeField(_("retracted"), null=True, blank=True)
-    retraction_reason = models.TextField(_("reason for retraction"), blank=True)
+    retraction_reason = models.TextField(
+        _("reason for retraction"),
+        blank=True,
+        max_length=REASON_MAX,
+        validators=[MaxLengthValidator(REASON_MAX)],
+    )
     import_key = models.CharField(
         _("import key"),
         max_length=100,
@@ -211,6 +239,14 @@ class Statement(models.Model):
                 condition=Q(quote="") | ~Q(quote_language=""),
                 name="statement_quote_has_language",
             ),
+            length_constraint(field="summary", limit=SUMMARY_MAX, name="statement_summary_length"),
+            length_constraint(field="quote", limit=QUOTE_MAX, name="statement_quote_length"),
+            length_constraint(
+                field="translation", limit=QUOTE_MAX, name="statement_translation_length"
+            ),
+            length_constraint(
+                field="retraction_reason", limit=REASON_MAX, name="statement_reason_length"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -235,7 +271,12 @@ class Citation(models.Model):
     source = models.ForeignKey(
         Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations"
     )
-    excerpt = models.TextField(_("excerpt"), blank=True)
+    excerpt = models.TextField(
+        _("excerpt"),
+        blank=True,
+        max_length=QUOTE_MAX,
+        validators=[MaxLengthValidator(QUOTE_MAX)],
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -243,7 +284,8 @@ class Citation(models.Model):
         verbose_name = _("citation")
         verbose_name_plural = _("citations")
         constraints = [
-            models.UniqueConstraint(fields=["statement", "source"], name="citation_unique_source")
+            models.UniqueConstraint(fields=["statement", "source"], name="citation_unique_source"),
+            length_constraint(field="excerpt", limit=QUOTE_MAX, name="citation_excerpt_length"),
         ]
 
     def __str__(self) -> str:
@@ -297,7 +339,11 @@ class StanceAssessment(models.Model):
         _("effective until"), null=True, blank=True, help_text=_("Empty: until the next pin.")
     )
     stance = models.CharField(_("stance"), max_length=20, choices=Stance.choices)
-    rationale = models.TextField(_("rationale"))
+    rationale = models.TextField(
+        _("rationale"),
+        max_length=RATIONALE_MAX,
+        validators=[MaxLengthValidator(RATIONALE_MAX)],
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -318,7 +364,10 @@ class StanceAssessment(models.Model):
                 fields=["company", "effective_from"],
                 condition=Q(is_active=True),
                 name="assessment_one_active_per_day",
-            )
+            ),
+            length_constraint(
+                field="rationale", limit=RATIONALE_MAX, name="assessment_rationale_length"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 
 from apps.alerts.services import event_record_stance_changes, event_record_statement_published
 from apps.catalog.models import AIModel, Company, Person, Publisher
@@ -37,6 +37,7 @@ from .models import (
 )
 
 Actor = User | AnonymousUser
+HISTORY_REASON_MAX = 100  # django-simple-history's history_change_reason column
 
 
 def _require(user: Actor | None, permission: str, action: str) -> None:
@@ -469,7 +470,8 @@ def stance_history_recompute(*, company: Company) -> list[StanceChange]:
 
 
 def _history_reason(statement: Statement, user: Actor | None, reason: str) -> None:
-    # django-simple-history reads these when it writes the historical row on save().
-    statement._change_reason = reason  # type: ignore[attr-defined]
+    # django-simple-history reads these when it writes the historical row on save(). Its reason
+    # column holds 100 characters; a longer retraction reason is kept whole on the statement.
+    statement._change_reason = Truncator(reason).chars(HISTORY_REASON_MAX)  # type: ignore[attr-defined]
     if user is not None and user.is_authenticated:
         statement._history_user = user  # type: ignore[attr-defined]

@@ -118,7 +118,10 @@ def test_the_lab_page_lists_statements_newest_first_with_quote_translation_and_s
     reply = by_key("meta-2025-spokesperson-reply")
     card = html[html.index(f'id="statement-{reply.pk}"') :].split("</article>")[0]
     assert reply.quote and reply.translation and reply.speaker_label
-    assert f'<blockquote lang="{reply.quote_language}">{escape(reply.quote)}</blockquote>' in card
+    assert (
+        f'<blockquote lang="{reply.quote_language}" dir="auto">{escape(reply.quote)}</blockquote>'
+        in card
+    )
     assert f'class="translation" lang="{reply.translation_language}"' in card
     assert escape(reply.translation) in card
     assert escape(reply.speaker_label) in card and str(reply.get_kind_display()) in card
