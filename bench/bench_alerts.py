@@ -139,7 +139,7 @@ def run() -> Table:
                     ours = time.perf_counter() - started
                     assert sent == MAILS, sent
                     # The same messages, rendered beforehand, through a bare smtplib loop.
-                    texts = services._TextCache().get([event.pk], "en")
+                    texts = services.EventTexts().get([event.pk], "en")
                     subscribers = list(
                         Subscriber.objects.filter(
                             deliveries__event=event, deliveries__status=DeliveryStatus.SENT

@@ -9,6 +9,7 @@ are temporary and retried.
 from __future__ import annotations
 
 import contextlib
+import enum
 import smtplib
 from types import TracebackType
 
@@ -19,9 +20,16 @@ from django.core.mail.backends.base import BaseEmailBackend
 MAILER_ALIAS = "default"
 
 
+class MailErrorReason(enum.StrEnum):
+    SMTP = "smtp"  # the server answered, or smtplib refused
+    CONNECTION = "connection"
+    TIMEOUT = "timeout"
+    ADDRESS = "address"  # Django refused the address before sending
+
+
 class MailError(Exception):
     def __init__(
-        self, reason: str, message: str, *, permanent: bool, code: int | None = None
+        self, reason: MailErrorReason, message: str, *, permanent: bool, code: int | None = None
     ) -> None:
         super().__init__(message)
         self.reason = reason
@@ -38,6 +46,11 @@ class MailError(Exception):
         build, or a refusal before any reply, says nothing about the reader's address."""
         return self.permanent and self.code is not None and self.code >= 500
 
+    @property
+    def unreachable(self) -> bool:
+        """The server could not be reached at all: the next mail would fail the same way."""
+        return self.reason in (MailErrorReason.CONNECTION, MailErrorReason.TIMEOUT)
+
     def __repr__(self) -> str:
         return (
             f"MailError(reason={self.reason!r}, permanent={self.permanent!r}, "
@@ -48,7 +61,10 @@ class MailError(Exception):
 def _reply(code: int, text: bytes | str) -> MailError:
     shown = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
     return MailError(
-        "smtp", f"The mail server answered {code} {shown}".strip(), permanent=code >= 500, code=code
+        MailErrorReason.SMTP,
+        f"The mail server answered {code} {shown}".strip(),
+        permanent=code >= 500,
+        code=code,
     )
 
 
@@ -60,20 +76,28 @@ def mail_error_from(exc: BaseException) -> MailError:
         code, text = next(iter(exc.recipients.values()), (550, b"recipient refused"))
         return _reply(int(code), text)
     if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return MailError("connection", "The mail server hung up.", permanent=False)
+        return MailError(MailErrorReason.CONNECTION, "The mail server hung up.", permanent=False)
     if isinstance(exc, smtplib.SMTPResponseException):
         return _reply(int(exc.smtp_code), exc.smtp_error)
     if isinstance(exc, smtplib.SMTPException):
-        return MailError("smtp", f"The mail could not be sent: {exc}", permanent=False)
+        return MailError(
+            MailErrorReason.SMTP, f"The mail could not be sent: {exc}", permanent=False
+        )
     if isinstance(exc, ValueError):  # Django refuses a malformed address before sending
-        return MailError("address", f"The address is not usable: {exc}", permanent=True)
+        return MailError(
+            MailErrorReason.ADDRESS, f"The address is not usable: {exc}", permanent=True
+        )
     if isinstance(exc, TimeoutError):
-        return MailError("timeout", "The mail server took too long to answer.", permanent=False)
+        return MailError(
+            MailErrorReason.TIMEOUT, "The mail server took too long to answer.", permanent=False
+        )
     if isinstance(exc, OSError):
         return MailError(
-            "connection", f"Could not talk to the mail server ({exc}).", permanent=False
+            MailErrorReason.CONNECTION,
+            f"Could not talk to the mail server ({exc}).",
+            permanent=False,
         )
-    return MailError("smtp", f"The mail could not be sent: {exc!r}", permanent=False)
+    return MailError(MailErrorReason.SMTP, f"The mail could not be sent: {exc!r}", permanent=False)
 
 
 class MailSession:

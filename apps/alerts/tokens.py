@@ -14,7 +14,7 @@ import re
 
 from django.core import signing
 
-from .conf import setting
+from .conf import alerts_conf
 from .models import Subscriber, SubscriptionRequest
 
 _CONFIRM_SALT = "alerts.confirm.v2"
@@ -42,7 +42,7 @@ def subscriber_token_read(token: str) -> Subscriber | None:
     signer = signing.TimestampSigner(salt=f"{_SUBSCRIBER_SALT}:{subscriber.link_key}")
     try:
         value = signer.unsign(
-            token, max_age=datetime.timedelta(seconds=setting("ALERTS_LINK_MAX_AGE_SECONDS"))
+            token, max_age=datetime.timedelta(seconds=alerts_conf().link_max_age_seconds)
         )
     except signing.BadSignature:  # includes SignatureExpired
         return None

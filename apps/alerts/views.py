@@ -23,7 +23,7 @@ from apps.catalog.models import AIModel, Company
 from apps.lib.client_ip import client_ip
 
 from . import services
-from .conf import setting
+from .conf import alerts_conf
 from .forms import SubscribeForm, SubscriptionForm
 from .models import Language, Subscription
 from .tokens import (
@@ -46,7 +46,7 @@ def _ip_allowed(request: HttpRequest) -> bool:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=3600)
         count = 1
-    return count <= setting("ALERTS_SUBSCRIBE_PER_IP_PER_HOUR")
+    return count <= alerts_conf().subscribe_per_ip_per_hour
 
 
 def _scope(form: SubscribeForm) -> tuple[Company | None, AIModel | None]:

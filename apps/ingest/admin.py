@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .conf import conf
+from .conf import ingest_conf
 from .models import (
     Article,
     ArticleURL,
@@ -138,7 +138,7 @@ class IngestUrlsForm(forms.Form):
 
     def clean_urls(self) -> list[str]:
         urls = [line.strip() for line in self.cleaned_data["urls"].splitlines() if line.strip()]
-        limit = conf("INGEST_URLS_AT_ONCE")
+        limit = ingest_conf().urls_at_once
         if len(urls) > limit:
             raise forms.ValidationError(_("At most %(n)d URLs at once.") % {"n": limit})
         return urls
@@ -205,7 +205,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "title": _("Ingest URLs now"),
             "form": form,
             "results": results,
-            "limit": conf("INGEST_URLS_AT_ONCE"),
+            "limit": ingest_conf().urls_at_once,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/ingest/article/ingest_urls.html", context)

@@ -24,7 +24,7 @@ from simple_history.utils import get_history_model_for_model
 
 from apps.catalog.models import AIModel, Alias, Company, Person
 
-from .conf import conf
+from .conf import ingest_conf
 from .linking import Matcher, matcher_build
 from .models import Classifier
 
@@ -54,7 +54,7 @@ class Reading:
         The threshold is read here, not cached, so a changed setting applies at once.
         """
         examples, data = self.classifiers.get(name, (0, {}))
-        if examples < conf("INGEST_CLASSIFIER_MIN_EXAMPLES"):
+        if examples < ingest_conf().classifier_min_examples:
             return None
         labels = (data or {}).get("labels") or {}
         return data if len(labels) >= 2 else None

@@ -26,7 +26,7 @@ from trafilatura.utils import load_html
 
 from apps.lib.language import language_detect
 
-from .conf import conf
+from .conf import ingest_conf
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SPACE = re.compile(r"\s+")
@@ -78,7 +78,7 @@ def text_hash(text: str) -> str:
 def _config(min_extracted_size: int) -> ConfigParser:
     config = use_config()
     config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(min_extracted_size))
-    config.set("DEFAULT", "MIN_OUTPUT_SIZE", str(conf("INGEST_MIN_OUTPUT_SIZE")))
+    config.set("DEFAULT", "MIN_OUTPUT_SIZE", str(ingest_conf().min_output_size))
     # Duplicate-paragraph checks are for crawls of whole sites; one article at a time needs none.
     config.set("DEFAULT", "MIN_DUPLCHECK_SIZE", "100")
     config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
@@ -102,7 +102,7 @@ def article_extract(body: bytes, *, url: str, charset: str | None = None) -> Ext
         raise ExtractError("The page is not HTML that can be read.")
     sample = " ".join(tree.itertext())[:20000]
     cjk = bool(_CJK.search(sample))
-    size = conf("INGEST_MIN_EXTRACTED_SIZE_CJK") if cjk else conf("INGEST_MIN_EXTRACTED_SIZE")
+    size = ingest_conf().min_extracted_size_cjk if cjk else ingest_conf().min_extracted_size
     result = trafilatura.bare_extraction(
         tree,
         url=url,

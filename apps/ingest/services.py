@@ -4,10 +4,11 @@ feed poll -> article URLs -> article ingest (fetch, extract, detect, dedupe) -> 
 suggestions -> editor's accept / reject -> classifier retrain. Each step is one function here;
 Celery tasks (tasks.py) and management commands only call them.
 
-Work is claimed by conditional UPDATE on the database rows (a feed's ``claimed_at``, an article
-URL's ``state``), so running any step twice, or in two workers at once, changes nothing the
-second time. Whatever goes wrong with one feed or one page is recorded on its row and in a
-FetchAttempt for the admin, and never stops the others.
+Work is claimed on the database rows the one way of apps/lib/workqueue.py (SKIP LOCKED and a
+conditional UPDATE: a feed's ``claimed_at``, an article URL's ``state``), so running any step
+twice, or in two workers at once, changes nothing the second time. Whatever goes wrong with one
+feed or one page is recorded on its row and in a FetchAttempt for the admin, and never stops
+the others.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-import random
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,7 +24,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.catalog.models import AIModel, Company
@@ -32,9 +32,10 @@ from apps.claims import services as claims_services
 from apps.claims.models import Statement
 from apps.lib.fetch import AddressPolicy, FetchError, fetch, redact_url, url_check
 from apps.lib.urls import url_canonicalize
+from apps.lib.workqueue import WorkQueue, backoff_seconds, rows_claim
 
 from . import cache, classifier
-from .conf import conf
+from .conf import ingest_conf
 from .extract import ExtractError, article_extract
 from .feeds import FEED_CONTENT_TYPES, FeedParseError, feed_parse
 from .linking import Matcher
@@ -57,6 +58,18 @@ logger = logging.getLogger(__name__)
 Actor = User | AnonymousUser
 Enqueue = Callable[[int], Any]
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+# Article URLs are a work queue without a claim token: the claim time marks a claim. Their due
+# time gates re-dispatch (article_urls_dispatch_stale), not the claim: a retry message comes
+# with a countdown past it.
+ARTICLE_URLS = WorkQueue(
+    ArticleURL,
+    pending=ArticleState.PENDING,
+    claimed=ArticleState.FETCHING,
+    failed=ArticleState.FAILED,
+    status_field="state",
+    claim_field=None,
+    next_attempt_at_field=None,
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -108,27 +121,24 @@ def feed_resume(*, feed: Feed) -> None:
 def feeds_dispatch_due(*, enqueue: Enqueue, now: datetime.datetime | None = None) -> list[int]:
     """Claim every due feed with a conditional UPDATE and hand its id to ``enqueue``.
 
-    A feed whose claim is older than INGEST_STALE_SECONDS belonged to a worker that died; it is
-    due again. Two dispatchers running at once never claim the same feed.
+    A feed whose claim is older than INGEST_CLAIM_TIMEOUT_SECONDS belonged to a worker that died;
+    it is due again. Two dispatchers running at once never claim the same feed.
     """
     moment = now or timezone.now()
-    stale = moment - datetime.timedelta(seconds=conf("INGEST_STALE_SECONDS"))
-    dispatched = []
+    stale = moment - datetime.timedelta(seconds=ingest_conf().claim_timeout_seconds)
     candidates = Feed.objects.due(now=moment).filter(
         Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)
     )
-    for feed_id, claimed_at in candidates.values_list("id", "claimed_at"):
-        claimed = Feed.objects.filter(id=feed_id, claimed_at=claimed_at).update(claimed_at=moment)
-        if claimed:
-            enqueue(feed_id)
-            dispatched.append(feed_id)
+    dispatched = rows_claim(candidates, update={"claimed_at": moment}, mark="claimed_at")
+    for feed_id in dispatched:
+        enqueue(feed_id)
     return dispatched
 
 
 @dataclass
 class FeedPollResult:
     feed_id: int
-    outcome: str
+    outcome: Outcome
     message: str = ""
     new_article_url_ids: list[int] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
@@ -154,7 +164,7 @@ def feed_poll(
             result = fetch(
                 feed.url,
                 accept=FEED_CONTENT_TYPES,
-                max_bytes=conf("INGEST_FEED_MAX_BYTES"),
+                max_bytes=ingest_conf().feed_max_bytes,
                 etag=feed.etag or None,
                 last_modified=feed.last_modified or None,
                 address_policy=address_policy,
@@ -246,10 +256,12 @@ def _feed_unchanged(
 
 
 def backoff_delay(*, failures: int, base_minutes: float) -> datetime.timedelta:
-    """Exponential backoff with full jitter, capped at INGEST_BACKOFF_MAX_MINUTES."""
-    cap = float(conf("INGEST_BACKOFF_MAX_MINUTES"))
-    ceiling = min(cap, base_minutes * (2 ** min(failures, 16)))
-    return datetime.timedelta(minutes=random.uniform(ceiling / 2, ceiling))
+    """The work queue's backoff after ``failures`` failures: up to twice ``base_minutes`` after
+    the first, doubling, capped at INGEST_BACKOFF_MAX_MINUTES."""
+    seconds = backoff_seconds(
+        attempt=failures + 1, base=base_minutes * 60, cap=ingest_conf().backoff_max_minutes * 60
+    )
+    return datetime.timedelta(seconds=seconds)
 
 
 def _error_attempt_record(
@@ -298,9 +310,9 @@ def _feed_failed(
         locked.last_polled_at = now
         locked.claimed_at = None
         limit = (
-            conf("INGEST_PAUSE_AFTER_PERMANENT_FAILURES")
+            ingest_conf().pause_after_permanent_failures
             if permanent
-            else conf("INGEST_PAUSE_AFTER_FAILURES")
+            else ingest_conf().pause_after_failures
         )
         if locked.consecutive_failures >= limit:
             locked.is_paused = True
@@ -348,7 +360,7 @@ def article_urls_add(
 @dataclass
 class ArticleIngestResult:
     article_url_id: int
-    outcome: str
+    outcome: Outcome
     message: str = ""
     article_id: int | None = None
     #: A temporary failure: the URL is pending again and may be retried after ``retry_in``.
@@ -365,17 +377,18 @@ def article_ingest(
     INGEST_MAX_ATTEMPTS instead of looping forever.
     """
     now = timezone.now()
-    stale = now - datetime.timedelta(seconds=conf("INGEST_STALE_SECONDS"))
-    claimed = ArticleURL.objects.filter(
-        Q(state=ArticleState.PENDING) | Q(state=ArticleState.FETCHING, claimed_at__lt=stale),
-        id=article_url_id,
-    ).update(state=ArticleState.FETCHING, claimed_at=now, attempts=F("attempts") + 1)
+    claim = ARTICLE_URLS.claim(
+        queryset=ArticleURL.objects.filter(id=article_url_id),
+        size=1,
+        now=now,
+        stale_after=ingest_conf().claim_timeout_seconds,
+    )
     article_url = ArticleURL.objects.get(pk=article_url_id)
-    if not claimed:
+    if not claim.ids:
         return ArticleIngestResult(
             article_url_id, Outcome.UNCHANGED, f"Nothing to do: the URL is {article_url.state}."
         )
-    if article_url.attempts > conf("INGEST_MAX_ATTEMPTS"):
+    if article_url.attempts > ingest_conf().max_attempts:
         return _article_failed(
             article_url,
             now,
@@ -387,7 +400,7 @@ def article_ingest(
         result = fetch(
             article_url.url,
             accept=HTML_TYPES,
-            max_bytes=conf("INGEST_ARTICLE_MAX_BYTES"),
+            max_bytes=ingest_conf().article_max_bytes,
             address_policy=address_policy,
         )
         extracted = article_extract(result.body, url=result.final_url, charset=result.charset)
@@ -481,7 +494,7 @@ def _article_failed(
     permanent: bool,
     status: int | None = None,
 ) -> ArticleIngestResult:
-    retry = not permanent and article_url.attempts < conf("INGEST_MAX_ATTEMPTS")
+    retry = not permanent and article_url.attempts < ingest_conf().max_attempts
     delay = backoff_delay(failures=article_url.attempts, base_minutes=0.5) if retry else None
     with transaction.atomic():
         ArticleURL.objects.filter(pk=article_url.pk).update(
@@ -513,31 +526,20 @@ def article_urls_dispatch_stale(
     article_ingest claims by conditional UPDATE.
     """
     moment = now or timezone.now()
-    cutoff = moment - datetime.timedelta(
-        seconds=conf("INGEST_STALE_SECONDS") if stale_after is None else stale_after
-    )
-    dispatched = []
+    cutoff_seconds = ingest_conf().claim_timeout_seconds if stale_after is None else stale_after
+    cutoff = moment - datetime.timedelta(seconds=cutoff_seconds)
     pending = ArticleURL.objects.filter(
         Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=cutoff),
         state=ArticleState.PENDING,
         next_attempt_at__lte=moment,
-    ).values_list("id", "dispatched_at")
-    for row_id, dispatched_at in pending:
-        if ArticleURL.objects.filter(
-            id=row_id, state=ArticleState.PENDING, dispatched_at=dispatched_at
-        ).update(dispatched_at=moment):
-            enqueue(row_id)
-            dispatched.append(row_id)
+    )
+    dispatched = rows_claim(pending, update={"dispatched_at": moment}, mark="dispatched_at")
     # A claim this old belongs to a dead worker: give the row back, then hand it out.
-    abandoned = ArticleURL.objects.filter(
-        state=ArticleState.FETCHING, claimed_at__lte=cutoff
-    ).values_list("id", "claimed_at")
-    for row_id, claimed_at in abandoned:
-        if ArticleURL.objects.filter(
-            id=row_id, state=ArticleState.FETCHING, claimed_at=claimed_at
-        ).update(state=ArticleState.PENDING, claimed_at=None, dispatched_at=moment):
-            enqueue(row_id)
-            dispatched.append(row_id)
+    dispatched += ARTICLE_URLS.reclaim_stale(
+        older_than=cutoff_seconds, now=moment, claimed_at=None, dispatched_at=moment
+    )
+    for row_id in dispatched:
+        enqueue(row_id)
     return dispatched
 
 

@@ -1,0 +1,103 @@
+"""Fan-out: one Delivery per (event, subscriber) and one WebhookDelivery per (event, endpoint),
+inserted under unique constraints with ``ignore_conflicts``, so running it twice, or twice at
+once, adds nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import batched
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from ..conf import alerts_conf
+from ..models import (
+    Delivery,
+    Event,
+    EventKind,
+    Frequency,
+    Subscription,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from .queue import senders_start
+
+#: The flag on a Subscription (and a WebhookEndpoint) that asks for each kind of event.
+KIND_FLAG = {
+    EventKind.STANCE_CHANGE: "stance_changes",
+    EventKind.STATEMENT_PUBLISHED: "statements",
+    EventKind.MODEL_STATUS: "model_status",
+}
+
+
+def _scope_q(event: Event, prefix: str = "") -> Q:
+    model_ids = list(event.ai_models.values_list("pk", flat=True))
+    scope = Q(**{f"{prefix}company__isnull": True, f"{prefix}ai_model__isnull": True}) | Q(
+        **{f"{prefix}company": event.company_id}
+    )
+    if model_ids:
+        scope |= Q(**{f"{prefix}ai_model__in": model_ids})
+    return scope & Q(**{f"{prefix}{KIND_FLAG[EventKind(event.kind)]}": True})
+
+
+def subscriptions_matching(event: Event) -> models.QuerySet[Subscription]:
+    return Subscription.objects.filter(_scope_q(event)).filter(
+        subscriber__confirmed_at__isnull=False,
+        subscriber__unsubscribed_at__isnull=True,
+        subscriber__bounced_at__isnull=True,
+    )
+
+
+def _subscriber_ids(queryset: models.QuerySet[Subscription], chunk: int) -> Iterator[int]:
+    yield from (
+        queryset.order_by("subscriber_id")
+        .values_list("subscriber_id", flat=True)
+        .distinct()
+        .iterator(chunk_size=chunk)
+    )
+
+
+@dataclass
+class FanOutReport:
+    #: Delivery rows this run added (0 when the event had been fanned out already).
+    created: int = 0
+    webhooks: int = 0
+
+
+def event_fan_out(*, event_id: int) -> FanOutReport:
+    """Create every delivery for one event (idempotent), then start the senders."""
+    event = Event.objects.select_related("company").get(pk=event_id)
+    batch = alerts_conf().fanout_batch
+    matching = subscriptions_matching(event)
+    report = FanOutReport()
+    # Instant first: a reader who follows the event both instantly and by digest gets it once,
+    # instantly, because the digest row then conflicts with the instant one and is skipped.
+    existing = Delivery.objects.filter(event_id=event.pk).count()
+    for digest, queryset in (
+        (False, matching.filter(frequency=Frequency.INSTANT)),
+        (True, matching.filter(frequency=Frequency.DAILY)),
+    ):
+        for ids in batched(_subscriber_ids(queryset, batch), batch):
+            # ignore_conflicts: rows a previous run (or a concurrent one) made stay as they are.
+            Delivery.objects.bulk_create(
+                [Delivery(event_id=event.pk, subscriber_id=sid, digest=digest) for sid in ids],
+                ignore_conflicts=True,
+                batch_size=batch,
+            )
+    report.created = Delivery.objects.filter(event_id=event.pk).count() - existing
+    endpoints = WebhookEndpoint.objects.filter(is_active=True).filter(_scope_q(event))
+    WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(event_id=event.pk, endpoint_id=pk)
+            for pk in endpoints.values_list("pk", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
+    report.webhooks = endpoints.count()
+    Event.objects.filter(pk=event.pk, fanned_out_at__isnull=True).update(
+        fanned_out_at=timezone.now(), last_error=""
+    )
+    senders_start(event_id=event.pk)
+    return report

@@ -1,0 +1,125 @@
+"""The outbox: an Event is written in the transaction of the change it reports, and handed to
+Celery only after commit. Losing that Celery message loses nothing: the sweeper publishes
+every event not yet fanned out again (:mod:`.sweep`)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.catalog.models import AIModel, Company, ModelStatusChange
+from apps.claims.models import StanceChange, Statement
+
+from ..models import Event, EventKind
+from .queue import AlertTask, task_publish
+
+logger = logging.getLogger(__name__)
+
+
+def event_record(
+    *,
+    kind: str,
+    company: Company,
+    stance_change: StanceChange | None = None,
+    statement: Statement | None = None,
+    model_status_change: ModelStatusChange | None = None,
+    ai_models: Iterable[AIModel | int] = (),
+) -> Event:
+    """Write an Event in the caller's transaction; it is handed to Celery after commit."""
+    event = Event.objects.create(
+        kind=kind,
+        company=company,
+        stance_change=stance_change,
+        statement=statement,
+        model_status_change=model_status_change,
+    )
+    models_list = list(ai_models)
+    if models_list:
+        event.ai_models.set(models_list)
+    event_id = event.pk
+    transaction.on_commit(lambda: event_publish(event_id=event_id))
+    return event
+
+
+def stance_changes_newsworthy(
+    *, changes: Sequence[StanceChange], previous: Sequence[StanceChange]
+) -> list[StanceChange]:
+    """The new changes readers should hear of: none older than what they were last told.
+
+    ``previous`` are the lab's changes that were current before the recompute. A backdated
+    statement can redraw years of history into "new" rows; those are not news and get no event
+    (the lab page shows the redrawn history; nobody is mailed about a move from 2021). A change
+    on the date of the latest known one is news only if it moves the lab somewhere else: the
+    same move restated (its old stance redrawn) is not.
+    """
+    if not previous:
+        return list(changes)
+    latest = max(previous, key=lambda c: (c.date, c.pk))
+    return [
+        change
+        for change in changes
+        if change.date > latest.date
+        or (change.date == latest.date and change.new_stance != latest.new_stance)
+    ]
+
+
+def event_record_stance_changes(
+    *, changes: Sequence[StanceChange], previous: Sequence[StanceChange] = ()
+) -> list[Event]:
+    """One event per new, newsworthy stance change (see :func:`stance_changes_newsworthy`),
+    with the models its statements concern."""
+    events = []
+    news = stance_changes_newsworthy(changes=changes, previous=previous)
+    if len(news) < len(changes):
+        logger.info(
+            "%d redrawn historical stance change(s) of %s recorded without an alert",
+            len(changes) - len(news),
+            changes[0].company,
+        )
+    for change in news:
+        model_ids = set(
+            Statement.ai_models.through.objects.filter(
+                statement__in=change.statements.all()
+            ).values_list("aimodel_id", flat=True)
+        )
+        events.append(
+            event_record(
+                kind=EventKind.STANCE_CHANGE,
+                company=change.company,
+                stance_change=change,
+                ai_models=sorted(model_ids),
+            )
+        )
+    return events
+
+
+def event_record_statement_published(*, statement: Statement) -> Event:
+    return event_record(
+        kind=EventKind.STATEMENT_PUBLISHED,
+        company=statement.company,
+        statement=statement,
+        ai_models=list(statement.ai_models.values_list("pk", flat=True)),
+    )
+
+
+def event_record_model_status(*, status_change: ModelStatusChange) -> Event:
+    return event_record(
+        kind=EventKind.MODEL_STATUS,
+        company=status_change.model.developer,
+        model_status_change=status_change,
+        ai_models=[status_change.model_id],
+    )
+
+
+def event_publish(*, event_id: int) -> bool:
+    """Hand the event to the fan-out task; record when, or why not."""
+    if task_publish(AlertTask.EVENT_FAN_OUT, event_id):
+        Event.objects.filter(pk=event_id).update(published_at=timezone.now())
+        return True
+    Event.objects.filter(pk=event_id).update(
+        last_error="The queue was unreachable; the sweeper will publish it again."
+    )
+    return False
