@@ -19,7 +19,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from apps.claims.models import Statement
-from tests.site.conftest import SCREENSHOTS
+from tests.support.screenshots import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 from playwright.sync_api import expect
@@ -21,12 +19,12 @@ from playwright.sync_api import expect
 from apps.claims.models import Statement
 from apps.site.services import timeline_generate
 from apps.site.templatetags.aperture import precise_date
+from tests.support.screenshots import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
-SCREENSHOTS = Path(settings.BASE_DIR, "test-output", "screenshots")
 
 
 @pytest.fixture
