@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from apps.catalog.models import AIModel, Alias, Company
+from apps.lib.language import CJK_CHARACTER
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff66-\uff9f]")
 _LATIN_WORD = r"0-9A-Za-z\u00c0-\u024f"
 
 
@@ -43,7 +43,7 @@ class Matcher:
             if not text:
                 continue
             body = re.escape(text).replace(r"\ ", r"\s+")
-            if not _CJK.search(text):
+            if not CJK_CHARACTER.search(text):
                 body = rf"(?<![{_LATIN_WORD}]){body}(?![{_LATIN_WORD}])"
             flags = 0 if name.case_sensitive else re.IGNORECASE
             self._patterns.append((re.compile(body, flags), name))

@@ -9,6 +9,8 @@ from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 SUPPORTED = {Language.ENGLISH: "en", Language.JAPANESE: "ja"}
 KANA = re.compile(r"[\u3040-\u30ff]")
+#: A character of Chinese, Japanese or Korean: kana (half-width too), CJK ideographs, Hangul.
+CJK_CHARACTER = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff66-\uff9f]")
 
 
 @functools.cache

@@ -1,18 +1,50 @@
-"""What a fetched HTML page says about itself: title, site, date, language and main text.
+"""What a fetched HTML page says: title, site, author, date, language, main text and its HTML.
 
-trafilatura is given the bytes we fetched (it detects the encoding, Shift_JIS included); it
-never fetches anything itself.
+The one reader of fetched pages: "Add source from URL" (apps.claims.services) and ingestion
+(apps.ingest.extract, which sanitises and hashes on top) both call :func:`page_metadata`.
+trafilatura is given the bytes we fetched (it detects the encoding, Shift_JIS included, unless
+the Content-Type header named a charset); it never fetches anything itself.
+
+**Main text.** trafilatura's MIN_EXTRACTED_SIZE (250 characters by default) decides when its main
+extractor's result is "too short" and a fallback algorithm takes over; the fallback keeps
+navigation and footers. 250 characters is a long Japanese article (one kana or kanji carries
+about as much as three Latin letters), so a page in a CJK script is held to
+:attr:`ExtractionLimits.min_extracted_size_cjk` instead (tests/lib/test_pages.py shows the
+difference on a short Japanese article).
+
+**Language**, one rule for every page:
+
+1. What the page declares: the primary subtag of ``<html lang>`` and of ``og:locale``
+   ("ja-JP", "ja_JP" -> "ja"). When it declares both they must agree: a page that contradicts
+   itself has declared nothing.
+2. Otherwise what the main text (the title if there is none) is written in, by
+   :func:`apps.lib.language.language_detect`: "en" or "ja".
+3. Otherwise "" (unknown).
+
+A declaration comes first because detection knows only English and Japanese: it would call a
+French page English, and an English article that quotes a Japanese headline Japanese (kana
+settle detection at once).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import re
+from configparser import ConfigParser
 from dataclasses import dataclass
 
 import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.htmlprocessing import build_html_output
+from trafilatura.settings import Document, use_config
 from trafilatura.utils import load_html
 
-from .language import language_detect
+from .language import CJK_CHARACTER, language_detect
+
+#: Codes that name no language: undetermined, multiple, no linguistic content, uncoded.
+_NOT_A_LANGUAGE = {"und", "mul", "zxx", "mis"}
+_PRIMARY_SUBTAG = re.compile(r"[a-z]{2,3}")
 
 
 class PageError(ValueError):
@@ -20,35 +52,114 @@ class PageError(ValueError):
 
 
 @dataclass(frozen=True)
-class PageMetadata:
+class ExtractionLimits:
+    """trafilatura's size thresholds, in characters of main text (see the module docstring)."""
+
+    min_extracted_size: int = 250
+    min_extracted_size_cjk: int = 25
+    #: Less main text than this is no main text.
+    min_output_size: int = 10
+
+
+DEFAULT_LIMITS = ExtractionLimits()
+
+
+@dataclass(frozen=True)
+class Page:
     title: str
     site_name: str
+    author: str
     published_on: datetime.date | None
     language: str
+    #: The main text, "" if the page has none that trafilatura can find.
     text: str
+    #: The main text as HTML, straight from the page: sanitise it before it is shown anywhere.
+    untrusted_html: str
 
 
-def page_metadata(body: bytes, *, url: str) -> PageMetadata:
-    tree = load_html(body)
+def page_metadata(
+    body: bytes,
+    *,
+    url: str,
+    charset: str | None = None,
+    limits: ExtractionLimits = DEFAULT_LIMITS,
+) -> Page:
+    """Read a fetched page; raise :class:`PageError` if it is not HTML.
+
+    A charset from the Content-Type header wins; without one, trafilatura looks at the page's
+    own meta charset and then guesses from the bytes (Shift_JIS and EUC-JP included).
+    """
+    document: bytes | str = body
+    if charset:
+        try:
+            document = body.decode(charset, errors="replace")
+        except LookupError:  # an unknown charset name: let trafilatura guess
+            document = body
+    tree = load_html(document)
     if tree is None:
         raise PageError("The page is not HTML that can be parsed.")
-    meta = trafilatura.extract_metadata(tree, default_url=url)
-    text = trafilatura.extract(tree, url=url, include_comments=False, favor_recall=True) or ""
-    declared = (tree.get("lang") or "").split("-")[0].lower()
-    published_on = None
-    if meta is not None and meta.date:
-        try:
-            published_on = datetime.date.fromisoformat(meta.date[:10])
-        except ValueError:
-            published_on = None
-    title = (meta.title if meta is not None else None) or ""
-    if not title:
-        title_node = tree.find(".//title")
-        title = (title_node.text or "").strip() if title_node is not None else ""
-    return PageMetadata(
-        title=title.strip(),
-        site_name=((meta.sitename if meta is not None else None) or "").strip(),
-        published_on=published_on,
+    declared = _declared_language(tree)
+    title_node = tree.find(".//title")
+    title_tag = (title_node.text or "").strip() if title_node is not None else ""
+    cjk = bool(CJK_CHARACTER.search(" ".join(tree.itertext())[:20000]))
+    size = limits.min_extracted_size_cjk if cjk else limits.min_extracted_size
+    result = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        config=_config(size, limits.min_output_size),
+    )
+    if isinstance(result, Document):
+        text = (result.text or "").strip()
+        html = build_html_output(result, False) if text else ""
+        meta = result
+    else:  # no main text: the page's metadata still names and dates it
+        text, html = "", ""
+        meta = trafilatura.extract_metadata(tree, default_url=url)
+    title = (meta.title or "").strip() or title_tag
+    return Page(
+        title=title,
+        site_name=(meta.sitename or "").strip(),
+        author=(meta.author or "").strip(),
+        published_on=_day(meta.date),
         language=declared or language_detect(text or title),
         text=text,
+        untrusted_html=html,
     )
+
+
+@functools.cache
+def _config(min_extracted_size: int, min_output_size: int) -> ConfigParser:
+    config = use_config()
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(min_extracted_size))
+    config.set("DEFAULT", "MIN_OUTPUT_SIZE", str(min_output_size))
+    # Duplicate-paragraph checks are for crawls of whole sites; one page at a time needs none.
+    config.set("DEFAULT", "MIN_DUPLCHECK_SIZE", "100")
+    # trafilatura's timeout uses a signal, which works only in the main thread.
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+    return config
+
+
+def _declared_language(tree: HtmlElement) -> str:
+    """The language the page declares, or "" if it declares none or contradicts itself."""
+    locales = tree.xpath("//meta[@property='og:locale']/@content")[:1]
+    declared = {_primary_subtag(value) for value in [tree.get("lang"), *locales]} - {""}
+    return declared.pop() if len(declared) == 1 else ""
+
+
+def _primary_subtag(value: str | None) -> str:
+    subtag = re.split(r"[-_]", (value or "").strip().lower())[0]
+    if _PRIMARY_SUBTAG.fullmatch(subtag) and subtag not in _NOT_A_LANGUAGE:
+        return subtag
+    return ""
+
+
+def _day(value: str | None) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return None

@@ -58,10 +58,6 @@ class Band:
     start: datetime.date
     end: datetime.date
 
-    @property
-    def empty(self) -> bool:
-        return not self.segments
-
 
 def axis_for(
     changes: Sequence[StanceChange], today: datetime.date

@@ -71,12 +71,9 @@ def _model_prefetches() -> list[Prefetch]:
     ]
 
 
-def models_for_display(queryset: QuerySet[AIModel]) -> QuerySet[AIModel]:
-    return queryset.prefetch_related(*_model_prefetches())
-
-
 def models_prefetch(models: list[AIModel]) -> None:
-    """The same for models already fetched (the lab page needs their names for its filter first)."""
+    """Status history and components for models already fetched (the lab page needs their
+    names for its filter first), in two queries."""
     prefetch_related_objects(models, *_model_prefetches())
 
 

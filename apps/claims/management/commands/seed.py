@@ -1,11 +1,13 @@
-"""Load the demo record. Idempotent: every row is found by its natural key before it is made."""
+"""Load the demo record (apps/claims/seed_record.toml). Idempotent: every row is found by its
+natural key before it is made, and what editors have changed since is left as it is."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.catalog.models import (
@@ -17,8 +19,11 @@ from apps.catalog.models import (
     Person,
     Publisher,
 )
-from apps.claims import seed_data, services
+from apps.claims import services
 from apps.claims.models import EditorialState, Source, Statement, StatementLink
+from apps.claims.seed_record import SeedError, SeedRecord, seed_record_load
+
+Count = Callable[[str, bool], None]
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
@@ -29,6 +34,10 @@ class Command(BaseCommand):
     help = "Load the demo data: the Meta story of July 2025 and one sourced fact per lab."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            record = seed_record_load()
+        except SeedError as error:
+            raise CommandError(str(error)) from error
         created: dict[str, int] = {}
 
         def count(label: str, was_created: bool) -> None:
@@ -36,32 +45,32 @@ class Command(BaseCommand):
                 created[label] = created.get(label, 0) + 1
 
         with transaction.atomic():
-            companies = self._companies(count)
-            for row in seed_data.PEOPLE:
+            companies = self._companies(record, count)
+            for person in record.people:
                 _, was = Person.objects.get_or_create(
-                    slug=row["slug"],
+                    slug=person.slug,
                     defaults={
-                        "name": row["name"],
-                        "company": companies[row["company"]],
-                        "role": row["role"],
+                        "name": person.name,
+                        "company": companies[person.company],
+                        "role": person.role,
                     },
                 )
                 count("people", was)
-            for row in seed_data.PUBLISHERS:
+            for publisher in record.publishers:
                 _, was = Publisher.objects.get_or_create(
-                    slug=row["slug"],
+                    slug=publisher.slug,
                     defaults={
-                        "name": row["name"],
-                        "domain": row["domain"],
-                        "language": row.get("language", "en"),
-                        "website": f"https://{row['domain']}/",
-                        "company": companies.get(row.get("company", "")),
+                        "name": publisher.name,
+                        "domain": publisher.domain,
+                        "language": publisher.language,
+                        "website": f"https://{publisher.domain}/",
+                        "company": companies.get(publisher.company),
                     },
                 )
                 count("publishers", was)
-            sources = self._sources(count)
-            self._models(companies, sources, count)
-            statements = self._statements(companies, sources, count)
+            sources = self._sources(record, count)
+            self._models(record, companies, sources, count)
+            statements = self._statements(record, companies, sources, count)
             for statement in sorted(statements, key=lambda s: s.occurred_on):
                 # An editor may have retracted a seeded statement since: that stands.
                 if statement.state in (EditorialState.DRAFT, EditorialState.IN_REVIEW):
@@ -74,123 +83,136 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Seed data already present; nothing changed.")
 
-    def _companies(self, count: Any) -> dict[str, Company]:
+    def _companies(self, record: SeedRecord, count: Count) -> dict[str, Company]:
         companies: dict[str, Company] = {}
-        for row in seed_data.COMPANIES:
+        for row in record.companies:
             company, was = Company.objects.get_or_create(
-                slug=row["slug"],
+                slug=row.slug,
                 defaults={
-                    "name": row["name"],
-                    "parent": companies.get(row.get("parent", "")),
-                    "is_lab": row.get("is_lab", True),
-                    "website": row.get("website", ""),
-                    "description": row.get("description", ""),
+                    "name": row.name,
+                    "parent": companies.get(row.parent),
+                    "is_lab": row.is_lab,
+                    "website": row.website,
+                    "description": row.description,
                 },
             )
             count("companies", was)
-            companies[row["slug"]] = company
-            for name, language in row["aliases"]:
+            companies[row.slug] = company
+            for alias in row.aliases:
                 _, was = Alias.objects.get_or_create(
-                    company=company, name=name, defaults={"language": language}
+                    company=company, name=alias.name, defaults={"language": alias.language}
                 )
                 count("aliases", was)
         return companies
 
-    def _sources(self, count: Any) -> dict[str, Source]:
+    def _sources(self, record: SeedRecord, count: Count) -> dict[str, Source]:
+        """The record's sources by their key in the file."""
         publishers = {p.slug: p for p in Publisher.objects.all()}
         sources: dict[str, Source] = {}
-        for row in seed_data.SOURCES:
+        for row in record.sources:
             source, was = services.source_create(
-                url=row["url"],
-                title=row["title"],
-                publisher=publishers[row["publisher"]],
-                language=row["language"],
-                kind=row["kind"],
-                published_at=_midnight(row["published"]),
-                retrieved_at=_midnight(row["published"]),
-                snapshot_text=row.get("snapshot", ""),
-                cites=[sources[url] for url in row.get("cites", [])],
+                url=row.url,
+                title=row.title,
+                publisher=publishers[row.publisher],
+                language=row.language,
+                kind=row.kind,
+                published_at=_midnight(row.published),
+                retrieved_at=_midnight(row.published),
+                snapshot_text=row.snapshot_text,
+                cites=[sources[key] for key in row.cites],
             )
             count("sources", was)
-            sources[row["url"]] = source
+            sources[row.key] = source
         return sources
 
     def _models(
-        self, companies: dict[str, Company], sources: dict[str, Source], count: Any
+        self,
+        record: SeedRecord,
+        companies: dict[str, Company],
+        sources: dict[str, Source],
+        count: Count,
     ) -> None:
-        for row in seed_data.MODELS:
+        for row in record.models:
             model, was = AIModel.objects.get_or_create(
-                slug=row["slug"],
+                slug=row.slug,
                 defaults={
-                    "name": row["name"],
-                    "family": row["family"],
-                    "developer": companies[row["developer"]],
-                    "parameter_count": row.get("parameter_count"),
-                    "active_parameter_count": row.get("active_parameter_count"),
-                    "access_level": row["access_level"],
-                    "licence": row.get("licence", ""),
+                    "name": row.name,
+                    "family": row.family,
+                    "developer": companies[row.developer],
+                    "parameter_count": row.parameter_count,
+                    "active_parameter_count": row.active_parameter_count,
+                    "access_level": row.access_level,
+                    "licence": row.licence,
                 },
             )
             count("models", was)
-            for name, language in row["aliases"]:
+            for alias in row.aliases:
                 _, was = Alias.objects.get_or_create(
-                    model=model, name=name, defaults={"language": language}
+                    model=model, name=alias.name, defaults={"language": alias.language}
                 )
                 count("aliases", was)
-            for status, day, precision, reported, note, url in row["status"]:
+            for status in row.status_history:
                 _, was = ModelStatusChange.objects.get_or_create(
                     model=model,
-                    status=status,
-                    date=day,
+                    status=status.status,
+                    date=status.date,
                     defaults={
-                        "date_precision": precision,
-                        "is_reported": reported,
-                        "note": note,
-                        "source": sources[url],
+                        "date_precision": status.precision,
+                        "is_reported": status.reported,
+                        "note": status.note,
+                        "source": sources[status.source],
                     },
                 )
                 count("model status entries", was)
-            for component, openness, note, url in row["components"]:
+            for component in row.components:
                 _, was = OpennessComponent.objects.get_or_create(
                     model=model,
-                    component=component,
-                    defaults={"openness": openness, "note": note, "source": sources[url]},
+                    component=component.component,
+                    defaults={
+                        "openness": component.openness,
+                        "note": component.note,
+                        "source": sources[component.source],
+                    },
                 )
                 count("openness components", was)
 
     def _statements(
-        self, companies: dict[str, Company], sources: dict[str, Source], count: Any
+        self,
+        record: SeedRecord,
+        companies: dict[str, Company],
+        sources: dict[str, Source],
+        count: Count,
     ) -> list[Statement]:
         people = {p.slug: p for p in Person.objects.all()}
         models = {m.slug: m for m in AIModel.objects.all()}
         by_key: dict[str, Statement] = {}
-        for row in seed_data.STATEMENTS:
-            statement = Statement.objects.filter(import_key=row["key"]).first()
+        for row in record.statements:
+            statement = Statement.objects.filter(import_key=row.key).first()
             if statement is None:
                 statement = services.statement_create(
                     user=None,
-                    company=companies[row["company"]],
-                    kind=row["kind"],
-                    stance=row["stance"],
-                    verification=row["verification"],
-                    occurred_on=row["occurred_on"],
-                    summary=row["summary"],
-                    speaker=people.get(row.get("speaker", "")),
-                    speaker_label=row.get("speaker_label", ""),
-                    quote=row.get("quote", ""),
-                    quote_language=row.get("quote_language", ""),
-                    translation=row.get("translation", ""),
-                    translation_language=row.get("translation_language", ""),
-                    ai_models=[models[slug] for slug in row.get("models", [])],
-                    citations=[(sources[url], excerpt) for url, excerpt in row["citations"]],
-                    import_key=row["key"],
+                    company=companies[row.company],
+                    kind=row.kind,
+                    stance=row.stance,
+                    verification=row.verification,
+                    occurred_on=row.occurred_on,
+                    summary=row.summary,
+                    speaker=people.get(row.speaker),
+                    speaker_label=row.speaker_label,
+                    quote=row.quote,
+                    quote_language=row.quote_language,
+                    translation=row.translation,
+                    translation_language=row.translation_language,
+                    ai_models=[models[slug] for slug in row.models],
+                    citations=[(sources[c.source], c.excerpt) for c in row.citations],
+                    import_key=row.key,
                 )
                 count("statements", True)
-            by_key[row["key"]] = statement
-        for row in seed_data.STATEMENTS:
-            for kind, target in row.get("links", []):
+            by_key[row.key] = statement
+        for row in record.statements:
+            for link in row.links:
                 _, was = StatementLink.objects.get_or_create(
-                    from_statement=by_key[row["key"]], to_statement=by_key[target], kind=kind
+                    from_statement=by_key[row.key], to_statement=by_key[link.to], kind=link.kind
                 )
                 count("statement links", was)
         return list(by_key.values())
