@@ -214,12 +214,11 @@ def redact_url(url: str) -> str:
     not as a URL on example.com. What urllib3 cannot parse is not shown at all.
     """
     try:
+        if "@" not in urlsplit(url).netloc:
+            return url  # urllib3's authority ends no later than urlsplit's: no userinfo either
         parsed = parse_url(url)
-        at_in_authority = "@" in urlsplit(url).netloc
     except (LocationParseError, ValueError):
         return "<unparseable URL>"
-    if parsed.auth is None and not at_in_authority:
-        return url
     return str(parsed._replace(auth="***" if parsed.auth is not None else None).url)
 
 
