@@ -100,6 +100,7 @@ MIDDLEWARE = [
     # First, so that every response (redirects included) and every log line carries the id.
     "apps.lib.request_id.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "apps.lib.middleware.RequestTextMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -175,7 +175,8 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
                 subscriber=subscriber, language=request.POST["language"]
             )
         subscription_id = request.POST.get("subscription")
-        if subscription_id and subscription_id.isdigit():
+        # isascii(): "²".isdigit() is true, and int("²") raises.
+        if subscription_id and subscription_id.isascii() and subscription_id.isdigit():
             subscription = get_object_or_404(
                 Subscription, pk=int(subscription_id), subscriber=subscriber
             )

@@ -86,15 +86,15 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 def source_create_from_url(*, url: str) -> tuple[Source, bool]:
     """Fetch a page through the safe client and make it a source, filled from the page itself.
 
-    The publisher is recognised by the page's domain, or created from its site name; a page on
-    a lab's own publisher is a primary source.
+    The publisher is recognised by the page's domain, or created and named by it (never by the
+    name the page gives itself); a page on a lab's own publisher is a primary source.
     """
     existing = Source.objects.filter(url=url_canonicalize(url)).first()
     if existing is not None:
         return existing, False
     result = fetch(url, accept=HTML_TYPES)
     page = page_metadata(result.body, url=result.final_url)
-    publisher = publisher_for_page(url=result.final_url, site_name=page.site_name)
+    publisher = publisher_for_page(url=result.final_url)
     published_at = (
         datetime.datetime.combine(page.published_on, datetime.time(), tzinfo=datetime.UTC)
         if page.published_on
@@ -112,23 +112,25 @@ def source_create_from_url(*, url: str) -> tuple[Source, bool]:
     )
 
 
-def publisher_for_page(*, url: str, site_name: str) -> Publisher:
+def publisher_for_page(*, url: str) -> Publisher:
     """The publisher of a fetched page, recognised by its domain, never by the name it gives.
 
-    A page may call itself anything in og:site_name; only a matching domain (or a subdomain of
-    one) reuses a known publisher, so no site can pass for a lab's own blog.
+    A page may call itself anything in og:site_name ("Meta AI"); only a matching domain (or a
+    subdomain of one) reuses a known publisher, so no site can pass for a lab's own blog. A new
+    publisher is named by its domain too, until an editor names it.
     """
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")[:200]
     known = [p for p in Publisher.objects.exclude(domain="") if _host_is_under(host, p.domain)]
     if known:
         return max(known, key=lambda p: len(p.domain))
-    name = site_name or host
-    base = slugify(name) or slugify(host.replace(".", "-")) or "publisher"
-    existing = Publisher.objects.filter(slug=base[:100]).first()
-    if existing is not None and existing.domain and existing.domain != host:
-        base = f"{base}-{slugify(host.replace('.', '-'))}"
+    base = (slugify(host.replace(".", "-")) or "publisher")[:90]
+    slug, number = base, 1
+    # "example.com" and "example-com" slugify alike: never hand out another domain's publisher.
+    while Publisher.objects.filter(slug=slug).exclude(domain="").exclude(domain=host).exists():
+        number += 1
+        slug = f"{base}-{number}"
     publisher, _created = Publisher.objects.get_or_create(
-        slug=base[:100], defaults={"name": name, "domain": host}
+        slug=slug, defaults={"name": host, "domain": host}
     )
     return publisher
 

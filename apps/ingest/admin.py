@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from apps.lib.fetch import contacted_host
+
 from . import services
 from .conf import ingest_conf
 from .models import (
@@ -190,16 +192,19 @@ class ArticleAdmin(admin.ModelAdmin):
         if not request.user.has_perm("ingest.add_articleurl"):
             raise PermissionDenied
         form = IngestUrlsForm(request.POST or None)
-        results: list[tuple[str, str, str]] = []
+        # (URL, the host a fetch would contact as the fetcher parses the URL, outcome, detail):
+        # a URL can read as one host and connect to another.
+        results: list[tuple[str, str, str, str]] = []
         if request.method == "POST" and form.is_valid():
             queued, refused = services.article_urls_add(urls=form.cleaned_data["urls"])
-            results += [(url, str(_("refused")), why) for url, why in refused]
+            results += [(url, contacted_host(url), str(_("refused")), why) for url, why in refused]
             for row in queued:
                 result = services.article_ingest(article_url_id=row.pk)
                 detail = result.message
                 if result.article_id:
                     detail = str(Article.objects.get(pk=result.article_id))
-                results.append((row.url, str(Outcome(result.outcome).label), detail))
+                outcome = str(Outcome(result.outcome).label)
+                results.append((row.url, contacted_host(row.url), outcome, detail))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Ingest URLs now"),

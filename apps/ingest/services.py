@@ -718,9 +718,7 @@ def suggestion_accept(
     with transaction.atomic():
         source = article.source
         if source is None:
-            publisher = claims_services.publisher_for_page(
-                url=article.url, site_name=article.site_name
-            )
+            publisher = claims_services.publisher_for_page(url=article.url)
             source, _created = claims_services.source_create(
                 url=article.url,
                 title=article.title or article.url,

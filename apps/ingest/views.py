@@ -22,8 +22,12 @@ def demo_feed_file(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404("Demo feeds are off.")
     # articles/syndicated/X is X at a second address, to show dedupe by content.
     relative = name.replace("articles/syndicated/", "articles/", 1)
-    target = (DEMO_DIR / relative).resolve()
-    if not target.is_relative_to(DEMO_DIR) or not target.is_file():
+    try:
+        target = (DEMO_DIR / relative).resolve()
+        found = target.is_relative_to(DEMO_DIR) and target.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, for one
+        found = False
+    if not found:
         raise Http404("No such demo file.")
     content_type = CONTENT_TYPES.get(target.suffix)
     if content_type is None:

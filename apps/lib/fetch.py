@@ -71,7 +71,7 @@ from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import DecodeError
+from urllib3.exceptions import DecodeError, LocationParseError
 from urllib3.exceptions import HTTPError as Urllib3HTTPError
 from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 from urllib3.util import connection as urllib3_connection
@@ -89,6 +89,7 @@ __all__ = [
     "IPAddress",
     "address_is_allowed",
     "address_is_public",
+    "contacted_host",
     "fetch",
     "post",
     "redact_url",
@@ -205,15 +206,34 @@ class FetchResult:
 
 
 def redact_url(url: str) -> str:
-    """The URL with any userinfo replaced by ``***``, for messages and logs."""
+    """The URL with any userinfo replaced by ``***``, for messages and logs.
+
+    When there is an ``@`` in the authority, the URL is rebuilt as urllib3 (the parser that
+    decides what is contacted) reads it, so the host shown is the host that would be contacted:
+    ``http://127.0.0.1:8299\\@example.com/`` is shown as ``http://127.0.0.1:8299/%5C@example.com/``,
+    not as a URL on example.com. What urllib3 cannot parse is not shown at all.
+    """
     try:
-        parts = urlsplit(url)
-    except ValueError:
+        if "@" not in urlsplit(url).netloc:
+            return url  # urllib3's authority ends no later than urlsplit's: no userinfo either
+        parsed = parse_url(url)
+    except (LocationParseError, ValueError):
         return "<unparseable URL>"
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"***@{host}"))
+    return str(parsed._replace(auth="***" if parsed.auth is not None else None).url)
+
+
+def contacted_host(url: str) -> str:
+    """The host (and port, if the URL gives one) a fetch of ``url`` would connect to, or "".
+
+    This is urllib3's reading of the URL, the one the connection is made from, which is what an
+    editor needs to see when other parsers (and eyes) read the URL differently.
+    """
+    try:
+        parsed = parse_url(url.strip())
+    except LocationParseError:
+        return ""
+    host = parsed.host or ""
+    return f"{host}:{parsed.port}" if host and parsed.port is not None else host
 
 
 # --------------------------------------------------------------------------------------------
@@ -343,15 +363,20 @@ def url_check(url: str) -> SplitResult:
 
     Refused (``FetchError``, permanent): control characters, whitespace or backslashes anywhere
     (parsers disagree about them, which is how ``http://a\\@127.0.0.1/`` tricks work); schemes
-    other than http and https; any userinfo, even empty; a missing host; a port that is not a
-    number in 1..65535.
+    other than http and https; any userinfo, even empty; a missing host; a host that urllib3
+    (which connects) reads differently from :func:`urllib.parse.urlsplit` (percent-encoded
+    hosts such as ``127%2e0%2e0%2e1``); a port that is not a number in 1..65535.
     """
-    if any(ord(char) <= 0x20 or ord(char) == 0x7F or char == "\\" for char in url):
+    if "\\" in url:
         raise FetchError(
             "url",
-            "The URL contains spaces, control characters or backslashes.",
+            "The URL contains a backslash, which makes its host ambiguous.",
             permanent=True,
             url=url,
+        )
+    if any(ord(char) <= 0x20 or 0x7F <= ord(char) <= 0x9F for char in url):
+        raise FetchError(
+            "url", "The URL contains spaces or control characters.", permanent=True, url=url
         )
     try:
         parts = urlsplit(url)
@@ -381,6 +406,17 @@ def url_check(url: str) -> SplitResult:
         raise FetchError("port", "The URL's port is not valid.", permanent=True, url=url) from exc
     if port is not None and not 1 <= port <= 65535:
         raise FetchError("port", "The URL's port is not valid.", permanent=True, url=url)
+    try:
+        contacted = parse_url(url).host or ""
+    except LocationParseError as exc:
+        raise FetchError("url", "The URL cannot be parsed.", permanent=True, url=url) from exc
+    # Parsers disagree about percent signs in a host (urllib3 decodes "127%2e0%2e0%2e1") and
+    # other odd spellings: a host must read the same to urllib3, which connects, and to us.
+    # (Non-ASCII hosts are IDNA-encoded by urllib3; they are checked as the name it resolves.)
+    if "%" in parts.hostname or (
+        parts.hostname.isascii() and contacted.lower().strip("[]") != parts.hostname.lower()
+    ):
+        raise FetchError("url", "The URL's host is spelled ambiguously.", permanent=True, url=url)
     return parts._replace(scheme=scheme)
 
 
@@ -415,10 +451,11 @@ def resolve_host(host: str, port: int, policy: AddressPolicy) -> IPAddress:
         raise FetchError("dns", f"The host “{host}” has no IP address.", permanent=False)
     for ip in addresses:
         if not policy(ip):
-            logger.info("fetch refused: host %s resolves to refused address %s", host, ip)
+            # The address stays in the log: shown to an editor it would map internal names.
+            logger.warning("fetch refused: host %r resolves to refused address %s", host, ip)
             raise FetchError(
                 "address",
-                f"The host “{host}” resolves to an address that may not be fetched ({ip}).",
+                f"“{host}” is not a public address and may not be fetched.",
                 permanent=True,
             )
     usable = [ip for ip in addresses if ip.version == 4 or _has_ipv6()]
@@ -444,7 +481,7 @@ def _check_peer(sock: socket.socket, policy: AddressPolicy) -> socket.socket:
         logger.warning("fetch refused after connect: peer address %s is not allowed", peer)
         raise FetchError(
             "address",
-            f"The connection reached an address that may not be fetched ({peer}).",
+            "The connection reached an address that is not public and may not be fetched.",
             permanent=True,
         )
     return sock

@@ -24,7 +24,8 @@ from apps.claims.models import Stance, Statement, StatementKind, Verification
 
 PAGE_SIZE = 20
 StrOrPromise = str | Promise
-CURSOR_PATTERN = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(\d{1,18})$")
+# ASCII digits only (\d takes any script's digits), at most 18 for the id: it fits a bigint.
+CURSOR_PATTERN = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})\.([0-9]{1,18})")
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
 
 
@@ -38,7 +39,7 @@ class Cursor:
 
     @classmethod
     def decode(cls, value: str) -> Cursor:
-        match = CURSOR_PATTERN.match(value)
+        match = CURSOR_PATTERN.fullmatch(value)
         if match is None:
             raise ValueError(value)
         return cls(datetime.date.fromisoformat(match.group(1)), int(match.group(2)))

@@ -28,7 +28,9 @@ from apps.lib.fetch import (
     IPAddress,
     address_is_allowed,
     address_is_public,
+    contacted_host,
     fetch,
+    redact_url,
     resolve_host,
     url_check,
 )
@@ -250,6 +252,47 @@ def test_it_accepts_an_ordinary_https_url() -> None:
     assert url_check("HTTPS://Lab.example:8443/a?b=c").scheme == "https"
 
 
+def test_a_backslash_is_refused_as_making_the_host_ambiguous() -> None:
+    with pytest.raises(FetchError) as caught:
+        url_check("http://127.0.0.1:8299\\@lab.example/")
+    assert caught.value.reason == "url"
+    assert "backslash" in str(caught.value) and "ambiguous" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127%2e0%2e0%2e1/", "http://lab%2eexample/", "http://[fe80::1%25eth0]/"]
+)
+def test_a_host_that_urllib3_would_read_differently_is_refused(url: str) -> None:
+    with pytest.raises(FetchError) as caught:
+        url_check(url)
+    assert caught.value.reason == "url"
+    assert "ambiguous" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [("http://lab.example/a", "lab.example"), ("https://Lab.Example:8443/", "lab.example:8443"),
+     ("http://127.0.0.1:8299\\@lab.example/", "127.0.0.1:8299"),
+     ("http://[::1]:8080/", "[::1]:8080"), ("http://u:p@127.0.0.1/", "127.0.0.1"),
+     ("http://127%2e0%2e0%2e1/", "127.0.0.1"), ("not a url at all", "")],
+)  # fmt: skip
+def test_contacted_host_is_the_host_urllib3_connects_to(url: str, host: str) -> None:
+    assert contacted_host(url) == host
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [("http://127.0.0.1:8299\\@lab.example/", "http://127.0.0.1:8299/%5C@lab.example/"),
+     ("http://alice:hunter2@127.0.0.1/x", "http://***@127.0.0.1/x"),
+     ("http://alice:hunter2\\@lab.example/", "<unparseable URL>"),
+     ("http://lab.example/a?b=c", "http://lab.example/a?b=c")],
+)  # fmt: skip
+def test_a_redacted_url_shows_the_host_that_would_be_contacted_and_no_password(
+    url: str, shown: str
+) -> None:
+    assert redact_url(url) == shown
+
+
 # --------------------------------------------------------------------------------------------
 # End to end refusals with FETCH_ALLOW_PRIVATE off: nothing may reach the server
 # --------------------------------------------------------------------------------------------
@@ -267,6 +310,36 @@ def test_it_refuses_every_spelling_of_loopback_without_sending_a_request(
     assert caught.value.reason == "address"
     assert caught.value.permanent
     assert http_server.requests == []
+
+
+def test_a_refused_address_is_not_shown_to_the_editor_but_is_logged(
+    http_server: LocalHTTPServer, deny_private: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Shown to an editor, the address would map internal service names to private addresses."""
+    with caplog.at_level("WARNING", logger="apps.lib.fetch"), pytest.raises(FetchError) as caught:
+        fetch(f"http://localhost:{http_server.port}/", check_robots=False)
+    assert caught.value.reason == "address"
+    assert str(caught.value) == "“localhost” is not a public address and may not be fetched."
+    assert "127.0.0.1" not in str(caught.value) + repr(caught.value)
+    logged = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("localhost" in line and "127.0.0.1" in line for line in logged)
+    assert http_server.requests == []
+
+
+def test_a_peer_refused_after_connecting_is_not_shown_to_the_editor_but_is_logged(
+    http_server: LocalHTTPServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    judged: list[IPAddress] = []
+
+    def allow_only_the_first_time(address: IPAddress) -> bool:
+        judged.append(address)
+        return len(judged) == 1
+
+    with caplog.at_level("WARNING", logger="apps.lib.fetch"), pytest.raises(FetchError) as caught:
+        fetch(http_server.url("/"), check_robots=False, address_policy=allow_only_the_first_time)
+    assert caught.value.reason == "address"
+    assert "127.0.0.1" not in str(caught.value)
+    assert any("127.0.0.1" in r.getMessage() for r in caplog.records)
 
 
 def test_it_refuses_the_ipv6_loopback_without_sending_a_request(
