@@ -23,11 +23,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pytest_django import Settings as SettingsWrapper
 
-from apps.alerts.models import Subscriber, Subscription
-from apps.alerts.tokens import confirm_token_make, subscriber_token_make
+from apps.alerts import services as alerts_services
+from apps.alerts.models import Subscriber, Subscription, SubscriptionRequest
+from apps.alerts.tokens import subscriber_token_make, subscription_request_token_make
 from apps.catalog.models import AIModel, Company
 from apps.claims.models import Statement
-from tests.alerts.conftest import subscriber_make
+from tests.support.alerts import subscriber_make
 
 pytestmark = pytest.mark.django_db
 
@@ -211,10 +212,10 @@ def record(seeded: None, settings: SettingsWrapper) -> Record:
     assert statement is not None
     subscriber = subscriber_make("reader@example.org", company=lab)
     subscription = subscriber.subscriptions.get()
-    confirm = confirm_token_make(
-        {"e": "new@example.org", "c": lab.pk, "m": None, "k": ["stance_changes"],
-         "f": "instant", "l": "en"}
-    )  # fmt: skip
+    alerts_services.subscription_request(email="new@example.org", company=lab)
+    confirm = subscription_request_token_make(
+        SubscriptionRequest.objects.get(subscriber__email="new@example.org")
+    )
     subscriber_token = subscriber_token_make(subscriber)
     return Record(
         kwargs={

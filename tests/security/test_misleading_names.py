@@ -16,7 +16,7 @@ from apps.catalog.models import Publisher
 from apps.claims.models import Source
 from apps.ingest import services as ingest_services
 from apps.ingest.models import Suggestion
-from tests.ingest.conftest import demo_page
+from tests.support.feeds import demo_page
 from tests.support.httpserver import LocalHTTPServer
 
 pytestmark = pytest.mark.django_db
