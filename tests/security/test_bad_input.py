@@ -162,7 +162,7 @@ PUBLIC_VIEWS: dict[str, Reads] = {
     "search": Reads(get=("q",)),
 }
 #: Namespaces behind a login: not public (the edge still covers them, see the admin test).
-NOT_PUBLIC = {"admin"}
+NOT_PUBLIC = {"admin", "accounts"}  # accounts: the two-factor pages, under /admin/ and its login
 #: Parameters no view reads, sent to every view anyway.
 UNREAD = ("page", "format")
 
