@@ -8,7 +8,8 @@ request is checked here once, before sessions, CSRF or any view see it:
 * the path, the query string and an ``application/x-www-form-urlencoded`` POST body are checked
   as the bytes they percent-decode to: invalid UTF-8 (lone surrogates included) or a C0/C1
   control character or DEL answers 400 with a short message in the reader's language. A form
-  may hold tab, CR and LF (a textarea in the admin does); a path or query string may not;
+  or a query string may hold tab, CR and LF (a textarea in the admin sends them, and so does a
+  search box someone pasted a line break into); a path may not;
 * a multipart POST is checked through its parsed text fields; its files are never read here
   (Django streams them to its upload handlers when the form is parsed, as CSRF would anyway);
 * a cookie that holds a control character is dropped, not refused: readers do not type
@@ -34,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 #: C0 controls, DEL and C1 controls: never meant in a path, a query string or a cookie.
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-#: The same, less tab, LF and CR, which a form's textarea legitimately sends.
+#: The same, less tab, LF and CR, which a textarea or a pasted search legitimately sends.
 CONTROL_IN_FORM = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: Django re-percent-encodes the bytes of a path that are not valid UTF-8 (always >= 0x80),
 #: so such a sequence left in ``path_info`` is where invalid UTF-8 was. (A path that really
@@ -66,7 +67,7 @@ def request_text_problem(request: HttpRequest) -> str | None:
         return "path"
     encoding = request.encoding or settings.DEFAULT_CHARSET
     query = _decoded(_raw_query_string(request), encoding)
-    if query is None or CONTROL.search(query):
+    if query is None or CONTROL_IN_FORM.search(query):
         return "query"
     if request.method != "POST":
         return None
