@@ -1,4 +1,4 @@
-"""Writes to the catalogue that must notify readers."""
+"""Writes to the catalogue that announce what happened (apps/lib/events.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from apps.alerts.services import event_record_model_status
 from apps.claims.models import Source
+from apps.lib.events import event_announce
 
+from .events import ModelStatusChanged
 from .models import AIModel, ModelStatusChange
 
 
@@ -25,7 +26,7 @@ def model_status_add(
     source: Source | None = None,
     user: User | AnonymousUser | None = None,
 ) -> ModelStatusChange:
-    """A new entry in a model's status history, and its alert event, in one transaction.
+    """A new entry in a model's status history, announced in its transaction.
 
     user=None is the system itself (seed data, imports), which acts with full authority.
     """
@@ -43,5 +44,5 @@ def model_status_add(
         )
         change.full_clean()
         change.save()
-        event_record_model_status(status_change=change)
+        event_announce(ModelStatusChanged(status_change_id=change.pk))
     return change

@@ -18,13 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
-from apps.alerts.services import event_record_stance_changes, event_record_statement_published
 from apps.catalog.models import AIModel, Company, Person, Publisher
+from apps.lib.events import event_announce
 from apps.lib.fetch import fetch
 from apps.lib.pages import page_metadata
 from apps.lib.urls import url_canonicalize
 
 from . import stance as engine
+from .events import StanceChanged, StatementPublished
 from .models import (
     Citation,
     EditorialState,
@@ -290,7 +291,7 @@ def statement_publish(*, statement: Statement, user: Actor | None) -> Statement:
         locked.published_at = timezone.now()
         _history_reason(locked, user, "Published")
         locked.save(update_fields=["state", "published_at", "updated_at"])
-        event_record_statement_published(statement=locked)
+        event_announce(StatementPublished(statement_id=locked.pk))
         stance_history_recompute(company=locked.company)
     statement.refresh_from_db()
     return statement
@@ -464,8 +465,15 @@ def stance_history_recompute(*, company: Company) -> list[StanceChange]:
             )
             change.statements.set(point.statement_ids)
             created.append(change)
-        # The outbox: readers hear of these changes only if they commit.
-        event_record_stance_changes(changes=created, previous=current)
+        # Announced in this transaction: whatever listens (the alerts outbox) commits with it.
+        if created:
+            event_announce(
+                StanceChanged(
+                    company_id=company.pk,
+                    change_ids=tuple(c.pk for c in created),
+                    previous_ids=tuple(c.pk for c in current),
+                )
+            )
     return created
 
 
