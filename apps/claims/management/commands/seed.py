@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from apps.catalog import services as catalog_services
 from apps.catalog.models import (
     AIModel,
     Alias,
@@ -16,9 +17,10 @@ from apps.catalog.models import (
     OpennessComponent,
     Person,
     Publisher,
+    Source,
 )
 from apps.claims import seed_data, services
-from apps.claims.models import EditorialState, Source, Statement, StatementLink
+from apps.claims.models import EditorialState, Statement, StatementLink
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
@@ -100,7 +102,7 @@ class Command(BaseCommand):
         publishers = {p.slug: p for p in Publisher.objects.all()}
         sources: dict[str, Source] = {}
         for row in seed_data.SOURCES:
-            source, was = services.source_create(
+            source, was = catalog_services.source_create(
                 url=row["url"],
                 title=row["title"],
                 publisher=publishers[row["publisher"]],
