@@ -19,7 +19,7 @@ help:
 	@echo "make run    - the site with demo data, a Celery worker and beat (SQLite, no servers needed)"
 	@echo "make test   - lint, type-check, migrations check and the whole test suite (PostgreSQL, Redis, Chromium)"
 	@echo "make test-fast - migrations check and the tests with no browser, no worker, nothing slow (PostgreSQL, Redis)"
-	@echo "make lint   - ruff and mypy only"
+	@echo "make lint   - ruff, mypy and the import layers (.importlinter) only"
 	@echo "make bench  - benchmarks, printed as tables against a baseline measured in the same run"
 	@echo "make clean  - remove the virtual environment and local data in var/"
 
@@ -65,6 +65,7 @@ lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy .
+	$(VENV)/bin/lint-imports
 
 test: venv services lint
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py makemigrations --check --dry-run

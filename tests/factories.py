@@ -6,9 +6,10 @@ import datetime
 import itertools
 from typing import Any
 
-from apps.catalog.models import AIModel, Company, Publisher
+from apps.catalog import services as catalog_services
+from apps.catalog.models import AIModel, Company, Publisher, Source
 from apps.claims import services
-from apps.claims.models import Source, Statement
+from apps.claims.models import Statement
 
 _numbers = itertools.count(1)
 
@@ -38,7 +39,7 @@ def source_make(**fields: Any) -> Source:
     n = next(_numbers)
     fields.setdefault("url", f"https://news.example/{n}")
     fields.setdefault("title", f"Story {n}")
-    source, _ = services.source_create(**fields)
+    source, _ = catalog_services.source_create(**fields)
     return source
 
 

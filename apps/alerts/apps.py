@@ -5,3 +5,16 @@ class AlertsConfig(AppConfig):
     name = "apps.alerts"
     label = "alerts"
     verbose_name = "Alerts"
+
+    def ready(self) -> None:
+        # Alerts listens to what the record and the catalogue announce (apps/lib/events.py);
+        # they never import alerts. Each handler writes outbox rows in the announcer's transaction.
+        from apps.catalog.events import ModelStatusChanged
+        from apps.claims.events import StanceChanged, StatementPublished
+        from apps.lib.events import event_subscribe
+
+        from .services import outbox
+
+        event_subscribe(StatementPublished, outbox.on_statement_published)
+        event_subscribe(StanceChanged, outbox.on_stance_changed)
+        event_subscribe(ModelStatusChanged, outbox.on_model_status_changed)

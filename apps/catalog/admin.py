@@ -1,10 +1,19 @@
 from typing import Any
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.validators import URLValidator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
+from apps.lib.fetch import FetchError
 from apps.lib.history_admin import HistoryAdmin
+from apps.lib.urls import url_canonicalize
 
+from . import services
 from .models import (
     AIModel,
     Alias,
@@ -13,8 +22,8 @@ from .models import (
     OpennessComponent,
     Person,
     Publisher,
+    Source,
 )
-from .services import model_status_add
 
 
 class CompanyAliasInline(admin.TabularInline):
@@ -81,7 +90,7 @@ class AIModelAdmin(HistoryAdmin):
             return
         for obj in formset.save(commit=False):
             if obj.pk is None:
-                model_status_add(
+                services.model_status_add(
                     model=form.instance,
                     status=obj.status,
                     date=obj.date,
@@ -116,3 +125,96 @@ class AliasAdmin(HistoryAdmin):
     list_filter = ["language"]
     search_fields = ["name"]
     autocomplete_fields = ["company", "model"]
+
+
+class SourceForm(forms.ModelForm):
+    class Meta:
+        model = Source
+        fields = [
+            "url",
+            "title",
+            "publisher",
+            "language",
+            "kind",
+            "cites",
+            "published_at",
+            "retrieved_at",
+            "snapshot_text",
+        ]
+
+    def clean_url(self) -> str:
+        try:
+            return url_canonicalize(self.cleaned_data["url"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+class SourceFromUrlForm(forms.Form):
+    url = forms.URLField(
+        label=_("Page URL"),
+        max_length=1000,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+
+
+@admin.register(Source)
+class SourceAdmin(HistoryAdmin):
+    form = SourceForm
+    list_display = ["title", "publisher", "kind", "language", "published_at"]
+    list_filter = ["kind", "language", "publisher"]
+    list_select_related = ["publisher"]
+    search_fields = ["title", "url", "publisher__name"]
+    autocomplete_fields = ["publisher", "cites"]
+    date_hierarchy = "published_at"
+    readonly_fields = ["snapshot_hash", "snapshot_retrieved_at"]
+    fieldsets = [
+        (None, {"fields": ["url", "title", "publisher", "language", "kind", "cites"]}),
+        (_("Dates"), {"fields": ["published_at", "retrieved_at"]}),
+        (
+            _("Archived snapshot"),
+            {
+                "classes": ["collapse"],
+                "fields": ["snapshot_text", "snapshot_hash", "snapshot_retrieved_at"],
+            },
+        ),
+    ]
+
+    def get_urls(self) -> list:
+        urls = [
+            path(
+                "add-from-url/",
+                self.admin_site.admin_view(self.add_from_url_view),
+                name="catalog_source_add_from_url",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def add_from_url_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = SourceFromUrlForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                source, created = services.source_create_from_url(url=form.cleaned_data["url"])
+            except (FetchError, ValueError) as error:
+                form.add_error("url", str(error))
+            else:
+                if created:
+                    self.message_user(
+                        request, _("Source added from the page. Check it."), messages.SUCCESS
+                    )
+                else:
+                    self.message_user(
+                        request, _("This page is already a source."), messages.WARNING
+                    )
+                return HttpResponseRedirect(
+                    reverse("admin:catalog_source_change", args=[source.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Add source from URL"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/catalog/source/add_from_url.html", context)

@@ -1,4 +1,5 @@
-"""What Aperture talks about: labs, their models and people, and who publishes about them."""
+"""What Aperture talks about: labs, their models and people, who publishes about them, and the
+sources they publish."""
 
 from __future__ import annotations
 
@@ -194,7 +195,7 @@ class ModelStatusChange(models.Model):
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
     source = models.ForeignKey(
-        "claims.Source",
+        "Source",
         verbose_name=_("source"),
         null=True,
         blank=True,
@@ -247,7 +248,7 @@ class OpennessComponent(models.Model):
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
     source = models.ForeignKey(
-        "claims.Source",
+        "Source",
         verbose_name=_("evidence"),
         null=True,
         blank=True,
@@ -329,3 +330,57 @@ class Publisher(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SourceKind(models.TextChoices):
+    PRIMARY = "primary", _("primary: the lab's own words or act")
+    SECONDARY = "secondary", _("secondary: reporting")
+    TERTIARY = "tertiary", _("tertiary: reporting on reporting")
+
+
+class Source(models.Model):
+    url = models.URLField(
+        _("canonical URL"),
+        max_length=1000,
+        unique=True,
+        help_text=_("Stored in canonical form: tracking parameters and fragments removed."),
+    )
+    title = models.CharField(_("title"), max_length=500)
+    publisher = models.ForeignKey(
+        Publisher,
+        verbose_name=_("publisher"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sources",
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=SourceKind.choices, default=SourceKind.SECONDARY
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    retrieved_at = models.DateTimeField(_("retrieved"), null=True, blank=True)
+    cites = models.ManyToManyField(
+        "self",
+        verbose_name=_("cites"),
+        symmetrical=False,
+        blank=True,
+        related_name="cited_by",
+        db_table="claims_source_cites",
+    )
+    snapshot_text = models.TextField(_("archived text"), blank=True)
+    snapshot_hash = models.CharField(_("archived text SHA-256"), max_length=64, blank=True)
+    snapshot_retrieved_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Sources moved here from claims; their tables kept their names (no data moved). Only the
+    # history of cites, which django-simple-history names by app, is catalog_historicalsource_cites.
+    history = HistoricalRecords(m2m_fields=[cites], table_name="claims_historicalsource")
+
+    class Meta:
+        db_table = "claims_source"
+        ordering = ["-published_at", "id"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.publisher})" if self.publisher_id else self.title

@@ -1,4 +1,4 @@
-"""The record itself: sources, the statements they carry, and the stance derived from them."""
+"""The record itself: the statements sources carry, and the stance derived from them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from apps.catalog.models import AIModel, Company, Person, Publisher
+from apps.catalog.models import AIModel, Company, Person, Source
 from apps.lib.dates import DatePrecision, date_format_at_precision
 from apps.lib.text import length_constraint
 
@@ -20,56 +20,6 @@ SUMMARY_MAX = 2000
 QUOTE_MAX = 5000
 REASON_MAX = 2000
 RATIONALE_MAX = 4000
-
-
-class SourceKind(models.TextChoices):
-    PRIMARY = "primary", _("primary: the lab's own words or act")
-    SECONDARY = "secondary", _("secondary: reporting")
-    TERTIARY = "tertiary", _("tertiary: reporting on reporting")
-
-
-class Source(models.Model):
-    url = models.URLField(
-        _("canonical URL"),
-        max_length=1000,
-        unique=True,
-        help_text=_("Stored in canonical form: tracking parameters and fragments removed."),
-    )
-    title = models.CharField(_("title"), max_length=500)
-    publisher = models.ForeignKey(
-        Publisher,
-        verbose_name=_("publisher"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="sources",
-    )
-    language = models.CharField(_("language"), max_length=10, blank=True)
-    kind = models.CharField(
-        _("kind"), max_length=10, choices=SourceKind.choices, default=SourceKind.SECONDARY
-    )
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    retrieved_at = models.DateTimeField(_("retrieved"), null=True, blank=True)
-    cites = models.ManyToManyField(
-        "self",
-        verbose_name=_("cites"),
-        symmetrical=False,
-        blank=True,
-        related_name="cited_by",
-    )
-    snapshot_text = models.TextField(_("archived text"), blank=True)
-    snapshot_hash = models.CharField(_("archived text SHA-256"), max_length=64, blank=True)
-    snapshot_retrieved_at = models.DateTimeField(_("archived at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(m2m_fields=[cites])
-
-    class Meta:
-        ordering = ["-published_at", "id"]
-        verbose_name = _("source")
-        verbose_name_plural = _("sources")
-
-    def __str__(self) -> str:
-        return f"{self.title} ({self.publisher})" if self.publisher_id else self.title
 
 
 class StatementKind(models.TextChoices):

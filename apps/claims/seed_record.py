@@ -19,10 +19,10 @@ from typing import Annotated, Any
 
 from django.db.models import TextChoices
 
-from apps.catalog.models import AccessLevel, Component, ModelStatus, Openness
+from apps.catalog.models import AccessLevel, Component, ModelStatus, Openness, SourceKind
 from apps.lib.dates import DatePrecision
 
-from .models import LinkKind, SourceKind, Stance, StatementKind, Verification
+from .models import LinkKind, Stance, StatementKind, Verification
 
 SEED_FILE = Path(__file__).with_name("seed_record.toml")
 

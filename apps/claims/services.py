@@ -7,29 +7,23 @@ the admin, so that no other door (a management command, a later API) can skip th
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Iterable, Sequence
-from typing import Any
-from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 
-from apps.alerts.services import event_record_stance_changes, event_record_statement_published
-from apps.catalog.models import AIModel, Company, Person, Publisher
-from apps.lib.fetch import fetch
-from apps.lib.pages import page_metadata
-from apps.lib.urls import url_canonicalize
+from apps.catalog.models import AIModel, Company, Person, Source
+from apps.lib.events import event_announce
 
 from . import stance as engine
+from .events import StanceChanged, StatementPublished
 from .models import (
     Citation,
     EditorialState,
     LinkKind,
-    Source,
     StanceAssessment,
     StanceChange,
     Statement,
@@ -44,110 +38,6 @@ def _require(user: Actor | None, permission: str, action: str) -> None:
     # user=None is the system itself (seed data, migrations), which acts with full authority.
     if user is not None and not user.has_perm(permission):
         raise PermissionDenied(f"You do not have permission to {action}.")
-
-
-def source_create(
-    *,
-    url: str,
-    title: str,
-    publisher: Any = None,
-    language: str = "",
-    kind: str = "secondary",
-    published_at: datetime.datetime | None = None,
-    retrieved_at: datetime.datetime | None = None,
-    snapshot_text: str = "",
-    cites: Iterable[Source] = (),
-) -> tuple[Source, bool]:
-    """Get or create the source at the canonical form of url; returns (source, created)."""
-    canonical = url_canonicalize(url)
-    with transaction.atomic():
-        source, created = Source.objects.get_or_create(
-            url=canonical,
-            defaults={
-                "title": title,
-                "publisher": publisher,
-                "language": language,
-                "kind": kind,
-                "published_at": published_at,
-                "retrieved_at": retrieved_at,
-            },
-        )
-        if created and snapshot_text:
-            source_snapshot_set(source=source, text=snapshot_text, retrieved_at=retrieved_at)
-        missing = set(cites) - set(source.cites.all())
-        if missing:
-            source.cites.add(*missing)
-    return source, created
-
-
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-
-def source_create_from_url(*, url: str) -> tuple[Source, bool]:
-    """Fetch a page through the safe client and make it a source, filled from the page itself.
-
-    The publisher is recognised by the page's domain, or created and named by it (never by the
-    name the page gives itself); a page on a lab's own publisher is a primary source.
-    """
-    existing = Source.objects.filter(url=url_canonicalize(url)).first()
-    if existing is not None:
-        return existing, False
-    result = fetch(url, accept=HTML_TYPES)
-    page = page_metadata(result.body, url=result.final_url)
-    publisher = publisher_for_page(url=result.final_url)
-    published_at = (
-        datetime.datetime.combine(page.published_on, datetime.time(), tzinfo=datetime.UTC)
-        if page.published_on
-        else None
-    )
-    return source_create(
-        url=result.final_url,
-        title=page.title or result.final_url,
-        publisher=publisher,
-        language=page.language,
-        kind="primary" if publisher.company_id else "secondary",
-        published_at=published_at,
-        retrieved_at=timezone.now(),
-        snapshot_text=page.text,
-    )
-
-
-def publisher_for_page(*, url: str) -> Publisher:
-    """The publisher of a fetched page, recognised by its domain, never by the name it gives.
-
-    A page may call itself anything in og:site_name ("Meta AI"); only a matching domain (or a
-    subdomain of one) reuses a known publisher, so no site can pass for a lab's own blog. A new
-    publisher is named by its domain too, until an editor names it.
-    """
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")[:200]
-    known = [p for p in Publisher.objects.exclude(domain="") if _host_is_under(host, p.domain)]
-    if known:
-        return max(known, key=lambda p: len(p.domain))
-    base = (slugify(host.replace(".", "-")) or "publisher")[:90]
-    slug, number = base, 1
-    # "example.com" and "example-com" slugify alike: never hand out another domain's publisher.
-    while Publisher.objects.filter(slug=slug).exclude(domain="").exclude(domain=host).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    publisher, _created = Publisher.objects.get_or_create(
-        slug=slug, defaults={"name": host, "domain": host}
-    )
-    return publisher
-
-
-def _host_is_under(host: str, domain: str) -> bool:
-    domain = domain.lower().removeprefix("www.")
-    return host == domain or host.endswith("." + domain)
-
-
-def source_snapshot_set(
-    *, source: Source, text: str, retrieved_at: datetime.datetime | None = None
-) -> Source:
-    source.snapshot_text = text
-    source.snapshot_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    source.snapshot_retrieved_at = retrieved_at or timezone.now()
-    source.save(update_fields=["snapshot_text", "snapshot_hash", "snapshot_retrieved_at"])
-    return source
 
 
 def statement_create(
@@ -292,7 +182,7 @@ def statement_publish(*, statement: Statement, user: Actor | None) -> Statement:
         locked.published_at = timezone.now()
         _history_reason(locked, user, "Published")
         locked.save(update_fields=["state", "published_at", "updated_at"])
-        event_record_statement_published(statement=locked)
+        event_announce(StatementPublished(statement_id=locked.pk))
         stance_history_recompute(company=locked.company)
     statement.refresh_from_db()
     return statement
@@ -466,8 +356,15 @@ def stance_history_recompute(*, company: Company) -> list[StanceChange]:
             )
             change.statements.set(point.statement_ids)
             created.append(change)
-        # The outbox: readers hear of these changes only if they commit.
-        event_record_stance_changes(changes=created, previous=current)
+        # Announced in this transaction: whatever listens (the alerts outbox) commits with it.
+        if created:
+            event_announce(
+                StanceChanged(
+                    company_id=company.pk,
+                    change_ids=tuple(c.pk for c in created),
+                    previous_ids=tuple(c.pk for c in current),
+                )
+            )
     return created
 
 

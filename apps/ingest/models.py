@@ -139,7 +139,7 @@ class Article(models.Model):
         related_name="articles",
     )
     source = models.ForeignKey(
-        "claims.Source",
+        "catalog.Source",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

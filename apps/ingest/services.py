@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.catalog import services as catalog_services
 from apps.catalog.models import AIModel, Company
 from apps.claims import services as claims_services
 from apps.claims.models import Statement
@@ -718,8 +719,8 @@ def suggestion_accept(
     with transaction.atomic():
         source = article.source
         if source is None:
-            publisher = claims_services.publisher_for_page(url=article.url)
-            source, _created = claims_services.source_create(
+            publisher = catalog_services.publisher_for_page(url=article.url)
+            source, _created = catalog_services.source_create(
                 url=article.url,
                 title=article.title or article.url,
                 publisher=publisher,

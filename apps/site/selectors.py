@@ -14,11 +14,11 @@ from apps.catalog.models import (
     Component,
     ModelStatusChange,
     OpennessComponent,
+    Source,
 )
 from apps.claims.models import (
     Citation,
     EditorialState,
-    Source,
     StanceChange,
     Statement,
     StatementLink,

@@ -15,14 +15,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from apps.catalog.models import AIModel, Company, Publisher
+from apps.catalog.models import AIModel, Company, Publisher, Source, SourceKind
 from apps.claims import services as claims_services
 from apps.claims.models import (
     Citation,
     EditorialState,
     LinkKind,
-    Source,
-    SourceKind,
     Stance,
     Statement,
     StatementKind,

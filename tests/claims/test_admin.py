@@ -7,10 +7,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from apps.catalog.models import Publisher
-from apps.claims.models import EditorialState, Source, StanceChange, Statement
+from apps.claims.models import EditorialState, StanceChange, Statement
 from tests.factories import company_make, source_make, statement_make
-from tests.support.httpserver import LocalHTTPServer
 
 pytestmark = pytest.mark.django_db
 
@@ -232,51 +230,6 @@ def test_the_admin_shows_who_changed_a_statement(editor: User, reviewer: User) -
     assert "Submitted for review" in page
 
 
-def test_add_source_from_url_fills_it_from_the_page(
-    editor: User, http_server: LocalHTTPServer, settings: object
-) -> None:
-    settings.FETCH_ALLOW_PRIVATE = True  # type: ignore[attr-defined]
-    Publisher.objects.create(name="GIGAZINE", slug="gigazine", domain="127.0.0.1")
-    body = """<!doctype html><html lang="ja"><head>
-    <title>Metaはクローズドモデルに移行するとの報道 - GIGAZINE</title>
-    <meta property="og:site_name" content="GIGAZINE">
-    <meta property="article:published_time" content="2025-07-15T11:12:00+09:00">
-    </head><body><article><h1>Metaはクローズドモデルに移行するとの報道</h1>
-    <p>Metaの新設したスーパーインテリジェンスラボのトップメンバーは、
-    同社のオープンソースでのAI開発という方針を転換し、
-    クローズドモデルの開発に移行することを検討しているとThe New York Timesが報じました。</p>
-    </article></body></html>""".encode()
-    http_server.route("/news/20250715-meta/", body=body)
-    response = logged_in(editor).post(
-        reverse("admin:claims_source_add_from_url"),
-        {"url": http_server.url("/news/20250715-meta/?utm_source=rss")},
-    )
-    assert response.status_code == 302
-    source = Source.objects.get()
-    assert source.url == http_server.url("/news/20250715-meta/")
-    assert source.title.startswith("Metaはクローズドモデルに移行する")
-    assert source.language == "ja"
-    assert source.publisher is not None and source.publisher.slug == "gigazine"
-    assert (
-        source.published_at is not None and source.published_at.date().isoformat() == "2025-07-15"
-    )
-    assert "スーパーインテリジェンスラボ" in source.snapshot_text
-
-
-def test_add_source_from_url_shows_the_refusal_for_a_private_address(
-    editor: User, http_server: LocalHTTPServer, settings: object
-) -> None:
-    settings.FETCH_ALLOW_PRIVATE = False  # type: ignore[attr-defined]
-    http_server.route("/page", body=b"<html><title>x</title></html>")
-    response = logged_in(editor).post(
-        reverse("admin:claims_source_add_from_url"), {"url": http_server.url("/page")}
-    )
-    assert response.status_code == 200
-    assert "address" in response.content.decode().lower()
-    assert http_server.requests == []
-    assert not Source.objects.exists()
-
-
 def test_a_reviewers_edit_to_a_published_statement_moves_the_stance(reviewer: User) -> None:
     lab = company_make()
     statement = statement_make(company=lab, stance="open", publish=True)
@@ -340,36 +293,6 @@ def test_a_published_statement_cannot_lose_its_last_citation(reviewer: User) -> 
     assert response.status_code == 200
     assert "must cite at least one source" in response.content.decode()
     assert statement.citations.count() == 1
-
-
-def test_a_page_cannot_pass_for_a_labs_own_publisher_by_its_site_name(
-    editor: User, http_server: LocalHTTPServer, settings: object
-) -> None:
-    settings.FETCH_ALLOW_PRIVATE = True  # type: ignore[attr-defined]
-    lab = company_make(name="OpenAI", slug="openai-test")
-    Publisher.objects.create(name="OpenAI", slug="openai", domain="openai.com", company=lab)
-    http_server.route(
-        "/fake",
-        body=b'<html lang="en"><head><title>We are closing everything</title>'
-        b'<meta property="og:site_name" content="OpenAI"></head>'
-        b"<body><article><p>Not really OpenAI.</p></article></body></html>",
-    )
-    logged_in(editor).post(
-        reverse("admin:claims_source_add_from_url"), {"url": http_server.url("/fake")}
-    )
-    source = Source.objects.get()
-    assert source.kind == "secondary"
-    assert source.publisher is not None
-    assert source.publisher.company is None and source.publisher.domain == "127.0.0.1"
-
-
-def test_add_source_from_url_answers_an_ftp_url_with_a_form_error(editor: User) -> None:
-    response = logged_in(editor).post(
-        reverse("admin:claims_source_add_from_url"), {"url": "ftp://files.example/report.pdf"}
-    )
-    assert response.status_code == 200
-    assert "errorlist" in response.content.decode()
-    assert not Source.objects.exists()
 
 
 def test_the_bulk_action_message_counts_statements_in_words(reviewer: User) -> None:

@@ -14,7 +14,6 @@ from apps.claims import services
 from apps.claims.models import (
     Citation,
     EditorialState,
-    Source,
     StanceChange,
     Statement,
     StatementLink,
@@ -22,24 +21,6 @@ from apps.claims.models import (
 from tests.factories import company_make, model_make, statement_make
 
 pytestmark = pytest.mark.django_db
-
-
-def test_two_spellings_of_one_url_are_one_source() -> None:
-    first, created = services.source_create(
-        url="https://News.Example/story?utm_source=x&b=2&a=1#top", title="A story"
-    )
-    second, created_again = services.source_create(
-        url="https://news.example/story?a=1&b=2", title="The same story"
-    )
-    assert created and not created_again
-    assert first.pk == second.pk
-    assert Source.objects.count() == 1
-
-
-def test_the_database_refuses_two_sources_with_one_canonical_url() -> None:
-    Source.objects.create(url="https://news.example/a", title="A")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Source.objects.create(url="https://news.example/a", title="A again")
 
 
 def test_the_database_refuses_a_statement_linked_to_itself() -> None:

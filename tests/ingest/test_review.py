@@ -7,7 +7,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from apps.claims.models import EditorialState, Source
+from apps.catalog.models import Source
+from apps.claims.models import EditorialState
 from apps.ingest import classifier, services
 from apps.ingest.linking import Matcher, Name
 from apps.ingest.models import Suggestion, SuggestionState

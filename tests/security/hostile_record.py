@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apps.catalog.models import AIModel, Alias, Company, Component, Person, Publisher
-from apps.catalog.services import model_status_add
+from apps.catalog.services import model_status_add, source_create
 from apps.claims import services as claims
 from apps.claims.models import Statement
 from apps.ingest import services as ingest
@@ -98,7 +98,7 @@ def record_build(server: LocalHTTPServer) -> Record:
         record.publishers.append(Publisher.objects.create(name=name, slug=f"xss-pub-{i}"))
     titles = _cycle(notes, max(len(notes), len(names)))
     for i, title in enumerate(titles):
-        source, _created = claims.source_create(
+        source, _created = source_create(
             url=f"https://news.example/xss/{i}",
             title=title,
             publisher=record.publishers[i % len(record.publishers)],

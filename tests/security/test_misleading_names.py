@@ -12,8 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import Settings as SettingsWrapper
 
-from apps.catalog.models import Publisher
-from apps.claims.models import Source
+from apps.catalog.models import Publisher, Source
 from apps.ingest import services as ingest_services
 from apps.ingest.models import Suggestion
 from tests.support.feeds import demo_page
@@ -42,7 +41,7 @@ def test_add_source_from_url_names_a_new_publisher_by_its_domain_not_its_site_na
     client.force_login(editor)
 
     response = client.post(
-        reverse("admin:claims_source_add_from_url"), {"url": http_server.url("/post")}
+        reverse("admin:catalog_source_add_from_url"), {"url": http_server.url("/post")}
     )
 
     assert response.status_code == 302
@@ -79,7 +78,7 @@ def test_a_publisher_renamed_by_an_editor_keeps_its_name_for_the_next_page(
     http_server.route("/post", body=CALLS_ITSELF_META_AI)
     client = Client()
     client.force_login(editor)
-    client.post(reverse("admin:claims_source_add_from_url"), {"url": http_server.url("/post")})
+    client.post(reverse("admin:catalog_source_add_from_url"), {"url": http_server.url("/post")})
     source = Source.objects.get()
     assert source.publisher is not None and source.publisher.name == "Local Wire"
 

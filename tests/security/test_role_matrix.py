@@ -59,7 +59,7 @@ MODEL_PAGES = {
     "catalog.person":             ("ers/ers", "ers/ers"),
     "catalog.publisher":          ("ers/ers", "ers/ers"),
     "catalog.alias":              ("ers/ers", "ers/ers"),
-    "claims.source":              ("ers/ers", "ers/ers"),
+    "catalog.source":             ("ers/ers", "ers/ers"),
     "claims.statement":           ("ers/ers", "ers/ers"),
     "claims.stanceassessment":    ("ers/ers", "rs/rs"),
     "claims.stancechange":        ("ers/ers", "-/-"),
@@ -90,7 +90,7 @@ OBJECT_PAGES = {
     "catalog.person":             ("ers/ers", "s/s",     "ers/ers", "ers/-"),
     "catalog.publisher":          ("ers/ers", "s/s",     "ers/ers", "ers/-"),
     "catalog.alias":              ("ers/ers", "ers/ers", "ers/ers", "ers/-"),
-    "claims.source":              ("ers/ers", "s/s",     "ers/ers", "ers/-"),
+    "catalog.source":             ("ers/ers", "s/s",     "ers/ers", "ers/-"),
     "claims.statement@draft":     ("ers/ers", "ers/ers", "ers/ers", "ers/-"),
     "claims.statement@in_review": ("ers/ers", "-/-",     "ers/ers", "ers/-"),
     "claims.statement@published": ("ers/rs",  "-/-",     "ers/ers", "ers/-"),
@@ -123,7 +123,7 @@ ACTIONS = {
     "catalog.person": {"delete_selected": "s"},
     "catalog.publisher": {"delete_selected": "s"},
     "catalog.alias": {"delete_selected": "ers"},
-    "claims.source": {"delete_selected": "s"},
+    "catalog.source": {"delete_selected": "s"},
     "claims.statement@draft": {"submit_selected": "ers", "publish_selected": "rs"},
     "claims.statement@published": {"retract_selected": "rs", "delete_selected": "-"},
     "claims.stanceassessment": {"delete_selected": "s"},
@@ -161,7 +161,7 @@ ACTION_DATA = {
 
 # Custom admin views, with what is posted to them: nothing here may reach the network.
 CUSTOM_VIEWS = {
-    "claims_source_add_from_url": ("ers/ers", {"url": "ftp://files.example/report.pdf"}),
+    "catalog_source_add_from_url": ("ers/ers", {"url": "ftp://files.example/report.pdf"}),
     "ingest_article_ingest_urls": ("ers/ers", {"urls": ""}),
     "auth_user_password_change": ("s/s", {"password1": "", "password2": ""}),
     # django-otp's pages that would show a device's secret: OTP_ADMIN_HIDE_SENSITIVE_DATA shuts
@@ -176,7 +176,7 @@ AUTOCOMPLETE = {
     "catalog.aimodel": "ers/-",
     "catalog.person": "ers/-",
     "catalog.publisher": "ers/-",
-    "claims.source": "ers/-",
+    "catalog.source": "ers/-",
     "claims.statement": "ers/-",
 }
 
@@ -264,7 +264,7 @@ def record_make() -> dict[str, Model]:
         ),
         "catalog.publisher": publisher,
         "catalog.alias": Alias.objects.create(company=lab, name="Matrix"),
-        "claims.source": source,
+        "catalog.source": source,
         "claims.statement@draft": statement("draft"),
         "claims.statement@in_review": statement("in_review"),
         "claims.statement@published": published,

@@ -14,8 +14,8 @@ from django.test import Client
 from django.utils import translation
 from django.utils.html import escape
 
-from apps.catalog.models import AIModel, Alias, Company, OpennessComponent
-from apps.claims.models import Source, StanceChange, Statement
+from apps.catalog.models import AIModel, Alias, Company, OpennessComponent, Source
+from apps.claims.models import StanceChange, Statement
 from apps.site.charts import stance_band
 from apps.site.templatetags.aperture import precise_date
 from tests.factories import company_make, model_make, statement_make

@@ -1,6 +1,10 @@
 """The outbox: an Event is written in the transaction of the change it reports, and handed to
 Celery only after commit. Losing that Celery message loses nothing: the sweeper publishes
-every event not yet fanned out again (:mod:`.sweep`)."""
+every event not yet fanned out again (:mod:`.sweep`).
+
+The record and the catalogue do not call this module: they announce domain events
+(apps/lib/events.py), and the ``on_*`` handlers below, subscribed in AlertsConfig.ready(), write
+the outbox rows in the announcer's transaction."""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from apps.catalog.events import ModelStatusChanged
 from apps.catalog.models import AIModel, Company, ModelStatusChange
+from apps.claims.events import StanceChanged, StatementPublished
 from apps.claims.models import StanceChange, Statement
 
 from ..models import Event, EventKind
@@ -112,6 +118,28 @@ def event_record_model_status(*, status_change: ModelStatusChange) -> Event:
         model_status_change=status_change,
         ai_models=[status_change.model_id],
     )
+
+
+def on_statement_published(event: StatementPublished) -> None:
+    statement = Statement.objects.select_related("company").get(pk=event.statement_id)
+    event_record_statement_published(statement=statement)
+
+
+def on_stance_changed(event: StanceChanged) -> None:
+    rows = StanceChange.objects.select_related("company").in_bulk(
+        [*event.change_ids, *event.previous_ids]
+    )
+    event_record_stance_changes(
+        changes=[rows[pk] for pk in event.change_ids],
+        previous=[rows[pk] for pk in event.previous_ids],
+    )
+
+
+def on_model_status_changed(event: ModelStatusChanged) -> None:
+    status_change = ModelStatusChange.objects.select_related("model__developer").get(
+        pk=event.status_change_id
+    )
+    event_record_model_status(status_change=status_change)
 
 
 def event_publish(*, event_id: int) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from apps.catalog import services as catalog_services
 from apps.catalog.models import (
     AIModel,
     Alias,
@@ -18,9 +19,10 @@ from apps.catalog.models import (
     OpennessComponent,
     Person,
     Publisher,
+    Source,
 )
 from apps.claims import services
-from apps.claims.models import EditorialState, Source, Statement, StatementLink
+from apps.claims.models import EditorialState, Statement, StatementLink
 from apps.claims.seed_record import SeedError, SeedRecord, seed_record_load
 
 Count = Callable[[str, bool], None]
@@ -110,7 +112,7 @@ class Command(BaseCommand):
         publishers = {p.slug: p for p in Publisher.objects.all()}
         sources: dict[str, Source] = {}
         for row in record.sources:
-            source, was = services.source_create(
+            source, was = catalog_services.source_create(
                 url=row.url,
                 title=row.title,
                 publisher=publishers[row.publisher],

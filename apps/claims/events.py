@@ -1,0 +1,28 @@
+"""What the record announces (apps/lib/events.py); alerts listens, claims knows no listener."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from apps.lib.events import DomainEvent
+
+
+@dataclass(frozen=True)
+class StatementPublished(DomainEvent):
+    """An editor published a statement."""
+
+    statement_id: int
+
+
+@dataclass(frozen=True)
+class StanceChanged(DomainEvent):
+    """A recompute of a lab's stance history wrote new StanceChange rows.
+
+    ``change_ids`` are the new rows, oldest first; ``previous_ids`` the lab's changes that were
+    current before the recompute, so that a listener can tell a new move from history redrawn
+    by a backdated statement.
+    """
+
+    company_id: int
+    change_ids: tuple[int, ...]
+    previous_ids: tuple[int, ...] = ()
