@@ -9,16 +9,13 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import URLValidator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.catalog.models import Company
-from apps.lib.fetch import FetchError
 from apps.lib.history_admin import HistoryAdmin
 from apps.lib.urls import url_canonicalize
 
@@ -56,15 +53,6 @@ class SourceForm(forms.ModelForm):
             raise forms.ValidationError(str(error)) from error
 
 
-class SourceFromUrlForm(forms.Form):
-    url = forms.URLField(
-        label=_("Page URL"),
-        max_length=1000,
-        assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
-    )
-
-
 @admin.register(Source)
 class SourceAdmin(HistoryAdmin):
     form = SourceForm
@@ -86,43 +74,6 @@ class SourceAdmin(HistoryAdmin):
             },
         ),
     ]
-
-    def get_urls(self) -> list:
-        urls = [
-            path(
-                "add-from-url/",
-                self.admin_site.admin_view(self.add_from_url_view),
-                name="claims_source_add_from_url",
-            )
-        ]
-        return urls + super().get_urls()
-
-    def add_from_url_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = SourceFromUrlForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                source, created = services.source_create_from_url(url=form.cleaned_data["url"])
-            except (FetchError, ValueError) as error:
-                form.add_error("url", str(error))
-            else:
-                if created:
-                    self.message_user(
-                        request, _("Source added from the page. Check it."), messages.SUCCESS
-                    )
-                else:
-                    self.message_user(
-                        request, _("This page is already a source."), messages.WARNING
-                    )
-                return HttpResponseRedirect(reverse("admin:claims_source_change", args=[source.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Add source from URL"),
-            "form": form,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/claims/source/add_from_url.html", context)
 
 
 class CitationFormSet(forms.BaseInlineFormSet):
