@@ -1,15 +1,10 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.core.validators import URLValidator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from apps.lib.fetch import FetchError
 from apps.lib.history_admin import HistoryAdmin
 from apps.lib.urls import url_canonicalize
 
@@ -149,15 +144,6 @@ class SourceForm(forms.ModelForm):
             raise forms.ValidationError(str(error)) from error
 
 
-class SourceFromUrlForm(forms.Form):
-    url = forms.URLField(
-        label=_("Page URL"),
-        max_length=1000,
-        assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
-    )
-
-
 @admin.register(Source)
 class SourceAdmin(HistoryAdmin):
     form = SourceForm
@@ -179,42 +165,3 @@ class SourceAdmin(HistoryAdmin):
             },
         ),
     ]
-
-    def get_urls(self) -> list:
-        urls = [
-            path(
-                "add-from-url/",
-                self.admin_site.admin_view(self.add_from_url_view),
-                name="catalog_source_add_from_url",
-            )
-        ]
-        return urls + super().get_urls()
-
-    def add_from_url_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = SourceFromUrlForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                source, created = services.source_create_from_url(url=form.cleaned_data["url"])
-            except (FetchError, ValueError) as error:
-                form.add_error("url", str(error))
-            else:
-                if created:
-                    self.message_user(
-                        request, _("Source added from the page. Check it."), messages.SUCCESS
-                    )
-                else:
-                    self.message_user(
-                        request, _("This page is already a source."), messages.WARNING
-                    )
-                return HttpResponseRedirect(
-                    reverse("admin:catalog_source_change", args=[source.pk])
-                )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Add source from URL"),
-            "form": form,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/catalog/source/add_from_url.html", context)

@@ -8,26 +8,28 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
-from apps.lib.fetch import contacted_host
-
-from . import services
+from . import progress, services, tasks
 from .conf import ingest_conf
 from .models import (
     Article,
+    ArticleState,
     ArticleURL,
     Classifier,
     Feed,
     FetchAttempt,
     Mention,
-    Outcome,
+    SourceFetch,
     Suggestion,
     SuggestionState,
 )
@@ -189,27 +191,28 @@ class ArticleAdmin(admin.ModelAdmin):
         return [ingest_urls, *super().get_urls()]
 
     def ingest_urls_view(self, request: HttpRequest) -> HttpResponse:
+        """Record the URLs and queue them for a worker, then follow them on the progress page;
+        nothing is fetched in the request."""
         if not request.user.has_perm("ingest.add_articleurl"):
             raise PermissionDenied
         form = IngestUrlsForm(request.POST or None)
-        # (URL, the host a fetch would contact as the fetcher parses the URL, outcome, detail):
-        # a URL can read as one host and connect to another.
-        results: list[tuple[str, str, str, str]] = []
         if request.method == "POST" and form.is_valid():
-            queued, refused = services.article_urls_add(urls=form.cleaned_data["urls"])
-            results += [(url, contacted_host(url), str(_("refused")), why) for url, why in refused]
-            for row in queued:
-                result = services.article_ingest(article_url_id=row.pk)
-                detail = result.message
-                if result.article_id:
-                    detail = str(Article.objects.get(pk=result.article_id))
-                outcome = str(Outcome(result.outcome).label)
-                results.append((row.url, contacted_host(row.url), outcome, detail))
+            rows, refused = services.article_urls_queue(
+                urls=form.cleaned_data["urls"], enqueue=tasks.article_ingest.delay
+            )
+            refusals = [_("Refused %(url)s: %(why)s") % {"url": u, "why": w} for u, w in refused]
+            if rows:
+                for refusal in refusals:
+                    self.message_user(request, refusal, messages.ERROR)
+                return HttpResponseRedirect(
+                    progress.article_urls_progress_url([row.pk for row in rows])
+                )
+            for refusal in refusals:
+                form.add_error("urls", refusal)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Ingest URLs now"),
             "form": form,
-            "results": results,
             "limit": ingest_conf().urls_at_once,
             "opts": self.model._meta,
         }
@@ -245,13 +248,152 @@ class ArticleURLAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def get_urls(self) -> list:
+        follow = path(
+            "progress/",
+            self.admin_site.admin_view(require_GET(self.progress_view)),
+            name="ingest_articleurl_progress",
+        )
+        return [follow, *super().get_urls()]
+
+    def progress_view(self, request: HttpRequest) -> HttpResponse:
+        """The URLs of ``?id=…`` as the worker leaves them (see apps/ingest/progress.py)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        ids = progress.ids_read(request.GET.getlist("id"))
+        rows = ArticleURL.objects.filter(pk__in=ids).select_related("article").order_by("pk")
+        return progress.progress_render(
+            request,
+            admin_site=self.admin_site,
+            opts=self.model._meta,
+            title=_("Fetching article URLs"),
+            lines=[progress.article_url_line(row) for row in rows],
+        )
+
     @admin.action(description=_("Fetch selected URLs again now"), permissions=["change"])
-    def retry_selected(self, request: HttpRequest, queryset: QuerySet[ArticleURL]) -> None:
-        for row in queryset.filter(state__in=["failed", "pending"]):
-            ArticleURL.objects.filter(pk=row.pk).update(state="pending", attempts=0)
-            result = services.article_ingest(article_url_id=row.pk)
-            level = messages.ERROR if result.outcome == Outcome.ERROR else messages.SUCCESS
-            self.message_user(request, f"{row.url}: {result.outcome} {result.message}", level)
+    def retry_selected(
+        self, request: HttpRequest, queryset: QuerySet[ArticleURL]
+    ) -> HttpResponse | None:
+        ids = list(queryset.values_list("pk", flat=True))
+        queued = services.article_urls_retry(ids=ids, enqueue=tasks.article_ingest.delay)
+        if not queued:
+            self.message_user(
+                request,
+                _("Nothing to fetch again: only failed or waiting URLs are fetched again."),
+                messages.WARNING,
+            )
+            return None
+        if len(queued) > progress.PROGRESS_MAX_ROWS:
+            self.message_user(
+                request,
+                _("%(n)d URLs will be fetched again; the first %(shown)d are followed here.")
+                % {"n": len(queued), "shown": progress.PROGRESS_MAX_ROWS},
+            )
+        return HttpResponseRedirect(progress.article_urls_progress_url(queued))
+
+
+class SourceFetchForm(forms.Form):
+    url = forms.URLField(
+        label=_("Page URL"),
+        max_length=1000,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+
+
+@admin.register(SourceFetch)
+class SourceFetchAdmin(admin.ModelAdmin):
+    """ "Add source from URL": the form records the request and a worker fetches the page.
+
+    The Sources list links its "Add source from URL" button here (by URL name, in the template:
+    the record's apps never import ingestion).
+    """
+
+    list_display = ["url", "state", "source_link", "requested_by", "created_at", "last_error"]
+    list_filter = ["state"]
+    list_select_related = ["source", "requested_by"]
+    search_fields = ["url"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "url",
+        "state",
+        "source",
+        "source_created",
+        "last_error",
+        "attempts",
+        "requested_by",
+        "created_at",
+        "done_at",
+    ]
+    fields = list(readonly_fields)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and request.user.has_perm(
+            services.source_add_permission()
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("source"))
+    def source_link(self, obj: SourceFetch) -> str:
+        if obj.source is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', progress.change_url(obj.source), obj.source)
+
+    def get_urls(self) -> list:
+        follow = path(
+            "<int:pk>/progress/",
+            self.admin_site.admin_view(require_GET(self.progress_view)),
+            name="ingest_sourcefetch_progress",
+        )
+        return [follow, *super().get_urls()]
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = SourceFetchForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                row = services.source_fetch_request(
+                    url=form.cleaned_data["url"],
+                    user=request.user,
+                    enqueue=tasks.source_fetch.delay,
+                )
+            except ValidationError as error:
+                form.add_error("url", error)
+            else:
+                if row.state == ArticleState.DONE and row.source is not None:
+                    self.message_user(
+                        request, _("This page is already a source."), messages.WARNING
+                    )
+                    return HttpResponseRedirect(progress.change_url(row.source))
+                return HttpResponseRedirect(
+                    reverse("admin:ingest_sourcefetch_progress", args=[row.pk])
+                )
+        source_opts = SourceFetch._meta.get_field("source").related_model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Add source from URL"),
+            "form": form,
+            "opts": self.model._meta,
+            "source_opts": source_opts,
+        }
+        return TemplateResponse(request, "admin/ingest/sourcefetch/add.html", context)
+
+    def progress_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        row = get_object_or_404(SourceFetch.objects.select_related("source"), pk=pk)
+        return progress.progress_render(
+            request,
+            admin_site=self.admin_site,
+            opts=self.model._meta,
+            title=_("Add source from URL"),
+            lines=[progress.source_fetch_line(row)],
+        )
 
 
 @admin.register(FetchAttempt)

@@ -210,6 +210,67 @@ class ArticleURL(models.Model):
         return self.url
 
 
+class SourceFetch(models.Model):
+    """An editor's "Add source from URL": the page to fetch, and what became of it.
+
+    The web request only records the row; a worker fetches the page (tasks.source_fetch), so a
+    slow site never holds a web worker, and the row keeps the outcome for the editor to read
+    on the progress page, whether or not the page was still open. The row is claimed the way
+    article URLs are (apps/lib/workqueue.py): ``state`` and ``claimed_at``, attempts counted.
+    """
+
+    url = models.URLField(_("page URL"), max_length=1000)
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=ArticleState.choices,
+        default=ArticleState.PENDING,
+        db_index=True,
+    )
+    source = models.ForeignKey(
+        "catalog.Source",
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="fetches",
+    )
+    source_created = models.BooleanField(
+        _("new source"),
+        default=False,
+        help_text=_("False when the page was already a source."),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"), default=0, help_text=_("Counted when a worker claims the fetch.")
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    dispatched_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When a task was last queued for it; a lost one is queued again."),
+    )
+    last_error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True, db_index=True)
+    done_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("source fetch")
+        verbose_name_plural = _("source fetches")
+
+    def __str__(self) -> str:
+        return self.url
+
+
 class Mention(models.Model):
     """Where an article names a company or a model: the alias and the character span."""
 

@@ -21,14 +21,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_permission_codename
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.catalog import services as catalog_services
-from apps.catalog.models import AIModel, Company
+from apps.catalog.models import AIModel, Company, Source
 from apps.claims import services as claims_services
 from apps.claims.models import Statement
 from apps.lib.fetch import AddressPolicy, FetchError, fetch, redact_url, url_check
@@ -49,6 +50,7 @@ from .models import (
     FetchAttempt,
     Mention,
     Outcome,
+    SourceFetch,
     Suggestion,
     SuggestionState,
 )
@@ -64,6 +66,16 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 # with a countdown past it.
 ARTICLE_URLS = WorkQueue(
     ArticleURL,
+    pending=ArticleState.PENDING,
+    claimed=ArticleState.FETCHING,
+    failed=ArticleState.FAILED,
+    status_field="state",
+    claim_field=None,
+    next_attempt_at_field=None,
+)
+# An editor's "Add source from URL", fetched by a worker: the same kind of queue.
+SOURCE_FETCHES = WorkQueue(
+    SourceFetch,
     pending=ArticleState.PENDING,
     claimed=ArticleState.FETCHING,
     failed=ArticleState.FAILED,
@@ -358,6 +370,48 @@ def article_urls_add(
     return accepted, refused
 
 
+def article_urls_queue(
+    *, urls: Iterable[str], enqueue: Enqueue
+) -> tuple[list[ArticleURL], list[tuple[str, str]]]:
+    """The admin's "Ingest URLs now": record the URLs (article_urls_add) and hand each one that
+    waits to ``enqueue`` once the transaction commits. Nothing is fetched here: a worker does it
+    and the rows keep the outcome. Returns (rows, refused (url, why)) as article_urls_add does.
+    """
+    with transaction.atomic():
+        rows, refused = article_urls_add(urls=urls)
+        _article_urls_hand_out([row.pk for row in rows], enqueue=enqueue)
+    return rows, refused
+
+
+def article_urls_retry(*, ids: Iterable[int], enqueue: Enqueue) -> list[int]:
+    """Fetch again, in a worker, the failed or waiting URLs among ``ids``, with their attempts
+    counted from zero. Returns the ids handed to ``enqueue`` (after commit)."""
+    now, ids = timezone.now(), list(ids)
+    with transaction.atomic():
+        ArticleURL.objects.filter(
+            pk__in=ids, state__in=[ArticleState.FAILED, ArticleState.PENDING]
+        ).update(
+            state=ArticleState.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            claimed_at=None,
+            last_error="",
+        )
+        return _article_urls_hand_out(ids, enqueue=enqueue, now=now)
+
+
+def _article_urls_hand_out(
+    ids: list[int], *, enqueue: Enqueue, now: datetime.datetime | None = None
+) -> list[int]:
+    """Stamp the waiting rows among ``ids`` as dispatched and enqueue them after commit (the
+    beat tick then leaves them alone until the claim timeout)."""
+    waiting = ArticleURL.objects.filter(pk__in=ids, state=ArticleState.PENDING)
+    moment = now or timezone.now()
+    dispatched = rows_claim(waiting, update={"dispatched_at": moment}, mark="dispatched_at")
+    transaction.on_commit(lambda: [enqueue(row_id) for row_id in dispatched])
+    return dispatched
+
+
 @dataclass
 class ArticleIngestResult:
     article_url_id: int
@@ -527,28 +581,149 @@ def article_urls_dispatch_stale(
     article_ingest claims by conditional UPDATE.
     """
     moment = now or timezone.now()
-    cutoff_seconds = ingest_conf().claim_timeout_seconds if stale_after is None else stale_after
-    cutoff = moment - datetime.timedelta(seconds=cutoff_seconds)
-    pending = ArticleURL.objects.filter(
-        Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=cutoff),
-        state=ArticleState.PENDING,
-        next_attempt_at__lte=moment,
+    return _dispatch_lost(
+        ARTICLE_URLS,
+        ArticleURL.objects.filter(state=ArticleState.PENDING, next_attempt_at__lte=moment),
+        enqueue=enqueue,
+        now=moment,
+        stale_after=stale_after,
     )
-    dispatched = rows_claim(pending, update={"dispatched_at": moment}, mark="dispatched_at")
+
+
+def source_fetches_dispatch_stale(
+    *, enqueue: Enqueue, now: datetime.datetime | None = None, stale_after: float | None = None
+) -> list[int]:
+    """Hand out again the source fetches whose message was lost (as for article URLs)."""
+    return _dispatch_lost(
+        SOURCE_FETCHES,
+        SourceFetch.objects.filter(state=ArticleState.PENDING),
+        enqueue=enqueue,
+        now=now or timezone.now(),
+        stale_after=stale_after,
+    )
+
+
+def _dispatch_lost(
+    queue: WorkQueue[Any],
+    pending: QuerySet[Any],
+    *,
+    enqueue: Enqueue,
+    now: datetime.datetime,
+    stale_after: float | None,
+) -> list[int]:
+    """Enqueue the ``pending`` rows dispatched longer ago than ``stale_after`` seconds (or
+    never), and the rows of ``queue`` claimed that long ago by a worker that died."""
+    cutoff_seconds = ingest_conf().claim_timeout_seconds if stale_after is None else stale_after
+    cutoff = now - datetime.timedelta(seconds=cutoff_seconds)
+    lost = pending.filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=cutoff))
+    dispatched = rows_claim(lost, update={"dispatched_at": now}, mark="dispatched_at")
     # A claim this old belongs to a dead worker: give the row back, then hand it out.
-    dispatched += ARTICLE_URLS.reclaim_stale(
-        older_than=cutoff_seconds, now=moment, claimed_at=None, dispatched_at=moment
+    dispatched += queue.reclaim_stale(
+        older_than=cutoff_seconds, now=now, claimed_at=None, dispatched_at=now
     )
     for row_id in dispatched:
         enqueue(row_id)
     return dispatched
 
 
-def ingest_dispatch(*, enqueue_feed: Enqueue, enqueue_article: Enqueue) -> dict[str, int]:
-    """The beat tick: due feeds and lost article URLs (retraining has its own beat task)."""
+def ingest_dispatch(
+    *, enqueue_feed: Enqueue, enqueue_article: Enqueue, enqueue_source_fetch: Enqueue
+) -> dict[str, int]:
+    """The beat tick: due feeds, lost article URLs and lost source fetches (retraining has its
+    own beat task)."""
     feeds = feeds_dispatch_due(enqueue=enqueue_feed)
     articles = article_urls_dispatch_stale(enqueue=enqueue_article)
-    return {"feeds": len(feeds), "articles": len(articles)}
+    sources = source_fetches_dispatch_stale(enqueue=enqueue_source_fetch)
+    return {"feeds": len(feeds), "articles": len(articles), "sources": len(sources)}
+
+
+# --------------------------------------------------------------------------------------------
+# Sources fetched for editors ("Add source from URL")
+# --------------------------------------------------------------------------------------------
+
+
+def source_add_permission() -> str:
+    """The permission to add a ledger source, wherever the Source model lives."""
+    return f"{Source._meta.app_label}.{get_permission_codename('add', Source._meta)}"
+
+
+def source_fetch_request(*, url: str, user: Actor | None, enqueue: Enqueue) -> SourceFetch:
+    """Record an editor's "Add source from URL" and queue the fetch for a worker.
+
+    Nothing is fetched here. The URL is checked as any URL we fetch (url_validate: scheme, no
+    user name or password; ValidationError why not); its address is checked by the worker's
+    fetch. A page that is already a source is answered at once from the database: the row is
+    recorded done, pointing at that source, with ``source_created`` False.
+    """
+    _require(user, "ingest.add_sourcefetch", "fetch pages")
+    _require(user, source_add_permission(), "add sources")
+    url = url.strip()
+    canonical = url_validate(url)
+    requested_by = user if isinstance(user, User) else None
+    existing = Source.objects.filter(url=canonical).first()
+    if existing is not None:
+        return SourceFetch.objects.create(
+            url=url,
+            state=ArticleState.DONE,
+            source=existing,
+            source_created=False,
+            requested_by=requested_by,
+            done_at=timezone.now(),
+        )
+    with transaction.atomic():
+        row = SourceFetch.objects.create(
+            url=url, requested_by=requested_by, dispatched_at=timezone.now()
+        )
+        transaction.on_commit(lambda: enqueue(row.pk))
+    return row
+
+
+def source_fetch_run(*, source_fetch_id: int) -> str:
+    """Claim one source fetch and make its page a source (claims' source_create_from_url).
+
+    Idempotent: a fetch already finished, or held by a live worker, is left alone. A refused
+    address, an error page or a page that cannot be read fails the row with the reason, for
+    the editor to read; the editor asks again if the site was only down.
+    Returns the row's state afterwards.
+    """
+    now = timezone.now()
+    claim = SOURCE_FETCHES.claim(
+        queryset=SourceFetch.objects.filter(pk=source_fetch_id),
+        size=1,
+        now=now,
+        stale_after=ingest_conf().claim_timeout_seconds,
+    )
+    row = SourceFetch.objects.get(pk=source_fetch_id)
+    if not claim.ids:
+        return row.state
+    if row.attempts > ingest_conf().max_attempts:
+        error = f"Given up after {row.attempts - 1} attempts."
+        claim.settle(claim.ids, status=ArticleState.FAILED, error=error, done_at=now)
+        return ArticleState.FAILED
+    try:
+        source, created = catalog_services.source_create_from_url(url=row.url)
+    except (FetchError, ValueError, ValidationError) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        claim.settle(claim.ids, status=ArticleState.FAILED, error=text, done_at=timezone.now())
+        return ArticleState.FAILED
+    except Exception as error:  # a bug must not leave the editor waiting: record it
+        logger.exception("source fetch %s: unexpected error", row.pk)
+        claim.settle(
+            claim.ids,
+            status=ArticleState.FAILED,
+            error=f"Unexpected error: {error!r}"[:500],
+            done_at=timezone.now(),
+        )
+        return ArticleState.FAILED
+    claim.settle(
+        claim.ids,
+        status=ArticleState.DONE,
+        error="",
+        source=source,
+        source_created=created,
+        done_at=timezone.now(),
+    )
+    return ArticleState.DONE
 
 
 # --------------------------------------------------------------------------------------------

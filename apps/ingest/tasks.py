@@ -16,9 +16,11 @@ from . import services
 
 @shared_task(name="ingest.tick", ignore_result=True)
 def ingest_tick() -> dict[str, int]:
-    """Every minute (beat): dispatch due feeds and lost article URLs."""
+    """Every minute (beat): dispatch due feeds, lost article URLs and lost source fetches."""
     return services.ingest_dispatch(
-        enqueue_feed=feed_poll.delay, enqueue_article=article_ingest.delay
+        enqueue_feed=feed_poll.delay,
+        enqueue_article=article_ingest.delay,
+        enqueue_source_fetch=source_fetch.delay,
     )
 
 
@@ -41,3 +43,9 @@ def article_ingest(self: Task, article_url_id: int) -> str:
         # Jitter keeps many failed fetches from one site from coming back at the same moment.
         raise self.retry(countdown=result.retry_in + random.uniform(0, 5))
     return result.outcome
+
+
+@shared_task(name="ingest.source_fetch", ignore_result=True)
+def source_fetch(source_fetch_id: int) -> str:
+    """An editor's "Add source from URL": fetch the page and make it a source."""
+    return services.source_fetch_run(source_fetch_id=source_fetch_id)

@@ -1,25 +1,21 @@
-"""Sources: one per canonical URL, and the admin's "Add source from URL"."""
+"""Sources: one per canonical URL, and the service behind "Add source from URL".
+
+The admin's form records a fetch that a worker runs (ingestion's SourceFetch:
+tests/ingest/test_admin_queue.py and test_admin_worker.py); these try the service it calls.
+"""
 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.test import Client
-from django.urls import reverse
 
 from apps.catalog.models import Publisher, Source
-from apps.catalog.services import source_create
+from apps.catalog.services import source_create, source_create_from_url
+from apps.lib.fetch import FetchError
 from tests.factories import company_make
 from tests.support.httpserver import LocalHTTPServer
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_two_spellings_of_one_url_are_one_source() -> None:
@@ -40,8 +36,8 @@ def test_the_database_refuses_two_sources_with_one_canonical_url() -> None:
         Source.objects.create(url="https://news.example/a", title="A again")
 
 
-def test_add_source_from_url_fills_it_from_the_page(
-    editor: User, http_server: LocalHTTPServer, settings: object
+def test_a_source_made_from_a_url_is_filled_from_the_page(
+    http_server: LocalHTTPServer, settings: object
 ) -> None:
     settings.FETCH_ALLOW_PRIVATE = True  # type: ignore[attr-defined]
     Publisher.objects.create(name="GIGAZINE", slug="gigazine", domain="127.0.0.1")
@@ -55,12 +51,10 @@ def test_add_source_from_url_fills_it_from_the_page(
     クローズドモデルの開発に移行することを検討しているとThe New York Timesが報じました。</p>
     </article></body></html>""".encode()
     http_server.route("/news/20250715-meta/", body=body)
-    response = logged_in(editor).post(
-        reverse("admin:catalog_source_add_from_url"),
-        {"url": http_server.url("/news/20250715-meta/?utm_source=rss")},
+    source, created = source_create_from_url(
+        url=http_server.url("/news/20250715-meta/?utm_source=rss")
     )
-    assert response.status_code == 302
-    source = Source.objects.get()
+    assert created and Source.objects.get() == source
     assert source.url == http_server.url("/news/20250715-meta/")
     assert source.title.startswith("Metaはクローズドモデルに移行する")
     assert source.language == "ja"
@@ -71,22 +65,19 @@ def test_add_source_from_url_fills_it_from_the_page(
     assert "スーパーインテリジェンスラボ" in source.snapshot_text
 
 
-def test_add_source_from_url_shows_the_refusal_for_a_private_address(
-    editor: User, http_server: LocalHTTPServer, settings: object
+def test_a_source_from_a_private_address_is_refused_before_any_request(
+    http_server: LocalHTTPServer, settings: object
 ) -> None:
     settings.FETCH_ALLOW_PRIVATE = False  # type: ignore[attr-defined]
     http_server.route("/page", body=b"<html><title>x</title></html>")
-    response = logged_in(editor).post(
-        reverse("admin:catalog_source_add_from_url"), {"url": http_server.url("/page")}
-    )
-    assert response.status_code == 200
-    assert "address" in response.content.decode().lower()
+    with pytest.raises(FetchError, match="address"):
+        source_create_from_url(url=http_server.url("/page"))
     assert http_server.requests == []
     assert not Source.objects.exists()
 
 
 def test_a_page_cannot_pass_for_a_labs_own_publisher_by_its_site_name(
-    editor: User, http_server: LocalHTTPServer, settings: object
+    http_server: LocalHTTPServer, settings: object
 ) -> None:
     settings.FETCH_ALLOW_PRIVATE = True  # type: ignore[attr-defined]
     lab = company_make(name="OpenAI", slug="openai-test")
@@ -97,19 +88,7 @@ def test_a_page_cannot_pass_for_a_labs_own_publisher_by_its_site_name(
         b'<meta property="og:site_name" content="OpenAI"></head>'
         b"<body><article><p>Not really OpenAI.</p></article></body></html>",
     )
-    logged_in(editor).post(
-        reverse("admin:catalog_source_add_from_url"), {"url": http_server.url("/fake")}
-    )
-    source = Source.objects.get()
+    source, _created = source_create_from_url(url=http_server.url("/fake"))
     assert source.kind == "secondary"
     assert source.publisher is not None
     assert source.publisher.company is None and source.publisher.domain == "127.0.0.1"
-
-
-def test_add_source_from_url_answers_an_ftp_url_with_a_form_error(editor: User) -> None:
-    response = logged_in(editor).post(
-        reverse("admin:catalog_source_add_from_url"), {"url": "ftp://files.example/report.pdf"}
-    )
-    assert response.status_code == 200
-    assert "errorlist" in response.content.decode()
-    assert not Source.objects.exists()

@@ -13,7 +13,14 @@ from pytest_django import Settings as SettingsWrapper
 
 from apps.ingest import services
 from apps.ingest.extract import article_extract
-from apps.ingest.models import Article, Feed, Suggestion, SuggestionState
+from apps.ingest.models import (
+    Article,
+    ArticleState,
+    ArticleURL,
+    Feed,
+    Suggestion,
+    SuggestionState,
+)
 from tests.support.feeds import demo_page, rss, serve_story
 from tests.support.httpserver import LocalHTTPServer
 
@@ -70,14 +77,20 @@ def test_the_admin_shows_feed_errors_and_ingests_pasted_urls(
     assert feeds.status_code == 200
     assert "HTTP 404" in feeds.content.decode()
 
+    # The admin only records the URL; the refused one is said at once, on the progress page.
     response = client.post(
         "/admin/ingest/article/ingest-urls/",
         {"urls": f"{http_server.url('/page')}\nfile:///etc/passwd"},
     )
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "Demo: Meta weighs a move" in page
-    assert "Only http and https URLs can be fetched" in page
+    assert response.status_code == 302
+    assert "/page" not in http_server.paths
+    progress = client.get(response["Location"]).content.decode()
+    assert "Only http and https URLs can be fetched" in progress
+    assert "Waiting for a worker." in progress
+    # What the worker's task does (tests/ingest/test_admin_worker.py runs a real one).
+    (row,) = ArticleURL.objects.filter(state=ArticleState.PENDING)
+    services.article_ingest(article_url_id=row.pk)
+    assert "Demo: Meta weighs a move" in client.get(response["Location"]).content.decode()
     assert Article.objects.count() == 1
 
     queue = client.get("/admin/ingest/suggestion/", follow=True)

@@ -31,8 +31,12 @@ def decided(http_server: LocalHTTPServer, seeded: None, allow_private: None, edi
 @pytest.mark.django_db
 def test_the_minute_tick_dispatches_work_but_never_retrains(decided: None) -> None:
     enqueued: list[int] = []
-    report = services.ingest_dispatch(enqueue_feed=enqueued.append, enqueue_article=enqueued.append)
-    assert set(report) == {"feeds", "articles"}
+    report = services.ingest_dispatch(
+        enqueue_feed=enqueued.append,
+        enqueue_article=enqueued.append,
+        enqueue_source_fetch=enqueued.append,
+    )
+    assert set(report) == {"feeds", "articles", "sources"}
     assert not Classifier.objects.exists()
 
 

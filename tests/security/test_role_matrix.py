@@ -36,7 +36,15 @@ from apps.catalog.models import Alias, Person
 from apps.catalog.services import model_status_add
 from apps.claims import services
 from apps.claims.models import StanceChange, Statement
-from apps.ingest.models import Article, ArticleURL, Classifier, Feed, FetchAttempt, Suggestion
+from apps.ingest.models import (
+    Article,
+    ArticleURL,
+    Classifier,
+    Feed,
+    FetchAttempt,
+    SourceFetch,
+    Suggestion,
+)
 from tests.factories import company_make, model_make, publisher_make, source_make, statement_make
 from tests.security.forms import as_post_data, form_fields
 
@@ -69,6 +77,7 @@ MODEL_PAGES = {
     "ingest.fetchattempt":        ("ers/ers", "-/-"),
     "ingest.suggestion":          ("ers/ers", "-/-"),
     "ingest.classifier":          ("ers/ers", "-/-"),
+    "ingest.sourcefetch":         ("ers/ers", "ers/ers"),
     "alerts.subscriber":          ("s/s",     "s/s"),
     "alerts.event":               ("s/s",     "-/-"),
     "alerts.delivery":            ("s/s",     "-/-"),
@@ -103,6 +112,7 @@ OBJECT_PAGES = {
     "ingest.fetchattempt":        ("ers/-",   "s/s",     "ers/ers", None),
     "ingest.suggestion":          ("ers/ers", "s/s",     "ers/ers", None),
     "ingest.classifier":          ("ers/s",   "s/s",     "ers/ers", None),
+    "ingest.sourcefetch":         ("ers/-",   "s/s",     "ers/ers", None),
     "alerts.subscriber":          ("s/s",     "s/s",     "s/s",     None),
     "alerts.event":               ("s/s",     "s/s",     "s/s",     None),
     "alerts.delivery":            ("s/s",     "s/s",     "s/s",     None),
@@ -143,6 +153,7 @@ ACTIONS = {
         "delete_selected": "s",
     },
     "ingest.classifier": {"delete_selected": "s"},
+    "ingest.sourcefetch": {"delete_selected": "s"},
     "alerts.subscriber": {"revoke_links": "s", "delete_selected": "s"},
     "alerts.event": {"republish": "s", "delete_selected": "s"},
     "alerts.delivery": {"retry": "s", "delete_selected": "s"},
@@ -161,8 +172,10 @@ ACTION_DATA = {
 
 # Custom admin views, with what is posted to them: nothing here may reach the network.
 CUSTOM_VIEWS = {
-    "catalog_source_add_from_url": ("ers/ers", {"url": "ftp://files.example/report.pdf"}),
     "ingest_article_ingest_urls": ("ers/ers", {"urls": ""}),
+    # The progress pages only show rows (GET); the admin fetches nothing in any request.
+    "ingest_articleurl_progress": ("ers/-", {}),
+    "ingest_sourcefetch_progress": ("ers/-", {}),
     "auth_user_password_change": ("s/s", {"password1": "", "password2": ""}),
     # django-otp's pages that would show a device's secret: OTP_ADMIN_HIDE_SENSITIVE_DATA shuts
     # them for everyone, the superuser included.
@@ -295,6 +308,10 @@ def record_make() -> dict[str, Model]:
             score=0.5,
         ),
         "ingest.classifier": Classifier.objects.create(name="matrix"),
+        # Done, like the article URL: nothing waits to be fetched.
+        "ingest.sourcefetch": SourceFetch.objects.create(
+            url=source.url, state="done", source=source
+        ),
         "alerts.subscriber": subscriber,
         "alerts.event": event,
         "alerts.delivery": Delivery.objects.create(
