@@ -19,6 +19,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from apps.lib.fetch import contacted_host
+
 from . import progress, services, tasks
 from .conf import ingest_conf
 from .models import (
@@ -200,7 +202,11 @@ class ArticleAdmin(admin.ModelAdmin):
             rows, refused = services.article_urls_queue(
                 urls=form.cleaned_data["urls"], enqueue=tasks.article_ingest.delay
             )
-            refusals = [_("Refused %(url)s: %(why)s") % {"url": u, "why": w} for u, w in refused]
+            refusals = [
+                _("Refused %(url)s (host contacted: %(host)s): %(why)s")
+                % {"url": url, "host": contacted_host(url) or "—", "why": why}
+                for url, why in refused
+            ]
             if rows:
                 for refusal in refusals:
                     self.message_user(request, refusal, messages.ERROR)

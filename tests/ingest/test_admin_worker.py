@@ -53,7 +53,7 @@ def editor(transactional_db: None) -> User:
     user = User.objects.create_user("desk", is_staff=True)
     granted = {
         "ingest": ["add_articleurl", "view_articleurl", "add_sourcefetch", "view_sourcefetch"],
-        "claims": ["add_source", "view_source"],
+        "catalog": ["add_source", "view_source"],
     }
     for app_label, codenames in granted.items():
         user.user_permissions.add(
