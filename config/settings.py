@@ -291,7 +291,7 @@ MAILERS: dict[str, dict[str, object]] = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Aperture <alerts@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Fetching other people's pages (apps/lib/fetch.py). Loopback and private addresses only when
+# Fetching other people's pages (apps/lib/fetch/). Loopback and private addresses only when
 # FETCH_ALLOW_PRIVATE is true: for tests and the local demo, never in production.
 FETCH_ALLOW_PRIVATE = env_bool("FETCH_ALLOW_PRIVATE") and not PRODUCTION
 FETCH_USER_AGENT = os.environ.get(

@@ -34,6 +34,7 @@ from apps.lib.fetch import (
     resolve_host,
     url_check,
 )
+from apps.lib.fetch import transport as fetch_transport
 from tests.support.httpserver import LocalHTTPServer, RecordedRequest, Response
 
 ip = ipaddress.ip_address
@@ -907,7 +908,7 @@ def https_server(
     )  # fmt: skip
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    monkeypatch.setattr(fetch_module, "_TLS_VERIFY", str(cert))
+    monkeypatch.setattr(fetch_transport, "_TLS_VERIFY", str(cert))
     monkeypatch.setattr(
         socket,
         "getaddrinfo",
