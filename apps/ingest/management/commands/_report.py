@@ -6,7 +6,7 @@ from django.core.management.base import OutputWrapper
 from django.core.management.color import Style
 
 from apps.ingest import services
-from apps.ingest.models import Article, Outcome
+from apps.ingest.models import Article, ArticleURL, Outcome
 
 
 def articles_ingest(ids: list[int], *, stdout: OutputWrapper, style: Style) -> tuple[int, int]:
@@ -14,7 +14,7 @@ def articles_ingest(ids: list[int], *, stdout: OutputWrapper, style: Style) -> t
     stored = refused = 0
     for article_url_id in ids:
         result = services.article_ingest(article_url_id=article_url_id)
-        url = services.ArticleURL.objects.get(pk=article_url_id).url
+        url = ArticleURL.objects.get(pk=article_url_id).url
         if result.outcome == Outcome.STORED:
             stored += 1
             article = Article.objects.get(pk=result.article_id or 0)
