@@ -209,12 +209,6 @@ class Statement(models.Model):
     def occurred_on_display(self) -> str:
         return date_format_at_precision(self.occurred_on, self.date_precision)
 
-    @property
-    def speaker_display(self) -> str:
-        if self.speaker_id is not None and self.speaker is not None:
-            return str(self.speaker)
-        return self.speaker_label
-
 
 class Citation(models.Model):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="citations")
