@@ -107,7 +107,7 @@ def test_a_refused_url_is_said_on_the_progress_page_and_the_others_are_queued(
         INGEST_URLS, {"urls": f"file:///etc/passwd\n{stalled_server.url('/a')}"}, follow=True
     )
     page = response.content.decode()
-    assert "Refused file:///etc/passwd: Only http and https URLs can be fetched" in page
+    assert "Refused file:///etc/passwd (host contacted: —): Only http and https URLs" in page
     assert ArticleURL.objects.get().url == stalled_server.url("/a")
     assert stalled_server.requests == []
 
