@@ -14,7 +14,10 @@ from tests.support.httpserver import LocalHTTPServer
 CSV = "text/csv; charset=utf-8"
 ZIP = "application/zip"
 
-HEADER = "System,Organization,Publication date,Parameters,Model accessibility,Link\n"
+HEADER = (
+    "System,Organization,Publication date,Parameters,Model accessibility,Link,"
+    "Training code accessibility,Dataset accessibility\n"
+)
 
 
 def zip_folders(*folders: tuple[Path, str]) -> bytes:
