@@ -94,6 +94,9 @@ def _stage(parsed: ParsedRecord) -> StagedRecord | ParseError:
         sort_keys=True,
         ensure_ascii=False,
     )
+    if "\\u0000" in canonical:
+        # PostgreSQL stores no NUL character; refuse the record rather than fail the batch.
+        return ParseError(parsed.key, "the record holds a NUL character")
     return StagedRecord(
         key=parsed.key,
         raw=raw,
@@ -207,6 +210,10 @@ def _change(claim: DatasetClaim, new: str, old_version: str, version: str, now: 
     )
 
 
+def _printable(text: str) -> str:
+    return text.replace("\x00", "\N{SYMBOL FOR NULL}")
+
+
 def _apply(run: ImportRun, parsed: list[Parsed], batch_size: int) -> Plan:
     now = timezone.now()
     with transaction.atomic():
@@ -214,7 +221,10 @@ def _apply(run: ImportRun, parsed: list[Parsed], batch_size: int) -> Plan:
         Dataset.objects.select_for_update().get(pk=run.dataset_id)
         plan = _plan(run.dataset, parsed)
         RecordError.objects.bulk_create(
-            [RecordError(run=run, where=e.where[:500], message=e.message) for e in plan.errors],
+            [
+                RecordError(run=run, where=_printable(e.where)[:500], message=_printable(e.message))
+                for e in plan.errors
+            ],
             batch_size=batch_size,
         )
         for batch in _batches(plan.new, batch_size):
@@ -268,7 +278,7 @@ def dataset_import(*, dataset: str, source: str | None = None, dry_run: bool = F
     except Exception as error:  # a bug must still end the run visibly, with nothing changed
         logger.exception("dataset import %s failed", dataset)
         run.state, run.error = ImportRun.State.FAILED, f"Unexpected error: {error!r}"
-    run.finished_at = timezone.now()
+    run.finished_at, run.error = timezone.now(), _printable(run.error)
     if not dry_run:
         run.save()
     return run

@@ -71,6 +71,13 @@ def test_a_free_text_date_is_an_error_for_that_record_and_the_rest_carries_on(
     assert "release_date" not in values("Delta")  # an empty date is no claim, and no error
 
 
+def test_a_nul_character_is_an_error_for_that_record_only(http_server: LocalHTTPServer) -> None:
+    run = imported(http_server, GOOD + "Nul,Lab\x00Five,2024,,,\nNul\x00Key,Lab,2024,,,\n")
+
+    assert (run.state, run.created) == ("partial", 2)
+    assert sorted(run.record_errors.values_list("where", flat=True)) == ["Nul", "Nul\u2400Key"]
+
+
 def test_a_cell_with_several_organisations_names_each(http_server: LocalHTTPServer) -> None:
     run = imported(http_server, HEADER + 'Joint,"Microsoft, NVIDIA,",2021-10,,,\n')
 
