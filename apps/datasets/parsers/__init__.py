@@ -9,7 +9,7 @@ schema, not a CSV at all): then the run fails and nothing changes.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["Claim", "Files", "ParseError", "Parsed", "ParsedRecord", "SnapshotError"]
@@ -36,7 +36,6 @@ class ParsedRecord:
     raw: dict[str, Any]
     claims: tuple[Claim, ...]
     upstream_url: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
