@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "apps.catalog",
     "apps.claims",
     "apps.ingest",
+    "apps.datasets",
     "apps.alerts",
     "apps.site",
 ]
@@ -381,6 +382,29 @@ CELERY_TASK_ROUTES = {
 # "celery", the one queue of earlier releases, is only drained (by the maintenance worker).
 CELERY_TASK_DEFAULT_QUEUE = "maintenance"
 # --- end of Celery queues -------------------------------------------------------------------
+
+# --- Datasets (apps/datasets) -----------------------------------------------------------------
+# Where each outside dataset is read from; every fetch goes through apps.lib.fetch. The weekly
+# sync is off unless DATASETS_SYNC=1, so neither `make run` nor the tests contact an upstream.
+DATASETS_EPOCH_URL = os.environ.get("DATASETS_EPOCH_URL", "https://epoch.ai/data/all_ai_models.csv")
+DATASETS_MOT_URL = os.environ.get(
+    "DATASETS_MOT_URL",
+    "https://codeload.github.com/lfai/model_openness_tool/zip/refs/heads/main",
+)
+DATASETS_OSAI_URL = os.environ.get(
+    "DATASETS_OSAI_URL",
+    "https://codeload.github.com/opening-up-chatgpt/opening-up-chatgpt.github.io/zip/refs/heads/main",
+)
+DATASETS_MAX_BYTES = int(os.environ.get("DATASETS_MAX_BYTES", str(50 * 1024 * 1024)))
+DATASETS_SYNC = env_bool("DATASETS_SYNC")
+if DATASETS_SYNC:
+    CELERY_BEAT_SCHEDULE["datasets-sync"] = {
+        "task": "datasets.sync",
+        "schedule": crontab(
+            day_of_week=int(os.environ.get("DATASETS_SYNC_WEEKDAY", "1")), hour=4, minute=17
+        ),
+    }
+# --- end of Datasets ---------------------------------------------------------------------------
 
 # The demo feeds under /demo-feeds/ (apps/ingest/demo/), for the local first run only.
 INGEST_DEMO_FEEDS = env_bool("INGEST_DEMO_FEEDS", DEBUG) and not PRODUCTION

@@ -28,6 +28,7 @@ from django.db.models import Model
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, URLPattern, reverse
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -36,6 +37,7 @@ from apps.catalog.models import Alias, Person
 from apps.catalog.services import model_status_add
 from apps.claims import services
 from apps.claims.models import StanceChange, Statement
+from apps.datasets.models import ClaimChange, Dataset, DatasetClaim, DatasetRecord, ImportRun
 from apps.ingest.models import (
     Article,
     ArticleURL,
@@ -78,6 +80,11 @@ MODEL_PAGES = {
     "ingest.suggestion":          ("ers/ers", "-/-"),
     "ingest.classifier":          ("ers/ers", "-/-"),
     "ingest.sourcefetch":         ("ers/ers", "ers/ers"),
+    "datasets.dataset":           ("ers/ers", "-/-"),
+    "datasets.importrun":         ("ers/ers", "-/-"),
+    "datasets.datasetrecord":     ("ers/ers", "-/-"),
+    "datasets.datasetclaim":      ("ers/ers", "-/-"),
+    "datasets.claimchange":       ("ers/ers", "-/-"),
     "alerts.subscriber":          ("s/s",     "s/s"),
     "alerts.event":               ("s/s",     "-/-"),
     "alerts.delivery":            ("s/s",     "-/-"),
@@ -113,6 +120,11 @@ OBJECT_PAGES = {
     "ingest.suggestion":          ("ers/ers", "s/s",     "ers/ers", None),
     "ingest.classifier":          ("ers/s",   "s/s",     "ers/ers", None),
     "ingest.sourcefetch":         ("ers/-",   "s/s",     "ers/ers", None),
+    "datasets.dataset":           ("ers/-",   "s/s",     "ers/ers", None),
+    "datasets.importrun":         ("ers/-",   "s/s",     "ers/ers", None),
+    "datasets.datasetrecord":     ("ers/-",   "s/s",     "ers/ers", None),
+    "datasets.datasetclaim":      ("ers/-",   "s/s",     "ers/ers", None),
+    "datasets.claimchange":       ("ers/-",   "s/s",     "ers/ers", None),
     "alerts.subscriber":          ("s/s",     "s/s",     "s/s",     None),
     "alerts.event":               ("s/s",     "s/s",     "s/s",     None),
     "alerts.delivery":            ("s/s",     "s/s",     "s/s",     None),
@@ -154,6 +166,13 @@ ACTIONS = {
     },
     "ingest.classifier": {"delete_selected": "s"},
     "ingest.sourcefetch": {"delete_selected": "s"},
+    # "Import now" only enqueues the task (on commit, so never here: every request is rolled
+    # back); it rewrites many claims at once, so it is the reviewers' and superusers'.
+    "datasets.dataset": {"import_now": "rs", "delete_selected": "s"},
+    "datasets.importrun": {"delete_selected": "s"},
+    "datasets.datasetrecord": {"delete_selected": "s"},
+    "datasets.datasetclaim": {"delete_selected": "s"},
+    "datasets.claimchange": {"delete_selected": "s"},
     "alerts.subscriber": {"revoke_links": "s", "delete_selected": "s"},
     "alerts.event": {"republish": "s", "delete_selected": "s"},
     "alerts.delivery": {"retry": "s", "delete_selected": "s"},
@@ -209,6 +228,7 @@ APP_LISTS = {
     "catalog": "ers",
     "claims": "ers",
     "ingest": "ers",
+    "datasets": "ers",
     "alerts": "s",
 }
 # Autocomplete and the app lists are tried per field and per app above; the login and logout
@@ -264,6 +284,13 @@ def record_make() -> dict[str, Model]:
     event = Event.objects.filter(statement=published).get()
     device_owner = User.objects.create_user("two-factor", password="correct horse", is_staff=True)
     subscriber = Subscriber.objects.create(email="matrix@example.org")
+    dataset = Dataset.objects.get(key="epoch")  # made by the datasets' data migration
+    dataset_record = DatasetRecord.objects.create(
+        dataset=dataset, key="Matrix-7B", read_at=timezone.now(), raw={}, content_hash="0" * 64
+    )
+    dataset_claim = DatasetClaim.objects.create(
+        record=dataset_record, field="access_level", value="API access"
+    )
     endpoint = WebhookEndpoint.objects.create(
         name="Newsroom", url="https://hooks.example/aperture", secret="s" * 32
     )
@@ -311,6 +338,16 @@ def record_make() -> dict[str, Model]:
         # Done, like the article URL: nothing waits to be fetched.
         "ingest.sourcefetch": SourceFetch.objects.create(
             url=source.url, state="done", source=source
+        ),
+        "datasets.dataset": dataset,
+        "datasets.importrun": ImportRun.objects.create(dataset=dataset, state="partial"),
+        "datasets.datasetrecord": dataset_record,
+        "datasets.datasetclaim": dataset_claim,
+        "datasets.claimchange": ClaimChange.objects.create(
+            claim=dataset_claim,
+            old_value="Unreleased",
+            new_value="API access",
+            changed_at=timezone.now(),
         ),
         "alerts.subscriber": subscriber,
         "alerts.event": event,

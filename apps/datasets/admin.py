@@ -1,0 +1,136 @@
+"""The datasets in the admin: read-only records and claims, runs with their errors, and an
+"Import now" action that only enqueues the import (no network in a web request).
+
+Editors and reviewers may read everything here; starting an import is for reviewers and
+superusers (the ``datasets.import_dataset`` permission), since it rewrites many claims at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from apps.datasets.models import (
+    ClaimChange,
+    Dataset,
+    DatasetClaim,
+    DatasetRecord,
+    ImportRun,
+    RecordError,
+)
+from apps.datasets.tasks import dataset_import_task
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+
+@admin.register(Dataset)
+class DatasetAdmin(ReadOnlyAdmin):
+    list_display = ("key", "name", "licence", "url_setting", "homepage")
+    readonly_fields = ("key", "name", "homepage", "licence", "attribution", "url_setting")
+    actions = ["import_now"]
+
+    def has_import_dataset_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("datasets.import_dataset"))
+
+    @admin.action(description=_("Import now (in the background)"), permissions=["import_dataset"])
+    def import_now(self, request: HttpRequest, queryset: QuerySet[Dataset]) -> None:
+        keys = list(queryset.values_list("key", flat=True))
+        transaction.on_commit(lambda: [dataset_import_task.delay(key) for key in keys])
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d import queued; its run appears under Import runs.",
+                "%(count)d imports queued; their runs appear under Import runs.",
+                len(keys),
+            )
+            % {"count": len(keys)},
+            messages.SUCCESS,
+        )
+
+
+class RecordErrorInline(admin.TabularInline):
+    model = RecordError
+    fields = ("where", "message")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ReadOnlyAdmin):
+    list_display = (
+        "dataset", "started_at", "state", "version", "read", "created", "changed",
+        "unchanged", "errors", "error",
+    )  # fmt: skip
+    list_filter = ("dataset", "state")
+    readonly_fields = (
+        "dataset", "started_at", "finished_at", "source", "version", "state", "dry_run",
+        "read", "created", "changed", "unchanged", "errors", "error",
+    )  # fmt: skip
+    inlines = [RecordErrorInline]
+
+
+class DatasetClaimInline(admin.TabularInline):
+    model = DatasetClaim
+    fields = ("field", "value", "evidence_url", "notes")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(DatasetRecord)
+class DatasetRecordAdmin(ReadOnlyAdmin):
+    list_display = ("key", "dataset", "version", "read_at", "upstream_url")
+    list_filter = ("dataset",)
+    search_fields = ("key",)
+    readonly_fields = ("dataset", "key", "version", "read_at", "upstream_url", "raw")
+    exclude = ("content_hash",)
+    inlines = [DatasetClaimInline]
+
+
+@admin.register(DatasetClaim)
+class DatasetClaimAdmin(ReadOnlyAdmin):
+    list_display = ("record", "field", "value", "evidence_url", "dataset_name")
+    list_filter = ("record__dataset", "field")
+    search_fields = ("record__key", "field", "value")
+    readonly_fields = ("record", "field", "value", "evidence_url", "notes")
+    list_select_related = ("record__dataset",)
+
+    @admin.display(description=_("claimed by"))
+    def dataset_name(self, obj: DatasetClaim) -> str:
+        return obj.record.dataset.name
+
+
+@admin.register(ClaimChange)
+class ClaimChangeAdmin(ReadOnlyAdmin):
+    list_display = ("claim", "old_value", "new_value", "old_version", "new_version", "changed_at")
+    search_fields = ("claim__record__key", "claim__field")
+    readonly_fields = (
+        "claim",
+        "old_value",
+        "new_value",
+        "old_version",
+        "new_version",
+        "changed_at",
+    )

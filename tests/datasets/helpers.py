@@ -1,0 +1,50 @@
+"""Building what the tests serve: zip archives of folders, small CSV and YAML fixtures."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.support.httpserver import LocalHTTPServer
+
+CSV = "text/csv; charset=utf-8"
+ZIP = "application/zip"
+
+HEADER = (
+    "System,Organization,Publication date,Parameters,Model accessibility,Link,"
+    "Training code accessibility,Dataset accessibility\n"
+)
+
+
+def zip_folders(*folders: tuple[Path, str]) -> bytes:
+    """A zip of each folder's files under ``repo-main/<prefix>/``, as GitHub's archives are."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for folder, prefix in folders:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    name = f"repo-main/{prefix}/{path.relative_to(folder).as_posix()}"
+                    archive.writestr(name, path.read_bytes())
+    return buffer.getvalue()
+
+
+def serve(server: LocalHTTPServer, path: str, body: bytes, content_type: str = CSV) -> str:
+    server.route(path, body=body, content_type=content_type)
+    return server.url(path)
+
+
+def writes(queries: CaptureQueriesContext) -> list[str]:
+    """The INSERT, UPDATE and DELETE statements among the captured queries."""
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+    ]
+
+
+def capture() -> CaptureQueriesContext:
+    return CaptureQueriesContext(connection)
