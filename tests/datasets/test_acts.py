@@ -86,6 +86,9 @@ def test_the_lab_page_shows_says_and_does_and_flags_the_divergence(
     assert 'id="says-band' in html and 'id="does-band' in html
     assert 'class="divergence"' in html
     assert "Alpha-70B" in html and "Unreleased" in html
+    client.cookies["django_language"] = "ja"
+    japanese = client.get(one.get_absolute_url()).content.decode()
+    assert "発言と行動が乖離" in japanese and "「オープン」" in japanese
 
 
 def test_the_lab_page_has_no_divergence_flag_when_says_and_does_agree(
