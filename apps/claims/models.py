@@ -381,3 +381,58 @@ class StanceChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company}: {self.old_stance or '—'} → {self.new_stance} on {self.date}"
+
+
+class RecordedAct(models.Model):
+    """What a lab did as an outside dataset records it: a release and its access level.
+
+    Not an editor's statement: the dataset said it, so it is shown apart from the statements,
+    sourced to the dataset's record, and weighs less in the stance (see stance.py). Written only
+    through services.acts_record, which upserts on (origin, origin_key).
+    """
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("lab"), on_delete=models.CASCADE, related_name="recorded_acts"
+    )
+    ai_model = models.ForeignKey(
+        AIModel,
+        verbose_name=_("model"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recorded_acts",
+    )
+    #: The model's name as the dataset writes it (the catalogue may not know the model).
+    subject = models.CharField(_("model as recorded"), max_length=500)
+    occurred_on = models.DateField(_("happened on"))
+    date_precision = models.CharField(
+        _("date precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    #: The dataset's own words, e.g. "Open weights (restricted use)".
+    access_level = models.CharField(_("access level as recorded"), max_length=200)
+    stance = models.CharField(_("stance it implies"), max_length=20, choices=Stance.choices)
+    #: The dataset's name, its attribution line, the record's key and its upstream page.
+    origin = models.CharField(_("recorded by"), max_length=200)
+    attribution = models.TextField(_("attribution"), blank=True)
+    origin_key = models.CharField(_("record key"), max_length=500)
+    origin_url = models.URLField(_("upstream record"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = _("recorded act")
+        verbose_name_plural = _("recorded acts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["origin", "origin_key"], name="recordedact_unique_origin_key"
+            )
+        ]
+        indexes = [models.Index(fields=["company", "-occurred_on"], name="recordedact_company")]
+
+    def __str__(self) -> str:
+        return f"{self.company}: {self.subject} {self.access_level} ({self.origin})"
+
+    @property
+    def occurred_on_display(self) -> str:
+        return date_format_at_precision(self.occurred_on, self.date_precision)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,7 @@ from .models import (
     Citation,
     EditorialState,
     LinkKind,
+    RecordedAct,
     StanceAssessment,
     StanceChange,
     Statement,
@@ -274,7 +276,8 @@ def assessment_delete(*, assessment: StanceAssessment, user: Actor | None) -> No
 def stance_inputs(
     *, company: Company
 ) -> tuple[list[engine.Evidence], list[engine.Link], list[engine.Pin]]:
-    """Read what the engine needs for one lab, in three queries."""
+    """Read what the engine needs for one lab, in four queries. Imported acts come with
+    negative ids (-pk), so that they never pass for a statement."""
     evidence = [
         engine.Evidence(
             id=row["id"],
@@ -288,6 +291,16 @@ def stance_inputs(
         .values("id", "occurred_on", "stance", "kind", "verification")
     ]
     ids = [item.id for item in evidence]
+    evidence += [
+        engine.Evidence(
+            id=-row["id"],
+            occurred_on=row["occurred_on"],
+            stance=row["stance"],
+            kind=engine.IMPORTED_ACT,
+            verification=engine.IMPORTED,
+        )
+        for row in RecordedAct.objects.filter(company=company).values("id", "occurred_on", "stance")
+    ]
     links = [
         engine.Link(
             from_id=row["from_statement_id"], to_id=row["to_statement_id"], kind=row["kind"]
@@ -338,8 +351,9 @@ def stance_history_recompute(*, company: Company) -> list[StanceChange]:
                 StanceChange.objects.filter(pk=existing.pk).update(
                     score=point.score, assessment_id=point.pin_id
                 )
-            if {s.pk for s in existing.statements.all()} != set(point.statement_ids):
-                existing.statements.set(point.statement_ids)
+            statement_ids = _statement_ids(point)
+            if {s.pk for s in existing.statements.all()} != set(statement_ids):
+                existing.statements.set(statement_ids)
         stale = [c.pk for c in current if c.pk not in kept]
         if stale:
             StanceChange.objects.filter(pk__in=stale).update(superseded_at=timezone.now())
@@ -354,7 +368,7 @@ def stance_history_recompute(*, company: Company) -> list[StanceChange]:
                 score=point.score,
                 assessment_id=point.pin_id,
             )
-            change.statements.set(point.statement_ids)
+            change.statements.set(_statement_ids(point))
             created.append(change)
         # Announced in this transaction: whatever listens (the alerts outbox) commits with it.
         if created:
@@ -366,6 +380,113 @@ def stance_history_recompute(*, company: Company) -> list[StanceChange]:
                 )
             )
     return created
+
+
+def _statement_ids(point: engine.ChangePoint) -> list[int]:
+    # Imported acts (negative ids) explain a change too, but are no statement to link.
+    return [pk for pk in point.statement_ids if pk > 0]
+
+
+ACT_FIELDS = (
+    "company_id",
+    "ai_model_id",
+    "subject",
+    "occurred_on",
+    "date_precision",
+    "access_level",
+    "stance",
+    "attribution",
+    "origin_url",
+)
+
+
+@dataclass(frozen=True)
+class ActRecorded:
+    """One act as an outside dataset records it, for acts_record."""
+
+    company: Company
+    subject: str
+    occurred_on: datetime.date
+    access_level: str
+    origin: str
+    origin_key: str
+    origin_url: str = ""
+    attribution: str = ""
+    date_precision: str = "day"
+    ai_model: AIModel | None = None
+
+
+@dataclass(frozen=True)
+class ActsRecorded:
+    created: int
+    changed: int
+    unchanged: int
+    #: Acts whose access level maps to no stance (stance.stance_for_access): not recorded.
+    unknown_level: int
+    companies_recomputed: int
+
+
+def acts_record(*, acts: Sequence[ActRecorded]) -> ActsRecorded:
+    """Upsert imported acts on (origin, origin_key) and recompute the labs whose acts changed.
+
+    Idempotent: acts that match what is stored write nothing and recompute nothing. An act the
+    dataset no longer lists is kept (the record said it once; an editor decides).
+    """
+    wanted: dict[tuple[str, str], RecordedAct] = {}
+    unknown = 0
+    for act in acts:
+        stance = engine.stance_for_access(act.access_level)
+        if stance is None:
+            unknown += 1
+            continue
+        wanted[(act.origin, act.origin_key)] = RecordedAct(
+            company=act.company,
+            ai_model=act.ai_model,
+            subject=act.subject[:500],
+            occurred_on=act.occurred_on,
+            date_precision=act.date_precision,
+            access_level=act.access_level[:200],
+            stance=stance,
+            origin=act.origin[:200],
+            attribution=act.attribution,
+            origin_key=act.origin_key[:500],
+            origin_url=act.origin_url[:2000],
+        )
+    created: list[RecordedAct] = []
+    changed: list[RecordedAct] = []
+    touched: set[int] = set()
+    with transaction.atomic():
+        stored: dict[tuple[str, str], RecordedAct] = {}
+        for origin in {key[0] for key in wanted}:
+            keys = [key[1] for key in wanted if key[0] == origin]
+            for row in RecordedAct.objects.select_for_update().filter(
+                origin=origin, origin_key__in=keys
+            ):
+                stored[(row.origin, row.origin_key)] = row
+        for key, new in wanted.items():
+            current = stored.get(key)
+            if current is None:
+                created.append(new)
+                touched.add(new.company_id)
+                continue
+            if all(getattr(current, name) == getattr(new, name) for name in ACT_FIELDS):
+                continue
+            touched.update({current.company_id, new.company_id})
+            for name in ACT_FIELDS:
+                setattr(current, name, getattr(new, name))
+            current.updated_at = timezone.now()  # bulk_update skips auto_now
+            changed.append(current)
+        RecordedAct.objects.bulk_create(created)
+        RecordedAct.objects.bulk_update(changed, [*ACT_FIELDS, "updated_at"])
+        for company in Company.objects.filter(pk__in=touched).order_by("pk"):
+            stance_history_recompute(company=company)
+    return ActsRecorded(
+        created=len(created),
+        changed=len(changed),
+        unchanged=len(wanted) - len(created) - len(changed),
+        unknown_level=unknown,
+        companies_recomputed=len(touched),
+    )
 
 
 def _history_reason(statement: Statement, user: Actor | None, reason: str) -> None:

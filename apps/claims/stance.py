@@ -19,6 +19,32 @@ The formula, in full (it is the documented contract; change it only with the tes
 5. An editor's active assessment pins the stance from its effective_from date (until its
    effective_until, or the next assessment), whatever the formula says.
 
+Acts. A published statement of kind "action" is an act an editor checked. An act recorded by an
+outside dataset (claims.RecordedAct: a release and its access level) enters the same formula as
+evidence of kind IMPORTED_ACT with verification IMPORTED, so its weight is
+KIND_WEIGHT[IMPORTED_ACT] * VERIFICATION_WEIGHT[IMPORTED] = 1.0 * 0.4 = 0.4 against 1.0 for a
+confirmed action and 0.6 for a reported one: it is an act, which counts more than words, but
+no editor has read it, the dataset compiles others' reports, and its access level is one coarse
+category, so it weighs less than any act an editor stands behind. Its score comes from its access
+level by ACCESS_LEVEL_STANCE:
+
+    open weights, unrestricted                          open            +2
+    open weights (or open access) restricted in any way leaning open    +1
+      (restricted use, non-commercial, gated)
+    API access, hosted access                           leaning closed  -1
+    unreleased                                          closed          -2
+
+Open weights under a restrictive licence are still weights anyone can run, so they stay on the
+open side; API access lets people use a model but not inspect or change it, so it is on the
+closed side without being the same as keeping the model to oneself. A level the table does not
+know yields no act. An imported act carries a negative id (-pk) so it can never be mistaken for a
+statement.
+
+Says and does. Besides the combined stance (the one StanceChange rows, pins and alerts use), the
+lab has two series by the same formula, without pins: "says", from every statement that is not
+an act, and "does", from acts (action statements and imported acts). They diverge on a date when
+their stances are two steps or more apart (say "open" and "leaning closed").
+
 Because the age factor is the same exponential for every statement, it cancels out of the mean
 between two statement dates: the stance can only change on a date when a statement was made, a
 denial or supersession took effect, or a pin starts or ends. The history is therefore the
@@ -58,6 +84,14 @@ VERIFICATION_WEIGHT: dict[str, float] = {
     Verification.DISPUTED: 0.3,
     Verification.DENIED: 0.15,
 }
+#: An act read from an outside dataset: its kind and verification in the two tables above.
+IMPORTED_ACT = "imported_act"
+IMPORTED = "imported"
+KIND_WEIGHT[IMPORTED_ACT] = 1.0
+VERIFICATION_WEIGHT[IMPORTED] = 0.4
+ACT_KINDS = frozenset({StatementKind.ACTION.value, IMPORTED_ACT})
+#: How far apart (in steps of the stance scale) says and does must be to be flagged.
+DIVERGENCE_STEPS = 2
 HALF_LIFE_DAYS = 365.0
 DENIAL_FACTOR = 0.5
 
@@ -319,3 +353,61 @@ def stance_changes(
         )
         previous = point.stance
     return changes
+
+
+def stance_for_access(level: str) -> str | None:
+    """The stance an access level implies (ACCESS_LEVEL_STANCE in the docstring), or None."""
+    words = " ".join(level.casefold().replace("-", " ").split())
+    if not words:
+        return None
+    if words.startswith(("open weights", "open access")):
+        return Stance.OPEN if "unrestricted" in words else Stance.LEANING_OPEN
+    if words.startswith(("api", "hosted")):
+        return Stance.LEANING_CLOSED
+    if words in ("unreleased", "not released"):
+        return Stance.CLOSED
+    return None
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """A stretch (end None: still) where says and does stand DIVERGENCE_STEPS or more apart."""
+
+    start: datetime.date
+    end: datetime.date | None
+    says: str
+    does: str
+
+
+def says_and_does(
+    evidence: Sequence[Evidence], links: Iterable[Link] = ()
+) -> tuple[list[ChangePoint], list[ChangePoint]]:
+    """The "says" and "does" series: the formula over words alone and over acts alone."""
+    links = list(links)
+    says = [item for item in evidence if item.kind not in ACT_KINDS]
+    does = [item for item in evidence if item.kind in ACT_KINDS]
+    return stance_changes(says, links), stance_changes(does, links)
+
+
+def divergences(says: Sequence[ChangePoint], does: Sequence[ChangePoint]) -> list[Divergence]:
+    """Where the two series stand two steps or more apart, as stretches of dates."""
+    dates = sorted({c.date for c in says} | {c.date for c in does})
+    found: list[Divergence] = []
+    open_since: tuple[datetime.date, str, str] | None = None
+    said = done = ""
+    by_date_says = {c.date: c.new_stance for c in says}
+    by_date_does = {c.date: c.new_stance for c in does}
+    for on in dates:
+        said = by_date_says.get(on, said)
+        done = by_date_does.get(on, done)
+        apart = bool(said and done) and (
+            abs(STANCE_SCORE[said] - STANCE_SCORE[done]) >= DIVERGENCE_STEPS
+        )
+        if open_since is not None and (not apart or (said, done) != open_since[1:]):
+            found.append(Divergence(open_since[0], on, open_since[1], open_since[2]))
+            open_since = None
+        if apart and open_since is None:
+            open_since = (on, said, done)
+    if open_since is not None:
+        found.append(Divergence(open_since[0], None, open_since[1], open_since[2]))
+    return found

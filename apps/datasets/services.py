@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
+from apps.datasets.acts import dataset_acts_record
 from apps.datasets.conf import datasets_conf
 from apps.datasets.models import (
     ClaimChange,
@@ -231,6 +232,8 @@ def _apply(run: ImportRun, parsed: list[Parsed], batch_size: int) -> Plan:
             _records_create(run.dataset, batch, run.version, now)
         for changed in _batches(plan.changed, batch_size):
             _records_update(changed, run.version, now)
+        # Releases become acts on their labs' timelines, committed with the records they read.
+        dataset_acts_record(dataset=run.dataset)
     return plan
 
 

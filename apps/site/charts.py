@@ -12,8 +12,8 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from apps.claims.models import StanceChange
-from apps.claims.stance import STANCE_SCORE
+from apps.claims.models import Stance, StanceChange
+from apps.claims.stance import STANCE_SCORE, Divergence
 
 
 @dataclass(frozen=True)
@@ -128,3 +128,38 @@ def stance_band(
 
 def sparkline(changes: Sequence[StanceChange], *, start: datetime.date, end: datetime.date) -> Band:
     return stance_band(changes, start=start, end=end, width=120, height=28, ticks=False)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A stretch of the axis where what a lab says and what it does diverge (stance.Divergence)."""
+
+    x: float
+    width: float
+    divergence: Divergence
+
+    @property
+    def says_label(self) -> str:
+        return str(Stance(self.divergence.says).label)
+
+    @property
+    def does_label(self) -> str:
+        return str(Stance(self.divergence.does).label)
+
+
+def divergence_flags(
+    divergences: Sequence[Divergence], *, start: datetime.date, end: datetime.date, width: int = 640
+) -> list[Flag]:
+    span = max((end - start).days, 1)
+
+    def x_of(day: datetime.date) -> float:
+        return round((day - start).days / span * width, 2)
+
+    return [
+        Flag(
+            x_of(item.start),
+            round(max(x_of(item.end or end) - x_of(item.start), 2.0), 2),
+            item,
+        )
+        for item in divergences
+    ]

@@ -24,7 +24,7 @@ from django_htmx.http import push_url
 
 from apps.catalog.models import AIModel, Company, Component
 from apps.claims.models import Stance, Statement
-from apps.claims.selectors import statements_for_display
+from apps.claims.selectors import recorded_acts, says_and_does, statements_for_display
 
 from . import charts, selectors
 from .timeline import TimelineCursorForm, TimelineFilterForm, timeline_filter, timeline_page
@@ -101,11 +101,18 @@ def lab(request: HttpRequest, slug: str) -> HttpResponse:
         return push_url(response, request.path + (f"?{query}" if query else ""))
     selectors.models_prefetch(models)  # status and openness, for the matrix only
     changes = [c for row in selectors.labs_with_changes([company.slug]) for c in row.changes]
+    series = says_and_does(company=company)
+    # Every act and statement is a date of the combined stance, so its axis fits both series.
     start, end = charts.axis_for(changes, timezone.localdate())
     context.update(
         {
             "changes": changes,
             "band": charts.stance_band(changes, start=start, end=end),
+            "series": series,
+            "says_band": charts.stance_band(series.says, start=start, end=end),
+            "does_band": charts.stance_band(series.does, start=start, end=end),
+            "flags": charts.divergence_flags(series.divergences, start=start, end=end),
+            "acts": recorded_acts(company=company),
             "matrix": selectors.openness_matrix(models),
             "components": Component.choices,
             "stances": Stance.choices,
