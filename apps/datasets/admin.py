@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
@@ -16,12 +17,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.datasets.matching import match_decide
 from apps.datasets.models import (
     ClaimChange,
     Dataset,
     DatasetClaim,
     DatasetRecord,
     ImportRun,
+    MatchDecision,
     RecordError,
 )
 from apps.datasets.tasks import dataset_import_task
@@ -78,12 +81,13 @@ class RecordErrorInline(admin.TabularInline):
 class ImportRunAdmin(ReadOnlyAdmin):
     list_display = (
         "dataset", "started_at", "state", "version", "read", "created", "changed",
-        "unchanged", "errors", "error",
+        "unchanged", "errors", "matched", "to_review", "companies_created", "error",
     )  # fmt: skip
     list_filter = ("dataset", "state")
     readonly_fields = (
         "dataset", "started_at", "finished_at", "source", "version", "state", "dry_run",
-        "read", "created", "changed", "unchanged", "errors", "error",
+        "read", "created", "changed", "unchanged", "errors", "matched", "to_review",
+        "companies_created", "error",
     )  # fmt: skip
     inlines = [RecordErrorInline]
 
@@ -101,10 +105,13 @@ class DatasetClaimInline(admin.TabularInline):
 
 @admin.register(DatasetRecord)
 class DatasetRecordAdmin(ReadOnlyAdmin):
-    list_display = ("key", "dataset", "version", "read_at", "upstream_url")
+    list_display = ("key", "dataset", "model", "company", "version", "read_at", "upstream_url")
     list_filter = ("dataset",)
     search_fields = ("key",)
-    readonly_fields = ("dataset", "key", "version", "read_at", "upstream_url", "raw")
+    list_select_related = ("dataset", "model", "company")
+    readonly_fields = (
+        "dataset", "key", "model", "company", "version", "read_at", "upstream_url", "raw",
+    )  # fmt: skip
     exclude = ("content_hash",)
     inlines = [DatasetClaimInline]
 
@@ -134,3 +141,67 @@ class ClaimChangeAdmin(ReadOnlyAdmin):
         "new_version",
         "changed_at",
     )
+
+
+class MatchDecisionForm(forms.ModelForm):
+    class Meta:
+        model = MatchDecision
+        fields = ("company", "model", "kept_apart")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = data.get("company") or data.get("model")
+        if bool(chosen) == bool(data.get("kept_apart")):
+            raise forms.ValidationError(
+                _("Choose the company or model it is the same as, or keep it apart.")
+            )
+        kind = self.instance.kind
+        if data.get("company") and kind != MatchDecision.Kind.ORGANISATION:
+            self.add_error("company", _("A model's name is matched to a model."))
+        if data.get("model") and kind != MatchDecision.Kind.MODEL:
+            self.add_error("model", _("An organisation's name is matched to a company."))
+        return data
+
+
+class DecidedFilter(admin.SimpleListFilter):
+    title = _("decided")
+    parameter_name = "decided"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("no", _("waiting for review")), ("yes", _("decided"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in {"no", "yes"}:
+            return queryset.filter(decided_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(MatchDecision)
+class MatchDecisionAdmin(admin.ModelAdmin):
+    """The review queue: names no exact match settled. Deciding one re-matches every dataset."""
+
+    form = MatchDecisionForm
+    list_display = (
+        "name", "kind", "candidates", "company", "model", "kept_apart", "decided_by", "decided_at",
+    )  # fmt: skip
+    list_filter = (DecidedFilter, "kind")
+    search_fields = ("name", "name_key")
+    list_select_related = ("company", "model", "decided_by")
+    raw_id_fields = ("company", "model")
+    readonly_fields = ("kind", "name", "name_key", "candidates", "decided_by", "decided_at")
+    fields = (*readonly_fields, "company", "model", "kept_apart")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def save_model(self, request: HttpRequest, obj: MatchDecision, form: Any, change: bool) -> None:
+        match_decide(
+            decision=obj,
+            user=request.user,
+            company_id=obj.company_id,
+            model_id=obj.model_id,
+            kept_apart=obj.kept_apart,
+        )
