@@ -14,15 +14,19 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.datasets.compare import disagreeing_claim_ids
 from apps.datasets.matching import match_decide
 from apps.datasets.models import (
     ClaimChange,
     Dataset,
     DatasetClaim,
     DatasetRecord,
+    Disagreement,
     ImportRun,
     MatchDecision,
     RecordError,
@@ -205,3 +209,46 @@ class MatchDecisionAdmin(admin.ModelAdmin):
             model_id=obj.model_id,
             kept_apart=obj.kept_apart,
         )
+
+
+@admin.register(Disagreement)
+class DisagreementAdmin(ReadOnlyAdmin):
+    """Claims that disagree with another dataset or with the editor's value, to resolve: the
+    editor's value is changed on the model's own page, never by an import."""
+
+    list_display = ("model_link", "field", "value", "dataset_name", "record_link")
+    list_filter = ("record__dataset", "field")
+    search_fields = ("record__key", "record__model__name", "field", "value")
+    readonly_fields = ("record", "field", "value", "evidence_url", "notes")
+    list_select_related = ("record__dataset", "record__model")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Disagreement]:
+        return super().get_queryset(request).filter(pk__in=disagreeing_claim_ids())
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("model"), ordering="record__model__name")
+    def model_link(self, obj: Disagreement) -> str:
+        model = obj.record.model
+        if model is None:
+            return ""
+        return format_html(
+            '<a href="{}">{}</a> (<a href="{}">{}</a>)',
+            reverse("admin:catalog_aimodel_change", args=[model.pk]),
+            model.name,
+            model.get_absolute_url(),
+            _("public page"),
+        )
+
+    @admin.display(description=_("record"))
+    def record_link(self, obj: Disagreement) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:datasets_datasetrecord_change", args=[obj.record_id]),
+            obj.record.key,
+        )
+
+    @admin.display(description=_("claimed by"))
+    def dataset_name(self, obj: Disagreement) -> str:
+        return obj.record.dataset.name

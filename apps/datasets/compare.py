@@ -200,3 +200,28 @@ def model_claims(ai_model: AIModel) -> ModelClaims:
         .order_by("record__dataset__key", "record__key", "field")
     )
     return claim_rows(claims, editor_values(ai_model))
+
+
+def disagreeing_claim_ids() -> list[int]:
+    """Every matched claim that disagrees with another dataset's or with the editor's value.
+
+    Three queries: the matched claims, their models, and the models' status and components.
+    """
+    claims = list(
+        DatasetClaim.objects.filter(record__model__isnull=False)
+        .exclude(value="")
+        .select_related("record__dataset")
+        .order_by("record__dataset__key", "record__key", "field")
+    )
+    by_model: dict[int, list[DatasetClaim]] = {}
+    for claim in claims:
+        by_model.setdefault(claim.record.model_id or 0, []).append(claim)
+    models = AIModel.objects.filter(pk__in=by_model).prefetch_related(
+        "status_history", "components"
+    )
+    found: list[int] = []
+    for ai_model in models:
+        for row in claim_rows(by_model[ai_model.pk], editor_values(ai_model)).rows:
+            if row.datasets_disagree or row.editor_disagrees:
+                found.extend(cell.claim.pk for cell in row.claims if cell is not None)
+    return found

@@ -131,6 +131,16 @@ class DatasetClaim(models.Model):
         return f"{self.record}: {self.field} = {self.value}"
 
 
+class Disagreement(DatasetClaim):
+    """A claim that disagrees with another dataset or with the editor: the admin's list of
+    disagreements to resolve (apps.datasets.compare decides which)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("disagreement")
+        verbose_name_plural = _("disagreements")
+
+
 class ClaimChange(models.Model):
     claim = models.ForeignKey(DatasetClaim, on_delete=models.CASCADE, related_name="changes")
     old_value = models.TextField(_("old value"), blank=True)

@@ -7,32 +7,14 @@ import datetime
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from apps.catalog.models import AccessLevel, AIModel, ModelStatusChange
-from apps.datasets.models import Dataset, DatasetClaim, DatasetRecord
-from tests.datasets.helpers import capture
+from tests.datasets.helpers import capture, record_make
 from tests.factories import company_make, model_make
 
 pytestmark = pytest.mark.django_db
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-
-
-def record_make(dataset: str, model: AIModel | None, claims: dict[str, str], **fields: str) -> None:
-    record = DatasetRecord.objects.create(
-        dataset=Dataset.objects.get(key=dataset),
-        key=fields.get("key", f"{dataset}-record"),
-        read_at=timezone.now(),
-        raw={},
-        content_hash="0" * 64,
-        upstream_url=fields.get("upstream_url", f"https://example.org/{dataset}"),
-        model=model,
-    )
-    for field, value in claims.items():
-        DatasetClaim.objects.create(
-            record=record, field=field, value=value, evidence_url=fields.get("evidence", "")
-        )
 
 
 @pytest.fixture
