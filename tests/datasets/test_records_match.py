@@ -78,6 +78,8 @@ def test_exact_names_and_aliases_match_at_once_and_the_unsure_go_to_review(
     assert set(queue) == {"llama 3 1", "twin", "meta ai"}
     assert f"Llama 3.1 8B ({llama.pk})" in queue["llama 3 1"].candidates
     assert all(str(twin.pk) in queue["twin"].candidates for twin in twins)
+    llama.refresh_from_db()  # the dataset says open weights and 8B; the editor's record stands
+    assert (llama.access_level, llama.parameter_count) == ("unreleased", None)
 
 
 def test_a_decision_is_applied_at_once_and_remembered_across_a_re_import(
@@ -136,3 +138,22 @@ def test_an_unknown_organisation_becomes_a_company_only_above_the_threshold(
     assert not Company.objects.filter(name="Small Lab").exists()
     assert {r.company for r in DatasetRecord.objects.filter(key__startswith="Big")} == {big}
     assert DatasetRecord.objects.filter(key__startswith="Small", company__isnull=True).count() == 2
+
+
+def test_an_organisation_kept_apart_becomes_its_own_company_once_above_the_threshold(
+    http_server: LocalHTTPServer, meta: Company, reviewer: User, settings: SettingsWrapper
+) -> None:
+    settings.DATASETS_NEW_COMPANY_MODELS = 2
+    rows = "".join(f"M-{n},Meta AI,2024-01-01,,,,,\n" for n in range(2))
+    imported(http_server, HEADER + rows)  # "meta ai" resembles "meta": queued, nothing created
+    decision = MatchDecision.objects.get(kind="org", name_key="meta ai")
+    assert Company.objects.count() == 1
+
+    match_decide(decision=decision, user=reviewer, kept_apart=True)
+    again = imported(http_server, HEADER + rows.replace("2024-01-01", "2024"), "/2.csv")
+
+    meta_ai = Company.objects.get(name="Meta AI")
+    assert Company.objects.count() == 2 and again.companies_created == 0
+    decision.refresh_from_db()
+    assert (decision.company, decision.kept_apart) == (meta_ai, False)
+    assert {r.company for r in DatasetRecord.objects.all()} == {meta_ai}
