@@ -21,7 +21,7 @@ from apps.lib.pages import page_metadata
 from apps.lib.urls import url_canonicalize
 
 from .events import ModelStatusChanged
-from .models import AIModel, ModelStatusChange, Publisher, Source
+from .models import AIModel, Company, ModelStatusChange, Publisher, Source
 
 
 def model_status_add(
@@ -121,6 +121,20 @@ def source_create_from_url(*, url: str) -> tuple[Source, bool]:
         retrieved_at=timezone.now(),
         snapshot_text=page.text,
     )
+
+
+def company_create(*, name: str, is_lab: bool = False) -> Company:
+    """A new company named ``name``, with a free slug made from it ("lab-2" after "lab")."""
+    name = name.strip()[:200]
+    base = (slugify(name) or "company")[:90]
+    slug, number = base, 1
+    while Company.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    company = Company(name=name, slug=slug, is_lab=is_lab)
+    company.full_clean()
+    company.save()
+    return company
 
 
 def publisher_for_page(*, url: str) -> Publisher:

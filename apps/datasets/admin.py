@@ -9,19 +9,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.datasets.compare import disagreeing_claim_ids
+from apps.datasets.matching import match_decide
 from apps.datasets.models import (
     ClaimChange,
     Dataset,
     DatasetClaim,
     DatasetRecord,
+    Disagreement,
     ImportRun,
+    MatchDecision,
     RecordError,
 )
 from apps.datasets.tasks import dataset_import_task
@@ -78,12 +85,13 @@ class RecordErrorInline(admin.TabularInline):
 class ImportRunAdmin(ReadOnlyAdmin):
     list_display = (
         "dataset", "started_at", "state", "version", "read", "created", "changed",
-        "unchanged", "errors", "error",
+        "unchanged", "errors", "matched", "to_review", "companies_created", "error",
     )  # fmt: skip
     list_filter = ("dataset", "state")
     readonly_fields = (
         "dataset", "started_at", "finished_at", "source", "version", "state", "dry_run",
-        "read", "created", "changed", "unchanged", "errors", "error",
+        "read", "created", "changed", "unchanged", "errors", "matched", "to_review",
+        "companies_created", "error",
     )  # fmt: skip
     inlines = [RecordErrorInline]
 
@@ -101,10 +109,13 @@ class DatasetClaimInline(admin.TabularInline):
 
 @admin.register(DatasetRecord)
 class DatasetRecordAdmin(ReadOnlyAdmin):
-    list_display = ("key", "dataset", "version", "read_at", "upstream_url")
+    list_display = ("key", "dataset", "model", "company", "version", "read_at", "upstream_url")
     list_filter = ("dataset",)
     search_fields = ("key",)
-    readonly_fields = ("dataset", "key", "version", "read_at", "upstream_url", "raw")
+    list_select_related = ("dataset", "model", "company")
+    readonly_fields = (
+        "dataset", "key", "model", "company", "version", "read_at", "upstream_url", "raw",
+    )  # fmt: skip
     exclude = ("content_hash",)
     inlines = [DatasetClaimInline]
 
@@ -134,3 +145,110 @@ class ClaimChangeAdmin(ReadOnlyAdmin):
         "new_version",
         "changed_at",
     )
+
+
+class MatchDecisionForm(forms.ModelForm):
+    class Meta:
+        model = MatchDecision
+        fields = ("company", "model", "kept_apart")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = data.get("company") or data.get("model")
+        if bool(chosen) == bool(data.get("kept_apart")):
+            raise forms.ValidationError(
+                _("Choose the company or model it is the same as, or keep it apart.")
+            )
+        kind = self.instance.kind
+        if data.get("company") and kind != MatchDecision.Kind.ORGANISATION:
+            self.add_error("company", _("A model's name is matched to a model."))
+        if data.get("model") and kind != MatchDecision.Kind.MODEL:
+            self.add_error("model", _("An organisation's name is matched to a company."))
+        return data
+
+
+class DecidedFilter(admin.SimpleListFilter):
+    title = _("decided")
+    parameter_name = "decided"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("no", _("waiting for review")), ("yes", _("decided"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in {"no", "yes"}:
+            return queryset.filter(decided_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(MatchDecision)
+class MatchDecisionAdmin(admin.ModelAdmin):
+    """The review queue: names no exact match settled. Deciding one re-matches every dataset."""
+
+    form = MatchDecisionForm
+    list_display = (
+        "name", "kind", "candidates", "company", "model", "kept_apart", "decided_by", "decided_at",
+    )  # fmt: skip
+    list_filter = (DecidedFilter, "kind")
+    search_fields = ("name", "name_key")
+    list_select_related = ("company", "model", "decided_by")
+    raw_id_fields = ("company", "model")
+    readonly_fields = ("kind", "name", "name_key", "candidates", "decided_by", "decided_at")
+    fields = (*readonly_fields, "company", "model", "kept_apart")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def save_model(self, request: HttpRequest, obj: MatchDecision, form: Any, change: bool) -> None:
+        match_decide(
+            decision=obj,
+            user=request.user,
+            company_id=obj.company_id,
+            model_id=obj.model_id,
+            kept_apart=obj.kept_apart,
+        )
+
+
+@admin.register(Disagreement)
+class DisagreementAdmin(ReadOnlyAdmin):
+    """Claims that disagree with another dataset or with the editor's value, to resolve: the
+    editor's value is changed on the model's own page, never by an import."""
+
+    list_display = ("model_link", "field", "value", "dataset_name", "record_link")
+    list_filter = ("record__dataset", "field")
+    search_fields = ("record__key", "record__model__name", "field", "value")
+    readonly_fields = ("record", "field", "value", "evidence_url", "notes")
+    list_select_related = ("record__dataset", "record__model")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Disagreement]:
+        return super().get_queryset(request).filter(pk__in=disagreeing_claim_ids())
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("model"), ordering="record__model__name")
+    def model_link(self, obj: Disagreement) -> str:
+        model = obj.record.model
+        if model is None:
+            return ""
+        return format_html(
+            '<a href="{}">{}</a> (<a href="{}">{}</a>)',
+            reverse("admin:catalog_aimodel_change", args=[model.pk]),
+            model.name,
+            model.get_absolute_url(),
+            _("public page"),
+        )
+
+    @admin.display(description=_("record"))
+    def record_link(self, obj: Disagreement) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:datasets_datasetrecord_change", args=[obj.record_id]),
+            obj.record.key,
+        )
+
+    @admin.display(description=_("claimed by"))
+    def dataset_name(self, obj: Disagreement) -> str:
+        return obj.record.dataset.name

@@ -16,6 +16,9 @@ class DatasetsConf:
     max_bytes: int = setting("DATASETS_MAX_BYTES", 50 * 1024 * 1024)
     # Records written per bulk query.
     batch_size: int = setting("DATASETS_BATCH_SIZE", 500)
+    # An organisation no company answers to becomes a new company only when a dataset names
+    # it as the developer of at least this many models.
+    new_company_models: int = setting("DATASETS_NEW_COMPANY_MODELS", 5)
 
 
 def datasets_conf() -> DatasetsConf:

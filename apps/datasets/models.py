@@ -6,8 +6,11 @@ dataset, and the dataset its licence and the attribution that licence asks for.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from apps.catalog.models import AIModel, Company
 
 
 class Dataset(models.Model):
@@ -50,6 +53,11 @@ class ImportRun(models.Model):
     changed = models.PositiveIntegerField(_("changed"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     errors = models.PositiveIntegerField(_("errors"), default=0)
+    #: After the import, records matched to a catalogue model (by name, alias or decision),
+    #: records whose model name waits in the review queue, and companies created.
+    matched = models.PositiveIntegerField(_("matched"), default=0)
+    to_review = models.PositiveIntegerField(_("to review"), default=0)
+    companies_created = models.PositiveIntegerField(_("companies created"), default=0)
     error = models.TextField(_("run error"), blank=True)
 
     class Meta:
@@ -72,6 +80,23 @@ class DatasetRecord(models.Model):
     upstream_url = models.URLField(_("upstream record"), max_length=2000, blank=True)
     #: sha256 of the raw record and its claims, to skip unchanged records without writing.
     content_hash = models.CharField(max_length=64)
+    #: The catalogue's model and company this record describes, as matching found them.
+    model = models.ForeignKey(
+        AIModel,
+        verbose_name=_("matched model"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dataset_records",
+    )
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("matched company"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dataset_records",
+    )
 
     class Meta:
         ordering = ["dataset", "key"]
@@ -106,6 +131,16 @@ class DatasetClaim(models.Model):
         return f"{self.record}: {self.field} = {self.value}"
 
 
+class Disagreement(DatasetClaim):
+    """A claim that disagrees with another dataset or with the editor: the admin's list of
+    disagreements to resolve (apps.datasets.compare decides which)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("disagreement")
+        verbose_name_plural = _("disagreements")
+
+
 class ClaimChange(models.Model):
     claim = models.ForeignKey(DatasetClaim, on_delete=models.CASCADE, related_name="changes")
     old_value = models.TextField(_("old value"), blank=True)
@@ -136,3 +171,67 @@ class RecordError(models.Model):
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
+
+
+class MatchDecision(models.Model):
+    """A name no exact match settles (fuzzy, or several candidates), and what an editor decided.
+
+    Dataset-independent: one row per normalised name and kind, remembered for every later import
+    of any dataset. Undecided rows are the review queue.
+    """
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "org", _("organisation")
+        MODEL = "model", _("model")
+
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    #: The name as normalised by apps.datasets.selectors.name_key.
+    name_key = models.CharField(_("normalised name"), max_length=500)
+    #: The name as a dataset first wrote it.
+    name = models.CharField(_("name as written"), max_length=500)
+    #: "Name (id)" of each candidate when the row was queued, for the reviewer's eye.
+    candidates = models.TextField(_("candidates"), blank=True)
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("same as company"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="match_decisions",
+    )
+    model = models.ForeignKey(
+        AIModel,
+        verbose_name=_("same as model"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="match_decisions",
+    )
+    kept_apart = models.BooleanField(
+        _("kept apart"), default=False, help_text=_("None of the candidates: a different thing.")
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at", "kind", "name_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name_key"], name="datasets_match_unique_name")
+        ]
+        verbose_name = _("match decision")
+        verbose_name_plural = _("match decisions (review queue)")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.decided_at is not None

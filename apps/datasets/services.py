@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from apps.datasets.acts import dataset_acts_record
 from apps.datasets.conf import datasets_conf
+from apps.datasets.matching import records_match
 from apps.datasets.models import (
     ClaimChange,
     Dataset,
@@ -275,6 +276,10 @@ def dataset_import(*, dataset: str, source: str | None = None, dry_run: bool = F
             )
         else:
             plan = _apply(run, parsed, conf.batch_size)
+            match = records_match(dataset=run.dataset)
+            run.matched = match.automatic + match.decided
+            run.to_review = match.review
+            run.companies_created = len(match.companies_created)
         _counts(run, plan)
     except SnapshotError as error:
         run.state, run.error = ImportRun.State.FAILED, str(error)

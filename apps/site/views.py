@@ -25,6 +25,7 @@ from django_htmx.http import push_url
 from apps.catalog.models import AIModel, Company, Component
 from apps.claims.models import Stance, Statement
 from apps.claims.selectors import recorded_acts, says_and_does, statements_for_display
+from apps.datasets.compare import model_claims
 
 from . import charts, selectors
 from .timeline import TimelineCursorForm, TimelineFilterForm, timeline_filter, timeline_page
@@ -146,6 +147,7 @@ def model(request: HttpRequest, slug: str) -> HttpResponse:
             "status_history": history,
             "current_status": history[-1] if history else None,
             "components": selectors.components_in_order(ai_model),
+            "dataset_claims": model_claims(ai_model),
         }
     )
     return render(request, "site/model.html", context)

@@ -8,7 +8,10 @@ from pathlib import Path
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from apps.catalog.models import AIModel
+from apps.datasets.models import Dataset, DatasetClaim, DatasetRecord
 from tests.support.httpserver import LocalHTTPServer
 
 CSV = "text/csv; charset=utf-8"
@@ -48,3 +51,20 @@ def writes(queries: CaptureQueriesContext) -> list[str]:
 
 def capture() -> CaptureQueriesContext:
     return CaptureQueriesContext(connection)
+
+
+def record_make(dataset: str, model: AIModel | None, claims: dict[str, str], **fields: str) -> None:
+    """A record of ``dataset`` matched to ``model``, with one claim per field."""
+    record = DatasetRecord.objects.create(
+        dataset=Dataset.objects.get(key=dataset),
+        key=fields.get("key", f"{dataset}-record"),
+        read_at=timezone.now(),
+        raw={},
+        content_hash="0" * 64,
+        upstream_url=fields.get("upstream_url", f"https://example.org/{dataset}"),
+        model=model,
+    )
+    for field, value in claims.items():
+        DatasetClaim.objects.create(
+            record=record, field=field, value=value, evidence_url=fields.get("evidence", "")
+        )

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.catalog.models import Alias, Company
-from apps.datasets.selectors import developer_companies, organisation_key
+from apps.datasets.selectors import developer_companies, name_key
 from tests.factories import company_make
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +16,8 @@ NAMES = ["meta ai", "Facebook AI Research", "google-deepmind", "Unknown Lab", "S
 
 
 def test_organisation_names_are_compared_without_case_punctuation_or_width() -> None:
-    assert organisation_key("Google  DeepMind") == organisation_key("google-deepmind")
-    assert organisation_key("\uff2d\uff25\uff34\uff21 \uff21\uff29")  # full-width == "meta ai"
+    assert name_key("Google  DeepMind") == name_key("google-deepmind")
+    assert name_key("\uff2d\uff25\uff34\uff21 \uff21\uff29")  # full-width == "meta ai"
 
 
 def test_developers_match_a_company_by_its_name_or_an_alias_and_nothing_is_created() -> None:

@@ -37,7 +37,14 @@ from apps.catalog.models import Alias, Person
 from apps.catalog.services import model_status_add
 from apps.claims import services
 from apps.claims.models import StanceChange, Statement
-from apps.datasets.models import ClaimChange, Dataset, DatasetClaim, DatasetRecord, ImportRun
+from apps.datasets.models import (
+    ClaimChange,
+    Dataset,
+    DatasetClaim,
+    DatasetRecord,
+    ImportRun,
+    MatchDecision,
+)
 from apps.ingest.models import (
     Article,
     ArticleURL,
@@ -85,6 +92,8 @@ MODEL_PAGES = {
     "datasets.datasetrecord":     ("ers/ers", "-/-"),
     "datasets.datasetclaim":      ("ers/ers", "-/-"),
     "datasets.claimchange":       ("ers/ers", "-/-"),
+    "datasets.matchdecision":     ("ers/ers", "-/-"),
+    "datasets.disagreement":      ("ers/ers", "-/-"),
     "alerts.subscriber":          ("s/s",     "s/s"),
     "alerts.event":               ("s/s",     "-/-"),
     "alerts.delivery":            ("s/s",     "-/-"),
@@ -125,6 +134,8 @@ OBJECT_PAGES = {
     "datasets.datasetrecord":     ("ers/-",   "s/s",     "ers/ers", None),
     "datasets.datasetclaim":      ("ers/-",   "s/s",     "ers/ers", None),
     "datasets.claimchange":       ("ers/-",   "s/s",     "ers/ers", None),
+    "datasets.matchdecision":     ("ers/ers", "s/s",     "ers/ers", None),
+    "datasets.disagreement":      ("ers/-",   "-/-",     "ers/ers", None),
     "alerts.subscriber":          ("s/s",     "s/s",     "s/s",     None),
     "alerts.event":               ("s/s",     "s/s",     "s/s",     None),
     "alerts.delivery":            ("s/s",     "s/s",     "s/s",     None),
@@ -173,6 +184,8 @@ ACTIONS = {
     "datasets.datasetrecord": {"delete_selected": "s"},
     "datasets.datasetclaim": {"delete_selected": "s"},
     "datasets.claimchange": {"delete_selected": "s"},
+    "datasets.matchdecision": {"delete_selected": "s"},
+    "datasets.disagreement": {"delete_selected": "-"},
     "alerts.subscriber": {"revoke_links": "s", "delete_selected": "s"},
     "alerts.event": {"republish": "s", "delete_selected": "s"},
     "alerts.delivery": {"retry": "s", "delete_selected": "s"},
@@ -348,6 +361,27 @@ def record_make() -> dict[str, Model]:
             old_value="Unreleased",
             new_value="API access",
             changed_at=timezone.now(),
+        ),
+        # Decided (kept apart), so the change form as read posts back valid.
+        "datasets.matchdecision": MatchDecision.objects.create(
+            kind="org",
+            name_key="matrix lab",
+            name="Matrix Lab",
+            kept_apart=True,
+            decided_at=timezone.now(),
+        ),
+        # Matched to the model, whose editor says otherwise: listed as a disagreement.
+        "datasets.disagreement": DatasetClaim.objects.create(
+            record=DatasetRecord.objects.create(
+                dataset=dataset,
+                key="Matrix-Disagrees",
+                read_at=timezone.now(),
+                raw={},
+                content_hash="1" * 64,
+                model=ai_model,
+            ),
+            field="access_level",
+            value="API access" if ai_model.access_level != "api_only" else "Unreleased",
         ),
         "alerts.subscriber": subscriber,
         "alerts.event": event,

@@ -97,10 +97,11 @@ PAGES = {
         shows=lambda t, html: b"<html" not in html and _articles(html) > 0,
         htmx=True,
     ),
-    # Model (+ developer), status history, openness, statements (+ citations, models).
+    # Model (+ developer), status history, openness, statements (+ citations, models), what the
+    # datasets say (claims + records + datasets).
     "model": PublicPage(
         url=lambda t: t.models[0].get_absolute_url(),
-        queries=6,
+        queries=7,
         shows=lambda t, html: 0 < _articles(html) <= 20,
     ),
     "model fragment (load more)": PublicPage(
