@@ -30,7 +30,8 @@ from apps.catalog.models import AIModel, Company
 from apps.claims.models import Statement
 from tests.support.alerts import subscriber_make
 
-pytestmark = pytest.mark.django_db
+# About 80 hostile values in every parameter of every public view: the full tier runs it.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # --------------------------------------------------------------------------------------------
 # Hostile values, spelled as they travel in a query string or an urlencoded body

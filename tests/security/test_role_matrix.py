@@ -57,7 +57,8 @@ from apps.ingest.models import (
 from tests.factories import company_make, model_make, publisher_make, source_make, statement_make
 from tests.security.forms import as_post_data, form_fields
 
-pytestmark = pytest.mark.django_db
+# The matrix tries hundreds of doors for five roles: the full tier (make test) runs it.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # ---------------------------------------------------------------------------------------------
 # The policy. A cell is "who may GET / who may POST": e = Editor, r = Reviewer, s = superuser,
