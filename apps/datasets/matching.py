@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.catalog.services import company_create
+from apps.datasets.acts import dataset_acts_record
 from apps.datasets.conf import datasets_conf
 from apps.datasets.models import Dataset, DatasetClaim, DatasetRecord, MatchDecision
 from apps.datasets.selectors import company_names, model_names, name_key
@@ -211,4 +212,6 @@ def match_decide(
         decision.save()
         for dataset in Dataset.objects.all():
             records_match(dataset=dataset)
+            # A lab the decision names now owns the dataset's releases as acts.
+            dataset_acts_record(dataset=dataset)
     return decision

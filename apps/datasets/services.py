@@ -233,8 +233,6 @@ def _apply(run: ImportRun, parsed: list[Parsed], batch_size: int) -> Plan:
             _records_create(run.dataset, batch, run.version, now)
         for changed in _batches(plan.changed, batch_size):
             _records_update(changed, run.version, now)
-        # Releases become acts on their labs' timelines, committed with the records they read.
-        dataset_acts_record(dataset=run.dataset)
     return plan
 
 
@@ -277,6 +275,10 @@ def dataset_import(*, dataset: str, source: str | None = None, dry_run: bool = F
         else:
             plan = _apply(run, parsed, conf.batch_size)
             match = records_match(dataset=run.dataset)
+            # Releases become acts on their labs' timelines once matching has named the labs
+            # (it may have made companies), so a re-import finds every act already recorded.
+            with transaction.atomic():
+                dataset_acts_record(dataset=run.dataset)
             run.matched = match.automatic + match.decided
             run.to_review = match.review
             run.companies_created = len(match.companies_created)
