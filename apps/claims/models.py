@@ -388,7 +388,7 @@ class RecordedAct(models.Model):
 
     Not an editor's statement: the dataset said it, so it is shown apart from the statements,
     sourced to the dataset's record, and weighs less in the stance (see stance.py). Written only
-    through services.acts_record, which upserts on (origin, origin_key).
+    through acts.acts_record, which upserts on (origin, origin_key).
     """
 
     company = models.ForeignKey(

@@ -1,7 +1,7 @@
 """Releases in an imported dataset become acts on their labs' timelines.
 
 A record that names its developer, its release date and its access level says the lab released
-(or kept back) a model in that way on that date: claims.services.acts_record keeps it as an
+(or kept back) a model in that way on that date: claims.acts.acts_record keeps it as an
 imported act, which the stance engine weighs (less than an act an editor checked). A developer no
 catalogue company answers to gets no act; neither does a record without a date or access level.
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from apps.claims.services import ActRecorded, ActsRecorded, acts_record
+from apps.claims.acts import ActRecorded, ActsRecorded, acts_record
 from apps.datasets.models import Dataset, DatasetClaim, DatasetRecord
 from apps.datasets.selectors import developer_companies
 from apps.lib.dates import DatePrecision

@@ -7,7 +7,8 @@ import datetime
 import pytest
 
 from apps.catalog.models import Company
-from apps.claims import selectors, services
+from apps.claims import acts as claims_acts
+from apps.claims import selectors
 from apps.claims import stance as engine
 from apps.claims.models import RecordedAct, Stance, StanceChange, StatementKind, Verification
 from tests.factories import company_make, statement_make
@@ -30,8 +31,8 @@ def imported(id: int, on: datetime.date, stance: str) -> engine.Evidence:
 
 def act(
     company: Company, key: str, level: str, on: datetime.date = RELEASED
-) -> services.ActRecorded:
-    return services.ActRecorded(
+) -> claims_acts.ActRecorded:
+    return claims_acts.ActRecorded(
         company=company,
         subject=key,
         occurred_on=on,
@@ -113,7 +114,7 @@ def test_one_step_apart_is_not_a_divergence() -> None:
 @pytest.mark.django_db
 def test_a_lab_with_only_imported_acts_gets_a_stance_history() -> None:
     company = company_make()
-    result = services.acts_record(
+    result = claims_acts.acts_record(
         acts=[
             act(company, "A", "Open weights (unrestricted)", D(2023, 2, 1)),
             act(company, "B", "API access"),
@@ -132,10 +133,10 @@ def test_a_lab_with_only_imported_acts_gets_a_stance_history() -> None:
 def test_recording_the_same_acts_again_writes_nothing() -> None:
     company = company_make()
     acts = [act(company, "A", "Open weights (unrestricted)"), act(company, "B", "Teleported")]
-    first = services.acts_record(acts=acts)
+    first = claims_acts.acts_record(acts=acts)
     assert (first.created, first.unknown_level) == (1, 1)
     stored = RecordedAct.objects.get()
-    again = services.acts_record(acts=acts)
+    again = claims_acts.acts_record(acts=acts)
     assert (again.created, again.changed, again.unchanged, again.companies_recomputed) == (
         0,
         0,
@@ -148,8 +149,8 @@ def test_recording_the_same_acts_again_writes_nothing() -> None:
 @pytest.mark.django_db
 def test_a_changed_access_level_updates_the_act_and_the_stance() -> None:
     company = company_make()
-    services.acts_record(acts=[act(company, "A", "Open weights (unrestricted)")])
-    result = services.acts_record(acts=[act(company, "A", "Unreleased")])
+    claims_acts.acts_record(acts=[act(company, "A", "Open weights (unrestricted)")])
+    result = claims_acts.acts_record(acts=[act(company, "A", "Unreleased")])
     assert (result.created, result.changed) == (0, 1)
     assert RecordedAct.objects.get().stance == Stance.CLOSED
     assert StanceChange.objects.current().get(company=company).new_stance == Stance.CLOSED
@@ -164,7 +165,7 @@ def test_the_selector_gives_says_and_does_for_a_lab() -> None:
     statement_make(
         company=company, stance="closed", kind="action", publish=True, occurred_on=D(2024, 3, 1)
     )
-    services.acts_record(acts=[act(company, "A", "Unreleased", D(2024, 5, 1))])
+    claims_acts.acts_record(acts=[act(company, "A", "Unreleased", D(2024, 5, 1))])
     series = selectors.says_and_does(company=company)
     assert [c.new_stance for c in series.says] == [Stance.OPEN]
     assert [c.new_stance for c in series.does] == [Stance.CLOSED]
