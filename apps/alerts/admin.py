@@ -32,7 +32,15 @@ class WrittenByServicesAdmin(admin.ModelAdmin):
 
 class SubscriptionInline(admin.TabularInline):
     model = Subscription
-    fields = ["company", "ai_model", "stance_changes", "statements", "model_status", "frequency"]
+    fields = [
+        "company",
+        "ai_model",
+        "stance_changes",
+        "statements",
+        "model_status",
+        "dataset_changes",
+        "frequency",
+    ]
     autocomplete_fields = ["company", "ai_model"]
     extra = 0
 

@@ -42,11 +42,24 @@ class _EventFeed(Feed):
         return item.headline
 
     def item_description(self, item: EventText) -> str:
-        """The headline and the quote as HTML, every text in it escaped (see the module doc)."""
+        """The headline and the quote, or a dataset's record and attribution, as HTML, every
+        text in it escaped (see the module doc)."""
         html = format_html("<p>{}</p>", item.headline)
         if item.quote is not None and item.quote.text:
             html += format_html(
                 "<p>“<bdi>{}</bdi>” (<bdi>{}</bdi>)</p>", item.quote.text, item.quote.source_title
+            )
+        note = item.dataset
+        if note is not None:
+            if note.record_url:
+                html += format_html(
+                    '<p><a href="{}">{}</a></p>', note.record_url, _("Upstream record")
+                )
+            attribution = (
+                format_html(". <bdi>{}</bdi>", note.attribution) if note.attribution else ""
+            )
+            html += format_html(
+                "<p>{} <bdi>{}</bdi> ({}){}</p>", _("Data:"), note.name, note.licence, attribution
             )
         return str(html)
 
@@ -72,7 +85,10 @@ class AllEventsFeed(_EventFeed):
         return _("Aperture: every change")
 
     def subtitle(self) -> str:
-        return _("Stance changes, new statements and model status changes, as they are recorded.")
+        return _(
+            "Stance changes, new statements, model status changes and changes in the datasets, "
+            "as they are recorded."
+        )
 
     def items(self) -> list[EventText]:
         return self._texts(Event.objects.all())

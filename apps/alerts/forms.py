@@ -9,6 +9,7 @@ KIND_CHOICES = [
     ("stance_changes", _("stance changes")),
     ("statements", _("new published statements")),
     ("model_status", _("model status changes")),
+    ("dataset_changes", _("changes in the datasets")),
 ]
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import AIModel, Company, ModelStatusChange
 from apps.claims.models import StanceChange, Statement
+from apps.datasets.models import ClaimChange
 
 
 class Language(models.TextChoices):
@@ -31,6 +32,7 @@ class EventKind(models.TextChoices):
     STANCE_CHANGE = "stance_change", _("stance change")
     STATEMENT_PUBLISHED = "statement_published", _("new published statement")
     MODEL_STATUS = "model_status", _("model status change")
+    DATASET_CHANGE = "dataset_change", _("change in a dataset")
 
 
 def link_key_new() -> str:
@@ -102,6 +104,7 @@ class Subscription(models.Model):
     stance_changes = models.BooleanField(_("stance changes"), default=True)
     statements = models.BooleanField(_("new published statements"), default=False)
     model_status = models.BooleanField(_("model status changes"), default=False)
+    dataset_changes = models.BooleanField(_("changes in the datasets"), default=False)
     frequency = models.CharField(
         _("delivery"), max_length=10, choices=Frequency.choices, default=Frequency.INSTANT
     )
@@ -165,6 +168,7 @@ class SubscriptionRequest(models.Model):
     stance_changes = models.BooleanField(_("stance changes"), default=True)
     statements = models.BooleanField(_("new published statements"), default=False)
     model_status = models.BooleanField(_("model status changes"), default=False)
+    dataset_changes = models.BooleanField(_("changes in the datasets"), default=False)
     frequency = models.CharField(
         _("delivery"), max_length=10, choices=Frequency.choices, default=Frequency.INSTANT
     )
@@ -208,6 +212,10 @@ class Event(models.Model):
     model_status_change = models.ForeignKey(
         ModelStatusChange, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
+    #: A value an imported dataset now states differently; one event at most per change.
+    dataset_change = models.ForeignKey(
+        ClaimChange, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     fanned_out_at = models.DateTimeField(
         _("fanned out"),
@@ -237,9 +245,16 @@ class Event(models.Model):
                     Q(kind="stance_change", stance_change__isnull=False)
                     | Q(kind="statement_published", statement__isnull=False)
                     | Q(kind="model_status", model_status_change__isnull=False)
+                    | Q(kind="dataset_change", dataset_change__isnull=False)
                 ),
                 name="event_points_at_its_change",
-            )
+            ),
+            # An import announces each change once; this makes "once" hold for any caller.
+            models.UniqueConstraint(
+                fields=["dataset_change"],
+                condition=Q(dataset_change__isnull=False),
+                name="event_one_per_dataset_change",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -334,6 +349,7 @@ class WebhookEndpoint(models.Model):
     stance_changes = models.BooleanField(_("stance changes"), default=True)
     statements = models.BooleanField(_("new published statements"), default=True)
     model_status = models.BooleanField(_("model status changes"), default=True)
+    dataset_changes = models.BooleanField(_("changes in the datasets"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
     disabled_at = models.DateTimeField(_("disabled"), null=True, blank=True)

@@ -18,11 +18,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.claims.models import Citation, Statement
+from apps.datasets.compare import web_link
+from apps.datasets.labels import dataset_short_name, part_label, value_label
 from apps.lib.dates import DatePrecision, date_display, date_format_at_precision
 from apps.lib.text import isolate
 
 from .models import Event, EventKind, Subscriber
 from .tokens import subscriber_token_make
+
+#: The longest mail subject; an event that has a short form for a subject is kept under 80
+#: characters, which mail clients show whole.
+SUBJECT_MAX = 180
+SHORT_SUBJECT_MAX = 79
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,23 @@ class StatementRef:
 
 
 @dataclass(frozen=True)
+class DatasetNote:
+    """Where a dataset's changed value comes from, with the attribution its licence asks for."""
+
+    dataset_key: str
+    name: str
+    licence: str
+    attribution: str
+    record_key: str
+    #: The upstream record and the claim's evidence, "" unless an http(s) address.
+    record_url: str
+    evidence_url: str
+    field: str
+    old_value: str
+    new_value: str
+
+
+@dataclass(frozen=True)
 class EventText:
     """An event told for one language: a headline sentence, links, and a source quote."""
 
@@ -51,6 +75,9 @@ class EventText:
     statements: list[StatementRef] = field(default_factory=list)
     quote: Quote | None = None
     created_at: datetime.datetime | None = None
+    #: The news in fewer words for a mail subject, where the headline runs long; "" for none.
+    subject: str = ""
+    dataset: DatasetNote | None = None
 
 
 def absolute(path: str) -> str:
@@ -90,6 +117,11 @@ def mail_date(value: datetime.date, precision: str = DatePrecision.DAY) -> str:
     return date_display(value, precision)
 
 
+def shortened(text: str, limit: int) -> str:
+    """``text``, cut to ``limit`` characters with an ellipsis where it is longer."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def one_line(text: str) -> str:
     """Runs of whitespace, line breaks included, as one space: a mail header refuses a line
     break, and a headline reads as one sentence."""
@@ -100,8 +132,60 @@ def _cause(statement: Statement | None) -> str:
     return isolate(one_line(statement.summary).rstrip(".")) if statement is not None else ""
 
 
+def _dataset_change_text(event: Event) -> EventText:
+    """ "Epoch AI now lists Llama 4 Maverick as API access; it listed open weights
+    (unrestricted)": the dataset's words, each known value in the reader's language."""
+    change = event.dataset_change
+    assert change is not None
+    claim = change.claim
+    record = claim.record
+    dataset = record.dataset
+    # The model the record was matched to when the change was read, as the event keeps it.
+    model = next(iter(event.ai_models.all()), None) or record.model
+    values = {
+        "dataset": isolate(dataset_short_name(dataset)),
+        "model": isolate(model.name if model is not None else record.key),
+        "part": isolate(part_label(claim.field)),
+        "new": isolate(value_label(claim.field, change.new_value)),
+        "old": isolate(value_label(claim.field, change.old_value)),
+    }
+    if claim.field.startswith("class:"):
+        now = _("%(dataset)s now rates %(model)s %(new)s on %(part)s") % values
+        headline = _("%(now)s; it rated it %(old)s") % {"now": now, "old": values["old"]}
+    else:
+        if claim.field.startswith("licence:"):
+            now = _("%(dataset)s now lists the %(part)s of %(model)s under %(new)s") % values
+        elif values["part"]:
+            now = _("%(dataset)s now lists the %(part)s of %(model)s as %(new)s") % values
+        else:
+            now = _("%(dataset)s now lists %(model)s as %(new)s") % values
+        headline = _("%(now)s; it listed %(old)s") % {"now": now, "old": values["old"]}
+    return EventText(
+        event_id=event.pk,
+        created_at=event.created_at,
+        kind=event.kind,
+        headline=one_line(headline),
+        subject=one_line(now),
+        url=absolute(model.get_absolute_url()) if model is not None else absolute("/"),
+        dataset=DatasetNote(
+            dataset_key=dataset.key,
+            name=dataset.name,
+            licence=dataset.licence,
+            attribution=one_line(dataset.attribution),
+            record_key=record.key,
+            record_url=web_link(record.upstream_url),
+            evidence_url=web_link(claim.evidence_url),
+            field=claim.field,
+            old_value=change.old_value,
+            new_value=change.new_value,
+        ),
+    )
+
+
 def event_text(event: Event) -> EventText:
     """The event in the active language (callers wrap this in translation.override)."""
+    if event.kind == EventKind.DATASET_CHANGE:
+        return _dataset_change_text(event)
     language = translation.get_language() or settings.LANGUAGE_CODE
     company = event.company
     if event.kind == EventKind.STANCE_CHANGE and event.stance_change is not None:
@@ -195,8 +279,11 @@ def events_for_render(event_ids: Sequence[int]) -> list[Event]:
             "statement__company",
             "model_status_change__model",
             "model_status_change__source",
+            "dataset_change__claim__record__dataset",
+            "dataset_change__claim__record__model",
         )
         .prefetch_related(
+            "ai_models",
             "stance_change__statements__citations__source__publisher",
             "statement__citations__source__publisher",
         )
@@ -234,10 +321,13 @@ def alert_mail(*, subscriber: Subscriber, texts: Sequence[EventText], digest: bo
                 "Aperture daily digest: %(count)d changes",
                 len(texts),
             ) % {"count": len(texts)}
+            subject = shortened(one_line(subject), SUBJECT_MAX)
+        elif texts[0].subject:
+            subject = _("Aperture: %(headline)s") % {"headline": texts[0].subject}
+            subject = shortened(one_line(subject), SHORT_SUBJECT_MAX)
         else:
             subject = _("Aperture: %(headline)s") % {"headline": texts[0].headline}
-        subject = one_line(subject)
-        subject = subject if len(subject) <= 180 else subject[:179] + "…"
+            subject = shortened(one_line(subject), SUBJECT_MAX)
         context = {"texts": texts, "digest": digest, "subscriber": subscriber, **links}
         text = render_to_string("alerts/email/alert.txt", context)
         html = render_to_string("alerts/email/alert.html", context)

@@ -195,9 +195,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             SubscriptionForm(
                 initial={
                     "kinds": [
-                        name
-                        for name in ("stance_changes", "statements", "model_status")
-                        if getattr(subscription, name)
+                        name for name in services.KIND_FLAG.values() if getattr(subscription, name)
                     ],
                     "frequency": subscription.frequency,
                 }

@@ -12,6 +12,8 @@ from apps.datasets.parsers import Files, Parsed, epoch, mot, osai
 class DatasetInfo:
     key: str
     name: str
+    #: What a sentence calls the dataset ("Epoch AI now lists ..."), short enough for a subject.
+    short_name: str
     homepage: str
     licence: str
     attribution: str
@@ -23,6 +25,7 @@ DATASETS: dict[str, DatasetInfo] = {
     "epoch": DatasetInfo(
         key="epoch",
         name="Epoch AI: Data on AI models",
+        short_name="Epoch AI",
         homepage="https://epoch.ai/data/ai-models",
         licence="CC BY 4.0",
         attribution=(
@@ -35,6 +38,7 @@ DATASETS: dict[str, DatasetInfo] = {
     "mot": DatasetInfo(
         key="mot",
         name="LF AI & Data: Model Openness Tool",
+        short_name="Model Openness Tool",
         homepage="https://github.com/lfai/model_openness_tool",
         licence="MIT",
         attribution="Model Openness Tool, LF AI & Data Foundation (MIT licence).",
@@ -44,6 +48,7 @@ DATASETS: dict[str, DatasetInfo] = {
     "osai": DatasetInfo(
         key="osai",
         name="Opening up ChatGPT / European Open Source AI Index",
+        short_name="Open Source AI Index",
         homepage="https://opening-up-chatgpt.github.io",
         licence="CC BY 4.0 (data), Apache-2.0 (code)",
         attribution=(

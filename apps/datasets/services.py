@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from apps.datasets.acts import dataset_acts_record
 from apps.datasets.conf import datasets_conf
+from apps.datasets.events import DatasetValuesChanged
 from apps.datasets.matching import records_match
 from apps.datasets.models import (
     ClaimChange,
@@ -34,6 +35,7 @@ from apps.datasets.models import (
 from apps.datasets.parsers import Claim, Parsed, ParsedRecord, ParseError, SnapshotError
 from apps.datasets.registry import DATASETS, DatasetInfo
 from apps.datasets.sources import Snapshot, snapshot_from_path, snapshot_from_url
+from apps.lib.events import event_announce
 from apps.lib.fetch import redact_url
 
 logger = logging.getLogger(__name__)
@@ -158,7 +160,8 @@ def _records_create(dataset: Dataset, staged: list[StagedRecord], version: str, 
 
 
 def _records_update(batch: list[tuple[int, StagedRecord]], version: str, now: Any) -> None:
-    """Apply one batch of changed records: six queries whatever the batch holds."""
+    """Apply one batch of changed records: six queries whatever the batch holds, and an
+    announcement of the values that changed (its listeners' queries are theirs to keep fixed)."""
     staged_by_pk = dict(batch)
     records = list(DatasetRecord.objects.filter(pk__in=staged_by_pk))
     claims: dict[tuple[int, str], DatasetClaim] = {
@@ -199,6 +202,8 @@ def _records_update(batch: list[tuple[int, StagedRecord]], version: str, now: An
     DatasetClaim.objects.bulk_create(new_claims)
     DatasetClaim.objects.bulk_update(changed_claims, ["value", "evidence_url", "notes"])
     ClaimChange.objects.bulk_create(changes)
+    if changes:
+        event_announce(DatasetValuesChanged(change_ids=tuple(change.pk for change in changes)))
 
 
 def _change(claim: DatasetClaim, new: str, old_version: str, version: str, now: Any) -> ClaimChange:

@@ -34,3 +34,13 @@ def mail_worker(transactional_db: None, settings: Any, smtp: SMTPServer) -> Iter
     worker = CeleryWorker(extra_env={**smtp.env(), "SITE_URL": "http://testserver"}).start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def datasets_on_loopback(settings: Any) -> None:
+    """Dataset imports may read the loopback test server, and never fall back to an upstream."""
+    settings.FETCH_ALLOW_PRIVATE = True
+    settings.SITE_URL = "http://testserver"
+    settings.DATASETS_EPOCH_URL = ""
+    settings.DATASETS_MOT_URL = ""
+    settings.DATASETS_OSAI_URL = ""

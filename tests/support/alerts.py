@@ -49,5 +49,6 @@ def subscriber_make(
         stance_changes=kinds.get("stance_changes", True),
         statements=kinds.get("statements", False),
         model_status=kinds.get("model_status", False),
+        dataset_changes=kinds.get("dataset_changes", False),
     )
     return subscriber

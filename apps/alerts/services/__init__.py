@@ -22,8 +22,10 @@ from .bounces import bounce_record
 from .confirmations import confirmation_publish, confirmation_send
 from .fanout import KIND_FLAG, FanOutReport, event_fan_out, subscriptions_matching
 from .outbox import (
+    dataset_changes_newsworthy,
     event_publish,
     event_record,
+    event_record_dataset_changes,
     event_record_model_status,
     event_record_stance_changes,
     event_record_statement_published,
@@ -90,6 +92,7 @@ __all__ = [
     "bounce_record",
     "confirmation_publish",
     "confirmation_send",
+    "dataset_changes_newsworthy",
     "deliveries_defer_over_limit",
     "deliveries_send",
     "digests_send",
@@ -97,6 +100,7 @@ __all__ = [
     "event_fan_out",
     "event_publish",
     "event_record",
+    "event_record_dataset_changes",
     "event_record_model_status",
     "event_record_stance_changes",
     "event_record_statement_published",

@@ -29,6 +29,7 @@ KIND_FLAG = {
     EventKind.STANCE_CHANGE: "stance_changes",
     EventKind.STATEMENT_PUBLISHED: "statements",
     EventKind.MODEL_STATUS: "model_status",
+    EventKind.DATASET_CHANGE: "dataset_changes",
 }
 
 

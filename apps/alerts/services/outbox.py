@@ -2,7 +2,7 @@
 Celery only after commit. Losing that Celery message loses nothing: the sweeper publishes
 every event not yet fanned out again (:mod:`.sweep`).
 
-The record and the catalogue do not call this module: they announce domain events
+The record, the catalogue and the datasets do not call this module: they announce domain events
 (apps/lib/events.py), and the ``on_*`` handlers below, subscribed in AlertsConfig.ready(), write
 the outbox rows in the announcer's transaction."""
 
@@ -18,6 +18,9 @@ from apps.catalog.events import ModelStatusChanged
 from apps.catalog.models import AIModel, Company, ModelStatusChange
 from apps.claims.events import StanceChanged, StatementPublished
 from apps.claims.models import StanceChange, Statement
+from apps.datasets.events import DatasetValuesChanged
+from apps.datasets.labels import field_describes_openness
+from apps.datasets.models import ClaimChange
 
 from ..models import Event, EventKind
 from .queue import AlertTask, task_publish
@@ -120,6 +123,68 @@ def event_record_model_status(*, status_change: ModelStatusChange) -> Event:
     )
 
 
+def _words(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def dataset_changes_newsworthy(*, changes: Sequence[ClaimChange]) -> list[ClaimChange]:
+    """The changed dataset values readers should hear of (each change keeps its history either
+    way): a value about how open a model is (apps.datasets.labels.OPENNESS_FIELDS, a component's
+    licence, an index's class), on a record matched to one of our models, that the dataset
+    stated before and states now in other words.
+
+    Not news: a record no catalogue model answers to (nobody can follow it); a value stated for
+    the first time; a value the dataset no longer states (a renamed column would empty every
+    record at once: an editor looks at the run, readers are not mailed a thousand times); a
+    change of case or spacing; release dates, parameter counts and developers' names.
+    """
+    return [
+        change
+        for change in changes
+        if change.claim.record.model_id is not None
+        and field_describes_openness(change.claim.field)
+        and change.old_value.strip()
+        and change.new_value.strip()
+        and _words(change.old_value) != _words(change.new_value)
+    ]
+
+
+def event_record_dataset_changes(*, changes: Sequence[ClaimChange]) -> list[Event]:
+    """One event per newsworthy change (see :func:`dataset_changes_newsworthy`), for the matched
+    model and its lab, in four queries however many: an import may change hundreds at once.
+
+    A change that has its event already gets no second one (and the unique constraint
+    ``event_one_per_dataset_change`` would refuse it).
+    """
+    news = dataset_changes_newsworthy(changes=changes)
+    if not news:
+        return []
+    told = set(
+        Event.objects.filter(dataset_change__in=news).values_list("dataset_change_id", flat=True)
+    )
+    rows: list[tuple[Event, AIModel]] = []
+    for change in news:
+        model = change.claim.record.model
+        if model is not None and change.pk not in told:
+            # The model's lab: its subscribers follow the model's news as well.
+            event = Event(
+                kind=EventKind.DATASET_CHANGE, company_id=model.developer_id, dataset_change=change
+            )
+            rows.append((event, model))
+    events = Event.objects.bulk_create([event for event, _model in rows])
+    Event.ai_models.through.objects.bulk_create(
+        [Event.ai_models.through(event_id=event.pk, aimodel_id=model.pk) for event, model in rows]
+    )
+    event_ids = [event.pk for event in events]
+    transaction.on_commit(lambda: _events_publish(event_ids))
+    return events
+
+
+def _events_publish(event_ids: Sequence[int]) -> None:
+    for event_id in event_ids:
+        event_publish(event_id=event_id)
+
+
 def on_statement_published(event: StatementPublished) -> None:
     statement = Statement.objects.select_related("company").get(pk=event.statement_id)
     event_record_statement_published(statement=statement)
@@ -140,6 +205,15 @@ def on_model_status_changed(event: ModelStatusChanged) -> None:
         pk=event.status_change_id
     )
     event_record_model_status(status_change=status_change)
+
+
+def on_dataset_values_changed(event: DatasetValuesChanged) -> None:
+    changes = (
+        ClaimChange.objects.filter(pk__in=event.change_ids, claim__record__model__isnull=False)
+        .select_related("claim__record__model")
+        .order_by("pk")
+    )
+    event_record_dataset_changes(changes=list(changes))
 
 
 def event_publish(*, event_id: int) -> bool:

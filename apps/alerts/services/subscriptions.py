@@ -80,6 +80,7 @@ def subscription_request(
             stance_changes="stance_changes" in wanted,
             statements="statements" in wanted,
             model_status="model_status" in wanted,
+            dataset_changes="dataset_changes" in wanted,
             frequency=frequency if frequency in Frequency.values else Frequency.INSTANT,
             language=language if language in Language.values else Language.EN,
             expires_at=now + datetime.timedelta(seconds=alerts_conf().confirm_max_age_seconds),
@@ -143,6 +144,7 @@ def subscription_confirm(*, request: SubscriptionRequest) -> Subscription:
                 "stance_changes": request.stance_changes,
                 "statements": request.statements,
                 "model_status": request.model_status,
+                "dataset_changes": request.dataset_changes,
                 "frequency": request.frequency,
             },
         )
@@ -212,6 +214,7 @@ def subscription_update(
     subscription.stance_changes = "stance_changes" in kinds
     subscription.statements = "statements" in kinds
     subscription.model_status = "model_status" in kinds
+    subscription.dataset_changes = "dataset_changes" in kinds
     subscription.frequency = frequency if frequency in Frequency.values else Frequency.INSTANT
     subscription.save()
     return subscription

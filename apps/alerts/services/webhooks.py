@@ -66,6 +66,20 @@ def webhook_body(*, event: Event, text: EventText, timestamp: int) -> bytes:
             "new": change.new_stance,
             "rating": change.rating,
         }
+    if text.dataset is not None:
+        note = text.dataset
+        payload["dataset_change"] = {
+            "dataset": note.dataset_key,
+            "dataset_name": note.name,
+            "licence": note.licence,
+            "attribution": note.attribution,
+            "record": note.record_key,
+            "record_url": note.record_url,
+            "evidence_url": note.evidence_url,
+            "field": note.field,
+            "old": note.old_value,
+            "new": note.new_value,
+        }
     if text.quote is not None:
         payload["quote"] = {
             "text": text.quote.text,
