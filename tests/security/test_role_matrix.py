@@ -188,7 +188,8 @@ ACTIONS = {
     "datasets.datasetrecord": {"delete_selected": "s"},
     "datasets.datasetclaim": {"delete_selected": "s"},
     "datasets.claimchange": {"delete_selected": "s"},
-    "datasets.matchdecision": {"delete_selected": "s"},
+    # Queues the decision's application again (on commit, so never here).
+    "datasets.matchdecision": {"apply_again": "ers", "delete_selected": "s"},
     "datasets.disagreement": {"delete_selected": "-"},
     "alerts.subscriber": {"revoke_links": "s", "delete_selected": "s"},
     "alerts.event": {"republish": "s", "delete_selected": "s"},
