@@ -310,22 +310,12 @@ class RecordedActAdmin(admin.ModelAdmin):
     list_select_related = ["company", "ai_model"]
     search_fields = ["subject", "company__name", "ai_model__name", "access_level", "origin_key"]
     date_hierarchy = "occurred_on"
-    fields = [
-        "company",
-        "ai_model",
-        "subject",
-        "occurred_on",
-        "date_precision",
-        "access_level",
-        "stance",
-        "origin",
-        "origin_key",
-        "record_link",
-        "attribution",
-        "created_at",
+    readonly_fields = (
+        "company", "ai_model", "subject", "occurred_on", "date_precision", "access_level",
+        "stance", "origin", "origin_key", "record_link", "attribution", "created_at",
         "updated_at",
-    ]
-    readonly_fields = fields
+    )  # fmt: skip
+    fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

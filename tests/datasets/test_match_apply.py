@@ -94,7 +94,8 @@ def test_the_task_applies_the_decision_to_every_dataset_and_to_the_acts(
     decision.refresh_from_db()
     assert matched_model("llama-3.1") == llama and matched_model("Llama-3.1") == llama
     assert act("llama-3.1").ai_model == llama
-    assert decision.applied_at is not None and decision.applied_at >= decision.decided_at
+    assert decision.applied_at is not None and decision.decided_at is not None
+    assert decision.applied_at >= decision.decided_at
 
 
 @pytest.mark.django_db
