@@ -396,6 +396,9 @@ DATASETS_OSAI_URL = os.environ.get(
     "https://codeload.github.com/opening-up-chatgpt/opening-up-chatgpt.github.io/zip/refs/heads/main",
 )
 DATASETS_MAX_BYTES = int(os.environ.get("DATASETS_MAX_BYTES", str(50 * 1024 * 1024)))
+# An organisation no company answers to becomes a company only when a dataset names it for this
+# many models (apps/datasets/conf.py says how the default was chosen).
+DATASETS_NEW_COMPANY_MODELS = int(os.environ.get("DATASETS_NEW_COMPANY_MODELS", "20"))
 DATASETS_SYNC = env_bool("DATASETS_SYNC")
 if DATASETS_SYNC:
     CELERY_BEAT_SCHEDULE["datasets-sync"] = {

@@ -2,8 +2,9 @@
 
 A record that names its developer, its release date and its access level says the lab released
 (or kept back) a model in that way on that date: claims.acts.acts_record keeps it as an
-imported act, which the stance engine weighs (less than an act an editor checked). A developer no
-catalogue company answers to gets no act; neither does a record without a date or access level.
+imported act, which the stance engine weighs (less than an act an editor checked), naming the
+catalogue model that matching found for the record, if any. A developer no catalogue company
+answers to gets no act; neither does a record without a date or access level.
 """
 
 from __future__ import annotations
@@ -46,14 +47,16 @@ def release_date(text: str) -> tuple[datetime.date, str] | None:
 
 def dataset_acts_record(*, dataset: Dataset) -> DatasetActs:
     """Record the dataset's releases as acts: three queries to read, none to write if nothing
-    changed (acts_record is idempotent)."""
-    records = DatasetRecord.objects.filter(
-        dataset=dataset, claims__field="access_level"
-    ).prefetch_related(
-        Prefetch(
-            "claims",
-            queryset=DatasetClaim.objects.filter(field__in=ACT_FIELDS),
-            to_attr="act_claims",
+    changed (acts_record is idempotent). Run it after records_match, which names the model."""
+    records = (
+        DatasetRecord.objects.filter(dataset=dataset, claims__field="access_level")
+        .select_related("model")
+        .prefetch_related(
+            Prefetch(
+                "claims",
+                queryset=DatasetClaim.objects.filter(field__in=ACT_FIELDS),
+                to_attr="act_claims",
+            )
         )
     )
     readable: list[tuple[Any, list[str], datetime.date, str, str]] = []
@@ -87,6 +90,7 @@ def dataset_acts_record(*, dataset: Dataset) -> DatasetActs:
                     origin_key=f"{item.key}|{company.slug}",
                     origin_url=item.upstream_url or dataset.homepage,
                     attribution=dataset.attribution,
+                    ai_model=item.model,
                 )
             )
     result = DatasetActs(

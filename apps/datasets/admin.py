@@ -1,5 +1,7 @@
 """The datasets in the admin: read-only records and claims, runs with their errors, and an
-"Import now" action that only enqueues the import (no network in a web request).
+"Import now" action that only enqueues the import (no network in a web request). Saving a match
+decision records it and enqueues its application to every dataset, which takes seconds; the
+review queue's "applied" column follows it.
 
 Editors and reviewers may read everything here; starting an import is for reviewers and
 superusers (the ``datasets.import_dataset`` permission), since it rewrites many claims at once.
@@ -15,6 +17,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -31,7 +35,7 @@ from apps.datasets.models import (
     MatchDecision,
     RecordError,
 )
-from apps.datasets.tasks import dataset_import_task
+from apps.datasets.tasks import dataset_import_task, match_decision_apply_task
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -182,18 +186,23 @@ class DecidedFilter(admin.SimpleListFilter):
 
 @admin.register(MatchDecision)
 class MatchDecisionAdmin(admin.ModelAdmin):
-    """The review queue: names no exact match settled. Deciding one re-matches every dataset."""
+    """The review queue: names no exact match settled. Saving a decision records it and queues
+    a worker to match every dataset again with it; "applied" says when that is done."""
 
     form = MatchDecisionForm
     list_display = (
         "name", "kind", "candidates", "company", "model", "kept_apart", "decided_by", "decided_at",
+        "applied",
     )  # fmt: skip
     list_filter = (DecidedFilter, "kind")
     search_fields = ("name", "name_key")
     list_select_related = ("company", "model", "decided_by")
     raw_id_fields = ("company", "model")
-    readonly_fields = ("kind", "name", "name_key", "candidates", "decided_by", "decided_at")
+    readonly_fields = (
+        "kind", "name", "name_key", "candidates", "decided_by", "decided_at", "applied",
+    )  # fmt: skip
     fields = (*readonly_fields, "company", "model", "kept_apart")
+    actions = ["apply_again"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -201,13 +210,46 @@ class MatchDecisionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)
 
+    @admin.display(description=_("applied"), ordering="applied_at")
+    def applied(self, obj: MatchDecision) -> str:
+        if not obj.is_decided:
+            return "—"
+        if obj.applied_at is None:
+            return str(_("waiting for a worker"))
+        return date_format(timezone.localtime(obj.applied_at), "SHORT_DATETIME_FORMAT")
+
     def save_model(self, request: HttpRequest, obj: MatchDecision, form: Any, change: bool) -> None:
         match_decide(
             decision=obj,
             user=request.user,
+            enqueue=match_decision_apply_task.delay,
             company_id=obj.company_id,
             model_id=obj.model_id,
             kept_apart=obj.kept_apart,
+        )
+        self.message_user(
+            request,
+            _(
+                "A worker now matches every dataset again with this decision; the “applied” "
+                "column shows when it is done."
+            ),
+            messages.INFO,
+        )
+
+    @admin.action(description=_("Apply again (in the background)"), permissions=["change"])
+    def apply_again(self, request: HttpRequest, queryset: QuerySet[MatchDecision]) -> None:
+        """For a decision whose worker never came (a lost message): queue it once more."""
+        ids = list(queryset.filter(decided_at__isnull=False).values_list("pk", flat=True))
+        transaction.on_commit(lambda: [match_decision_apply_task.delay(pk) for pk in ids])
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d decision queued to be applied again.",
+                "%(count)d decisions queued to be applied again.",
+                len(ids),
+            )
+            % {"count": len(ids)},
+            messages.SUCCESS,
         )
 
 

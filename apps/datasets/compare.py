@@ -8,13 +8,13 @@ that has no comparable form is shown and never flagged. The editor's value is ne
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import AccessLevel, AIModel, Component, ModelStatus, Openness
 from apps.datasets.models import Dataset, DatasetClaim, DatasetRecord
 from apps.datasets.selectors import name_key
+from apps.lib.urls import web_link
 
 #: Epoch's access vocabulary, in the catalogue's words.
 ACCESS = {
@@ -113,11 +113,6 @@ def editor_values(ai_model: AIModel) -> dict[str, EditorValue]:
                 f"{row.get_component_display()}: {row.get_openness_display()}", row.openness
             )
     return values
-
-
-def web_link(url: str) -> str:
-    """``url`` if it is an http(s) address fit for a link, else ""."""
-    return url if urlsplit(url).scheme in {"http", "https"} else ""
 
 
 @dataclass(frozen=True)

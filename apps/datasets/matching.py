@@ -6,12 +6,19 @@ that several models or companies answer to, or that only resembles one (``llama 
 an editor merges it with one candidate or keeps it apart, and the decision holds for every
 later import of any dataset. An organisation nothing answers to becomes a new company only when
 the dataset names it for at least ``DATASETS_NEW_COMPANY_MODELS`` models.
+
+Deciding is quick and applying is not (every dataset is matched again and its acts recorded,
+seconds on the real datasets): :func:`match_decide` records the decision and hands its id to a
+worker, which calls :func:`match_decision_apply`; the decision's ``applied_at`` says when that
+has happened. Matching a dataset always holds its row locked (:func:`dataset_rematch`), so an
+import and a decision being applied never match the same records at the same time.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -189,15 +196,27 @@ def _companies_create(
             report.companies_created.append(company.name)
 
 
+def dataset_rematch(*, dataset: Dataset) -> MatchReport:
+    """Match ``dataset``'s records and record its releases as acts (which need the labs matching
+    names), in one transaction with the dataset's row locked."""
+    with transaction.atomic():
+        Dataset.objects.select_for_update().get(pk=dataset.pk)
+        report = records_match(dataset=dataset)
+        dataset_acts_record(dataset=dataset)
+    return report
+
+
 def match_decide(
     *,
     decision: MatchDecision,
     user: AbstractBaseUser | AnonymousUser | None,
+    enqueue: Callable[[int], object],
     company_id: int | None = None,
     model_id: int | None = None,
     kept_apart: bool = False,
 ) -> MatchDecision:
-    """Record an editor's decision on a queued name and re-match every dataset with it."""
+    """Record an editor's decision on a queued name, and once it is committed hand its id to
+    ``enqueue`` (the ``datasets.match_apply`` task's delay) to apply it to every dataset."""
     if kept_apart == bool(company_id or model_id):
         raise ValueError("Choose one candidate, or keep the name apart: exactly one of the two.")
     if company_id and decision.kind != Kind.ORGANISATION:
@@ -209,9 +228,29 @@ def match_decide(
         decision.kept_apart = kept_apart
         decision.decided_by = user if isinstance(user, AbstractBaseUser) else None  # type: ignore[assignment]
         decision.decided_at = timezone.now()
+        decision.applied_at = None
         decision.save()
-        for dataset in Dataset.objects.all():
-            records_match(dataset=dataset)
-            # A lab the decision names now owns the dataset's releases as acts.
-            dataset_acts_record(dataset=dataset)
+        decision_id = decision.pk
+        transaction.on_commit(lambda: enqueue(decision_id))
     return decision
+
+
+def match_decision_apply(*, decision_id: int) -> MatchDecision | None:
+    """Apply a recorded decision: match every dataset again, with every decision made so far,
+    and record the acts the decision gives a lab or model. Then mark the decision applied,
+    unless an editor decided it again meanwhile (that decision has its own task coming).
+
+    None if the decision was deleted before a worker got to it.
+    """
+    started = timezone.now()
+    if not MatchDecision.objects.filter(pk=decision_id).exists():
+        return None
+    with transaction.atomic():
+        # Every dataset locked, always in the same order: two decisions applied at once take
+        # turns, and an import waits to match its dataset until this one is done.
+        for dataset in Dataset.objects.select_for_update().order_by("key"):
+            dataset_rematch(dataset=dataset)
+        MatchDecision.objects.filter(pk=decision_id, decided_at__lte=started).update(
+            applied_at=timezone.now()
+        )
+    return MatchDecision.objects.filter(pk=decision_id).first()

@@ -219,6 +219,8 @@ class MatchDecision(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    #: When a worker last matched every dataset again with this decision (None: not yet).
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
 
     class Meta:

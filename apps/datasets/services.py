@@ -20,10 +20,9 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
-from apps.datasets.acts import dataset_acts_record
 from apps.datasets.conf import datasets_conf
 from apps.datasets.events import DatasetValuesChanged
-from apps.datasets.matching import records_match
+from apps.datasets.matching import dataset_rematch
 from apps.datasets.models import (
     ClaimChange,
     Dataset,
@@ -279,11 +278,9 @@ def dataset_import(*, dataset: str, source: str | None = None, dry_run: bool = F
             )
         else:
             plan = _apply(run, parsed, conf.batch_size)
-            match = records_match(dataset=run.dataset)
             # Releases become acts on their labs' timelines once matching has named the labs
             # (it may have made companies), so a re-import finds every act already recorded.
-            with transaction.atomic():
-                dataset_acts_record(dataset=run.dataset)
+            match = dataset_rematch(dataset=run.dataset)
             run.matched = match.automatic + match.decided
             run.to_review = match.review
             run.companies_created = len(match.companies_created)

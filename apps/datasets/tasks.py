@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from apps.datasets.matching import match_decision_apply
 from apps.datasets.registry import DATASETS
 from apps.datasets.services import dataset_import
 
@@ -19,3 +20,9 @@ def datasets_sync() -> list[str]:
     for key in DATASETS:
         dataset_import_task.delay(key)
     return list(DATASETS)
+
+
+@shared_task(name="datasets.match_apply", ignore_result=True)
+def match_decision_apply_task(decision_id: int) -> bool:
+    """An editor's match decision, applied to every dataset (queued when it is saved)."""
+    return match_decision_apply(decision_id=decision_id) is not None

@@ -29,7 +29,13 @@ from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
-__all__ = ["TRACKING_PARAMETERS", "TRACKING_PREFIXES", "is_tracking_parameter", "url_canonicalize"]
+__all__ = [
+    "TRACKING_PARAMETERS",
+    "TRACKING_PREFIXES",
+    "is_tracking_parameter",
+    "url_canonicalize",
+    "web_link",
+]
 
 #: Query parameter names (compared lower-cased) that only identify a campaign, a click or a
 #: visitor, never the content. ``utm_*`` is matched by prefix, see :data:`TRACKING_PREFIXES`.
@@ -144,3 +150,9 @@ def url_canonicalize(url: str) -> str:
     if port is not None and not 1 <= port <= 65535:
         raise ValueError(f"port out of range: {port}")
     return urlunsplit((scheme, _netloc(parts), parts.path or "/", _strip_tracking(parts.query), ""))
+
+
+def web_link(url: str) -> str:
+    """``url`` if it is an http(s) address fit for a link, else "": an imported value may say
+    ``javascript:…``, and a page or the admin must not make a link of it."""
+    return url if urlsplit(url).scheme in {"http", "https"} else ""

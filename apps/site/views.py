@@ -26,6 +26,7 @@ from apps.catalog.models import AIModel, Company, Component
 from apps.claims.models import Stance, Statement
 from apps.claims.selectors import recorded_acts, says_and_does, statements_for_display
 from apps.datasets.compare import model_claims
+from apps.datasets.openwashing import model_open_washing, statement_open_washing
 
 from . import charts, selectors
 from .timeline import TimelineCursorForm, TimelineFilterForm, timeline_filter, timeline_page
@@ -148,6 +149,7 @@ def model(request: HttpRequest, slug: str) -> HttpResponse:
             "current_status": history[-1] if history else None,
             "components": selectors.components_in_order(ai_model),
             "dataset_claims": model_claims(ai_model),
+            "open_washing": model_open_washing(ai_model),
         }
     )
     return render(request, "site/model.html", context)
@@ -260,6 +262,7 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
             "incoming": incoming,
             "history": _history(item),
             "cited_here": cited_here,
+            "open_washing": statement_open_washing(item),
             "json_ld": _json_ld(claim_review(item)),
         },
     )

@@ -3,6 +3,8 @@ once, the unsure through the review queue, whose decisions hold for every later 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -13,6 +15,7 @@ from apps.datasets.matching import match_decide
 from apps.datasets.models import DatasetRecord, ImportRun, MatchDecision
 from apps.datasets.selectors import name_key
 from apps.datasets.services import dataset_import
+from apps.datasets.tasks import match_decision_apply_task
 from tests.datasets.helpers import HEADER, serve
 from tests.factories import company_make, model_make
 from tests.support.httpserver import LocalHTTPServer
@@ -82,7 +85,13 @@ def test_exact_names_and_aliases_match_at_once_and_the_unsure_go_to_review(
     assert (llama.access_level, llama.parameter_count) == ("unreleased", None)
 
 
-def test_a_decision_is_applied_at_once_and_remembered_across_a_re_import(
+def decide(decision: MatchDecision, user: User, **choice: Any) -> None:
+    """An editor's decision, and its task as the worker runs it."""
+    match_decide(decision=decision, user=user, enqueue=match_decision_apply_task.delay, **choice)
+    match_decision_apply_task(decision.pk)
+
+
+def test_a_decision_is_applied_and_remembered_across_a_re_import(
     http_server: LocalHTTPServer, meta: Company, reviewer: User
 ) -> None:
     llama = model_make(developer=meta, name="Llama 3.1 8B")
@@ -90,8 +99,8 @@ def test_a_decision_is_applied_at_once_and_remembered_across_a_re_import(
     merge = MatchDecision.objects.get(kind="model", name_key="llama 3 1")
     apart = MatchDecision.objects.get(kind="org", name_key="meta ai")
 
-    match_decide(decision=merge, user=reviewer, model_id=llama.pk)
-    match_decide(decision=apart, user=reviewer, kept_apart=True)
+    decide(merge, reviewer, model_id=llama.pk)
+    decide(apart, reviewer, kept_apart=True)
 
     assert record("llama-3.1").model == llama and record("llama-3.1").company == meta
     rerun = imported(http_server, HEADER + ROWS.replace("2024-07-23", "2024-07-24"), "/2.csv")
@@ -120,6 +129,7 @@ def test_an_editor_decides_in_the_admin_review_queue(
     assert chosen.status_code == 302
     decision.refresh_from_db()
     assert (decision.model, decision.decided_by) == (llama, editor)
+    match_decision_apply_task(decision.pk)  # what the queued task does (test_match_apply.py)
     assert record("llama-3.1").model == llama
 
 
@@ -149,7 +159,7 @@ def test_an_organisation_kept_apart_becomes_its_own_company_once_above_the_thres
     decision = MatchDecision.objects.get(kind="org", name_key="meta ai")
     assert Company.objects.count() == 1
 
-    match_decide(decision=decision, user=reviewer, kept_apart=True)
+    decide(decision, reviewer, kept_apart=True)
     again = imported(http_server, HEADER + rows.replace("2024-01-01", "2024"), "/2.csv")
 
     meta_ai = Company.objects.get(name="Meta AI")

@@ -7,6 +7,7 @@ import collections
 import pytest
 from django.core.management import call_command
 
+from apps.catalog.models import Company
 from apps.datasets.models import ClaimChange, DatasetClaim, DatasetRecord, ImportRun, RecordError
 from apps.datasets.services import dataset_import
 from tests.datasets.helpers import CSV, ZIP, capture, serve, writes, zip_folders
@@ -118,3 +119,20 @@ def test_the_command_imports_a_local_folder_and_a_dry_run_writes_nothing(
 
     call_command("importdataset", "mot", "--from", str(mot))
     assert ImportRun.objects.get().created == DatasetRecord.objects.count() > 200
+
+
+def test_on_the_seeded_catalogue_only_organisations_with_many_epoch_models_become_companies(
+    http_server: LocalHTTPServer, seeded: None
+) -> None:
+    url = serve(http_server, "/epoch.csv", shared_path(*EPOCH).read_bytes(), CSV)
+    before = set(Company.objects.values_list("name", flat=True))
+
+    run = dataset_import(dataset="epoch", source=url)
+
+    created = set(Company.objects.values_list("name", flat=True)) - before
+    print("epoch companies created", run.companies_created, sorted(created))
+    # 577 organisations the seed does not know; 25 of them are named for 20 models or more.
+    assert run.companies_created == len(created) == 25
+    assert {"NVIDIA", "Microsoft", "EleutherAI"} <= created  # 30, 47 and 20 models
+    assert "Hugging Face" not in created  # 18 models: an editor adds it if it matters
+    assert not Company.objects.filter(name__in=created, is_lab=True).exists()

@@ -36,7 +36,7 @@ from apps.alerts.models import Bounce, Delivery, Event, Subscriber, WebhookDeliv
 from apps.catalog.models import Alias, Person
 from apps.catalog.services import model_status_add
 from apps.claims import services
-from apps.claims.models import StanceChange, Statement
+from apps.claims.models import RecordedAct, StanceChange, Statement
 from apps.datasets.models import (
     ClaimChange,
     Dataset,
@@ -81,6 +81,7 @@ MODEL_PAGES = {
     "claims.statement":           ("ers/ers", "ers/ers"),
     "claims.stanceassessment":    ("ers/ers", "rs/rs"),
     "claims.stancechange":        ("ers/ers", "-/-"),
+    "claims.recordedact":         ("ers/ers", "-/-"),
     "ingest.feed":                ("ers/ers", "ers/ers"),
     "ingest.article":             ("ers/ers", "-/-"),
     "ingest.articleurl":          ("ers/ers", "-/-"),
@@ -123,6 +124,7 @@ OBJECT_PAGES = {
     "claims.statement@retracted": ("ers/-",   "-/-",     "ers/ers", "ers/-"),
     "claims.stanceassessment":    ("ers/rs",  "s/s",     "ers/ers", "ers/-"),
     "claims.stancechange":        ("ers/-",   "-/-",     "ers/ers", None),
+    "claims.recordedact":         ("ers/-",   "-/-",     "ers/ers", None),
     "ingest.feed":                ("ers/ers", "s/s",     "ers/ers", None),
     "ingest.article":             ("ers/s",   "s/s",     "ers/ers", None),
     "ingest.articleurl":          ("ers/ers", "s/s",     "ers/ers", None),
@@ -162,6 +164,7 @@ ACTIONS = {
     "claims.statement@published": {"retract_selected": "rs", "delete_selected": "-"},
     "claims.stanceassessment": {"delete_selected": "s"},
     "claims.stancechange": {"delete_selected": "-"},
+    "claims.recordedact": {"delete_selected": "-"},
     "ingest.feed": {
         "poll_soon": "ers",
         "pause_selected": "ers",
@@ -185,7 +188,8 @@ ACTIONS = {
     "datasets.datasetrecord": {"delete_selected": "s"},
     "datasets.datasetclaim": {"delete_selected": "s"},
     "datasets.claimchange": {"delete_selected": "s"},
-    "datasets.matchdecision": {"delete_selected": "s"},
+    # Queues the decision's application again (on commit, so never here).
+    "datasets.matchdecision": {"apply_again": "ers", "delete_selected": "s"},
     "datasets.disagreement": {"delete_selected": "-"},
     "alerts.subscriber": {"revoke_links": "s", "delete_selected": "s"},
     "alerts.event": {"republish": "s", "delete_selected": "s"},
@@ -331,6 +335,16 @@ def record_make() -> dict[str, Model]:
             rationale="Role matrix.",
         ),
         "claims.stancechange": StanceChange.objects.filter(company=lab).earliest("date"),
+        "claims.recordedact": RecordedAct.objects.create(
+            company=lab,
+            ai_model=ai_model,
+            subject="Matrix-7B",
+            occurred_on=datetime.date(2025, 5, 1),
+            access_level="API access",
+            stance="leaning_closed",
+            origin="Epoch AI: Data on AI models",
+            origin_key="Matrix-7B|matrix-lab",
+        ),
         "ingest.feed": feed,
         "ingest.article": article,
         # Done, so that "fetch again" has nothing to fetch: no test reaches the network.

@@ -98,10 +98,11 @@ PAGES = {
         htmx=True,
     ),
     # Model (+ developer), status history, openness, statements (+ citations, models), what the
-    # datasets say (claims + records + datasets).
+    # datasets say (claims + records + datasets), and what they list closed (the open-washing
+    # flag; its statements only when a dataset lists the model closed).
     "model": PublicPage(
         url=lambda t: t.models[0].get_absolute_url(),
-        queries=7,
+        queries=8,
         shows=lambda t, html: 0 < _articles(html) <= 20,
     ),
     "model fragment (load more)": PublicPage(
@@ -110,7 +111,8 @@ PAGES = {
         shows=lambda t, html: b"<html" not in html and _articles(html) > 0,
         htmx=True,
     ),
-    # Statement, citations (+ sources), what those cite and are cited by, models, links, history.
+    # Statement, citations (+ sources), what those cite and are cited by, models, links, history
+    # (and the datasets' claims about its models, when it calls one open source).
     "statement": PublicPage(
         url=lambda t: _linked_statement(t).get_absolute_url(),
         queries=7,
