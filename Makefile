@@ -56,6 +56,7 @@ run: venv
 	$(PY) manage.py seed
 	$(PY) manage.py create_local_editor
 	$(PY) manage.py seed_demo_feeds
+	$(PY) manage.py seed_demo_datasets
 	FETCH_ALLOW_PRIVATE=1 DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runlocal
 
 services:

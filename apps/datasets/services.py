@@ -159,25 +159,34 @@ def _records_create(dataset: Dataset, staged: list[StagedRecord], version: str, 
 
 
 def _records_update(batch: list[tuple[int, StagedRecord]], version: str, now: Any) -> None:
-    """Apply one batch of changed records: six queries whatever the batch holds, and an
-    announcement of the values that changed (its listeners' queries are theirs to keep fixed)."""
+    """Apply one batch of changed records: at most six queries whatever the batch holds (a bulk
+    write with nothing to write sends none), and an announcement of the values that changed
+    (its listeners' queries are theirs to keep fixed)."""
     staged_by_pk = dict(batch)
     records = list(DatasetRecord.objects.filter(pk__in=staged_by_pk))
-    claims: dict[tuple[int, str], DatasetClaim] = {
-        (claim.record_id, claim.field): claim
-        for claim in DatasetClaim.objects.filter(record__in=records)
-    }
+    claims: dict[int, dict[str, DatasetClaim]] = {record.pk: {} for record in records}
+    for stored in DatasetClaim.objects.filter(record__in=records):
+        claims[stored.record_id][stored.field] = stored
     new_claims: list[DatasetClaim] = []
     changed_claims: list[DatasetClaim] = []
     changes: list[ClaimChange] = []
     for record in records:
         staged = staged_by_pk[record.pk]
         wanted = {claim.field: claim for claim in staged.claims}
-        gone = [c for (pk, name), c in claims.items() if pk == record.pk and name not in wanted]
+        held = claims[record.pk]
+        gone = [current for name, current in held.items() if name not in wanted]
         for name, claim in wanted.items():
-            current = claims.get((record.pk, name))
+            current = held.get(name)
             if current is None:
                 new_claims.append(DatasetClaim(record=record, **vars(claim)))
+                continue
+            if (current.value, current.evidence_url, current.notes) == (
+                claim.value,
+                claim.evidence_url,
+                claim.notes,
+            ):
+                # A record changes when any cell of its raw row does; most of its claims don't,
+                # and bulk_update's cost grows with every row it is given.
                 continue
             if current.value != claim.value:
                 changes.append(_change(current, claim.value, record.version, version, now))
@@ -188,6 +197,8 @@ def _records_update(batch: list[tuple[int, StagedRecord]], version: str, now: An
             )
             changed_claims.append(current)
         for current in gone:
+            if not (current.value or current.evidence_url or current.notes):
+                continue  # emptied by an earlier import
             # The dataset no longer says it: keep the claim, emptied, and the change that says so.
             if current.value:
                 changes.append(_change(current, "", record.version, version, now))

@@ -46,6 +46,30 @@ def test_a_changed_value_is_kept_as_a_change_with_both_values_and_versions(
     assert values("Beta")["access_level"] == "Unreleased"
 
 
+def test_a_record_changed_outside_its_claims_rewrites_no_claim_and_a_dropped_claim_empties_once(
+    http_server: LocalHTTPServer,
+) -> None:
+    def with_note(note: str, beta_access: str) -> str:
+        return HEADER.replace("\n", ",Notes\n") + (
+            f"Alpha-7B,Lab One,2024-07-23,7000000000,API access,https://example.org/a,,,{note}\n"
+            f"Beta,Lab Two,2023-05,,{beta_access},,,,{note}\n"
+        )
+
+    imported(http_server, with_note("first", "API access"), "/n1.csv")
+    dropped = imported(http_server, with_note("second", ""), "/n2.csv")
+    change = ClaimChange.objects.get()
+    with capture() as queries:
+        again = imported(http_server, with_note("third", ""), "/n3.csv")
+
+    assert dropped.changed == again.changed == 2
+    assert (change.claim.field, change.old_value, change.new_value) == (
+        "access_level", "API access", "",
+    )  # fmt: skip
+    assert ClaimChange.objects.count() == 1
+    assert [sql for sql in writes(queries) if "datasets_datasetclaim" in sql] == []
+    assert DatasetRecord.objects.get(key="Alpha-7B").raw["Notes"] == "third"
+
+
 def test_it_reads_a_byte_order_mark_and_the_newer_model_column(
     http_server: LocalHTTPServer,
 ) -> None:

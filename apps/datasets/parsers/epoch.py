@@ -36,7 +36,8 @@ def _header_key(name: str) -> str:
     return " ".join(name.replace("\ufeff", "").split()).lower()
 
 
-def _columns(fieldnames: list[str]) -> dict[str, str]:
+def columns_find(fieldnames: list[str]) -> dict[str, str]:
+    """Our field -> the header it is under in this file, for the fields the file has."""
     found = {_header_key(name): name for name in fieldnames}
     columns: dict[str, str] = {}
     for ours, aliases in COLUMNS.items():
@@ -89,7 +90,7 @@ def parse(files: Files) -> Iterator[Parsed]:
     except UnicodeDecodeError as error:
         raise SnapshotError(f"{name} is not UTF-8 text: {error}") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = _columns(list(reader.fieldnames or []))
+    columns = columns_find(list(reader.fieldnames or []))
     if "key" not in columns:
         raise SnapshotError(
             f"{name} has no model column (expected “Model” or “System”); its header starts "
