@@ -127,8 +127,11 @@ def _decisions(kind: str) -> dict[str, MatchDecision]:
     return {d.name_key: d for d in MatchDecision.objects.filter(kind=kind)}
 
 
-def records_match(*, dataset: Dataset) -> MatchReport:
+def records_match(*, dataset: Dataset, new_company_models: int | None = None) -> MatchReport:
     """Match every record of ``dataset`` to a catalogue model and company; queue the unsure.
+
+    ``new_company_models`` overrides the DATASETS_NEW_COMPANY_MODELS threshold (the demo's
+    sample of a dataset names each organisation fewer times than the whole dataset does).
 
     A constant number of queries however many records, plus one insert per company created.
     Only records whose match changed are written.
@@ -147,7 +150,8 @@ def records_match(*, dataset: Dataset) -> MatchReport:
     }
     with transaction.atomic():
         # New companies first, so this run's matching already sees them, as the next run will.
-        _companies_create(by_company, developers, report)
+        threshold = new_company_models or datasets_conf().new_company_models
+        _companies_create(by_company, developers, report, threshold)
         wanted: dict[int, tuple[int | None, int | None]] = {}
         for record in records:
             model_id, how = by_model.resolve(record.key)
@@ -177,7 +181,7 @@ def records_match(*, dataset: Dataset) -> MatchReport:
 
 
 def _companies_create(
-    by_company: _Index, developers: dict[int, list[str]], report: MatchReport
+    by_company: _Index, developers: dict[int, list[str]], report: MatchReport, threshold: int
 ) -> None:
     """A new company for each organisation nothing answers to (or kept apart by an editor)
     that the dataset names for at least the threshold of models; added to ``by_company``."""
@@ -188,7 +192,6 @@ def _companies_create(
             counts[key] += 1
         for name in names:
             first_written.setdefault(name_key(name), name)
-    threshold = datasets_conf().new_company_models
     for key, count in sorted(counts.items()):
         if count >= threshold:
             company = company_create(name=first_written[key])
@@ -196,12 +199,12 @@ def _companies_create(
             report.companies_created.append(company.name)
 
 
-def dataset_rematch(*, dataset: Dataset) -> MatchReport:
+def dataset_rematch(*, dataset: Dataset, new_company_models: int | None = None) -> MatchReport:
     """Match ``dataset``'s records and record its releases as acts (which need the labs matching
     names), in one transaction with the dataset's row locked."""
     with transaction.atomic():
         Dataset.objects.select_for_update().get(pk=dataset.pk)
-        report = records_match(dataset=dataset)
+        report = records_match(dataset=dataset, new_company_models=new_company_models)
         dataset_acts_record(dataset=dataset)
     return report
 

@@ -259,13 +259,20 @@ def _counts(run: ImportRun, plan: Plan) -> None:
     run.state = ImportRun.State.PARTIAL if plan.errors else ImportRun.State.OK
 
 
-def dataset_import(*, dataset: str, source: str | None = None, dry_run: bool = False) -> ImportRun:
+def dataset_import(
+    *,
+    dataset: str,
+    source: str | None = None,
+    dry_run: bool = False,
+    new_company_models: int | None = None,
+) -> ImportRun:
     """Import ``dataset`` (epoch, mot or osai) from ``source`` or its URL setting.
 
     ``source`` is an http(s) URL (fetched through the safe client) or a local file, archive or
     folder. A dry run reads and compares but writes nothing, not even its ImportRun; its record
     errors are listed in the returned run's ``error``. Never raises for bad input: the run's
-    state (ok, partial, failed) and errors say what happened.
+    state (ok, partial, failed) and errors say what happened. ``new_company_models`` overrides
+    the threshold of models above which an unknown organisation becomes a company.
     """
     if dataset not in DATASETS:
         raise ValueError(f"Unknown dataset {dataset!r}: choose one of {', '.join(DATASETS)}.")
@@ -291,7 +298,7 @@ def dataset_import(*, dataset: str, source: str | None = None, dry_run: bool = F
             plan = _apply(run, parsed, conf.batch_size)
             # Releases become acts on their labs' timelines once matching has named the labs
             # (it may have made companies), so a re-import finds every act already recorded.
-            match = dataset_rematch(dataset=run.dataset)
+            match = dataset_rematch(dataset=run.dataset, new_company_models=new_company_models)
             run.matched = match.automatic + match.decided
             run.to_review = match.review
             run.companies_created = len(match.companies_created)

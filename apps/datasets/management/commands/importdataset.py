@@ -24,11 +24,31 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Read and compare, write nothing."
         )
+        parser.add_argument(
+            "--new-company-models",
+            type=int,
+            metavar="N",
+            help="Make a company of an unknown organisation named for at least N models "
+            "(default: the DATASETS_NEW_COMPANY_MODELS setting).",
+        )
 
     def handle(
-        self, *args: Any, dataset: str, source: str | None, dry_run: bool, **options: Any
+        self,
+        *args: Any,
+        dataset: str,
+        source: str | None,
+        dry_run: bool,
+        new_company_models: int | None,
+        **options: Any,
     ) -> None:
-        run = dataset_import(dataset=dataset, source=source, dry_run=dry_run)
+        if new_company_models is not None and new_company_models < 1:
+            raise CommandError("--new-company-models must be 1 or more.")
+        run = dataset_import(
+            dataset=dataset,
+            source=source,
+            dry_run=dry_run,
+            new_company_models=new_company_models,
+        )
         prefix = "dry run: would import" if dry_run else "imported"
         self.stdout.write(
             f"{prefix} {dataset} version {run.version or '?'}: {run.read} read, "
