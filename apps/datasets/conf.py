@@ -21,7 +21,9 @@ class DatasetsConf:
     # 577 organisations the seeded catalogue does not know): 5 made 119 companies, most of them
     # universities with a handful of papers; 20 makes 25 (Microsoft, NVIDIA, Alibaba, IBM, the
     # Allen Institute, EleutherAI, the large university labs, and lab units that want an alias
-    # instead, such as Google Brain). MOT and OSAI name no unknown organisation 20 times.
+    # instead, such as Microsoft Research; the seed names Google Brain, Google Research and Facebook
+    # AI Research as aliases of their labs, which leaves 22). MOT and OSAI name no unknown
+    # organisation 20 times.
     new_company_models: int = setting("DATASETS_NEW_COMPANY_MODELS", 20)
 
 
