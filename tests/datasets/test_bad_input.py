@@ -109,6 +109,19 @@ def test_a_cell_with_several_organisations_names_each(http_server: LocalHTTPServ
     assert values("Joint")["developer"] == "Microsoft; NVIDIA"
 
 
+def test_an_organisation_whose_name_holds_a_comma_is_quoted_within_its_cell_and_kept_whole(
+    http_server: LocalHTTPServer,
+) -> None:
+    # As Epoch writes it: the cell is a CSV list of its own, a name with a comma quoted inside.
+    cell = '"UC Berkeley,""NERSC, Lawrence Berkeley National Laboratory"",""Lab\nTwo"""'
+    run = imported(http_server, HEADER + f"Joint,{cell},2021-10,,,\n")
+
+    assert run.state == "ok"
+    assert values("Joint")["developer"] == (
+        "UC Berkeley; NERSC, Lawrence Berkeley National Laboratory; Lab Two"
+    )
+
+
 def test_a_missing_model_column_fails_the_run_and_keeps_the_previous_state(
     http_server: LocalHTTPServer,
 ) -> None:

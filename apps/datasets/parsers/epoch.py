@@ -62,7 +62,16 @@ def date_parse(text: str) -> str:
 
 
 def organisations_split(cell: str) -> list[str]:
-    return [name.strip() for name in cell.split(",") if name.strip()]
+    """The organisations of one cell: comma-separated, where a name holding a comma is quoted
+    as in CSV ('UC Berkeley,"NERSC, Lawrence Berkeley National Laboratory"'); a name's line
+    breaks are spaces."""
+    try:
+        names = next(
+            csv.reader([cell.replace("\r", " ").replace("\n", " ")], skipinitialspace=True)
+        )
+    except (csv.Error, StopIteration):
+        names = cell.split(",")
+    return [" ".join(name.split()) for name in names if name.strip()]
 
 
 def _parameters(text: str) -> str:
