@@ -29,7 +29,7 @@ ACCESS = {
 #: The Open Source AI Index's dimensions that name one of the catalogue's components.
 OSAI_COMPONENTS = {
     "class:llmweights": Component.WEIGHTS,
-    "class:code": Component.TRAINING_CODE,
+    "class:opencode": Component.TRAINING_CODE,  # OSAI's "code" is code documentation
     "class:llmdata": Component.TRAINING_DATA,
     "class:datasheet": Component.DATA_CARD,
     "class:modelcard": Component.MODEL_CARD,
