@@ -106,6 +106,9 @@ class Evidence:
     stance: str
     kind: str
     verification: str
+    #: How precisely occurred_on is known ("day", "month", "year"): for showing the date only;
+    #: the formula counts the date as stored.
+    date_precision: str = "day"
 
 
 @dataclass(frozen=True)
