@@ -452,6 +452,8 @@ PAGES = [
     "statement",
     "/compare/?labs=meta,openai",
     "/search/?q=Meta",
+    "/labs/meta/why/?on=2025-07-14",
+    "/about/",
 ]
 
 
