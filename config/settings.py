@@ -291,6 +291,8 @@ MAILERS: dict[str, dict[str, object]] = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Aperture <alerts@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where labs and readers write to the editors (corrections, a lab's answer): named on /about/.
+EDITORS_EMAIL = os.environ.get("EDITORS_EMAIL", "").strip()
 
 # Fetching other people's pages (apps/lib/fetch/). Loopback and private addresses only when
 # FETCH_ALLOW_PRIVATE is true: for tests and the local demo, never in production.

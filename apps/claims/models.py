@@ -382,6 +382,16 @@ class StanceChange(models.Model):
     def __str__(self) -> str:
         return f"{self.company}: {self.old_stance or '—'} → {self.new_stance} on {self.date}"
 
+    @property
+    def is_start(self) -> bool:
+        """The first entry of a history: a stance recorded for the first time, not a move."""
+        return not self.old_stance
+
+    @property
+    def shift_display(self) -> str:
+        """The flip-o-meter rating, or "first recorded stance" for a start (rated no shift)."""
+        return str(_("first recorded stance")) if self.is_start else self.get_rating_display()
+
 
 class RecordedAct(models.Model):
     """What a lab did as an outside dataset records it: a release and its access level.

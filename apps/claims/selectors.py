@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import datetime
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from apps.catalog.models import Company
 
 from . import stance as engine
-from .models import Citation, RecordedAct, StanceChange, Statement
+from .explain import Contribution, Explanation, stance_explain
+from .models import (
+    Citation,
+    LinkKind,
+    RecordedAct,
+    StanceChange,
+    Statement,
+    StatementKind,
+    StatementLink,
+)
 from .services import stance_inputs
+
+StanceInputs = tuple[list[engine.Evidence], list[engine.Link], list[engine.Pin]]
 
 
 def statements_for_display(queryset: QuerySet[Statement]) -> QuerySet[Statement]:
@@ -48,9 +62,9 @@ def _as_changes(company: Company, points: list[engine.ChangePoint]) -> list[Stan
     ]
 
 
-def says_and_does(*, company: Company) -> SaysAndDoes:
-    """Four queries (the stance engine's inputs), however long the record."""
-    evidence, links, _pins = stance_inputs(company=company)
+def says_and_does(*, company: Company, inputs: StanceInputs | None = None) -> SaysAndDoes:
+    """Four queries (the stance engine's inputs, unless given), however long the record."""
+    evidence, links, _pins = inputs if inputs is not None else stance_inputs(company=company)
     says, does = engine.says_and_does(evidence, links)
     return SaysAndDoes(
         says=_as_changes(company, says),
@@ -62,3 +76,134 @@ def says_and_does(*, company: Company) -> SaysAndDoes:
 def recorded_acts(*, company: Company) -> list[RecordedAct]:
     """The lab's imported acts, newest first, in one query."""
     return list(RecordedAct.objects.filter(company=company).order_by("-occurred_on", "-id"))
+
+
+@dataclass(frozen=True)
+class StanceBasis:
+    """What a lab's current stance rests on: the items that count in the formula today
+    (published statements and imported acts dated on or before today, less superseded ones).
+
+    ``statements`` are words (every kind but action); ``acts`` are action statements and
+    imported acts. ``recent`` is how many are dated within one half-life (a year) of today,
+    the ones that still weigh at least half what they did on their day.
+    """
+
+    statements: int = 0
+    acts: int = 0
+    newest: datetime.date | None = None
+    recent: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.statements + self.acts
+
+    @property
+    def is_thin(self) -> bool:
+        """One or two items: too few to read the stance as more than provisional."""
+        return 0 < self.total <= THIN_BASIS
+
+
+THIN_BASIS = 2
+
+
+def stance_bases(*, company_ids: Iterable[int], today: datetime.date) -> dict[int, StanceBasis]:
+    """Each lab's StanceBasis, in two queries however many labs and statements."""
+    ids = list(company_ids)
+    recent_since = today - datetime.timedelta(days=int(engine.HALF_LIFE_DAYS))
+    superseded = StatementLink.objects.filter(
+        to_statement=OuterRef("pk"),
+        kind=LinkKind.SUPERSEDES,
+        from_statement__in=Statement.objects.published(),
+        from_statement__company_id=OuterRef("company_id"),
+        from_statement__occurred_on__lte=today,
+    )
+    found: dict[int, StanceBasis] = {}
+    for row in (
+        Statement.objects.published()
+        .filter(company_id__in=ids, occurred_on__lte=today)
+        .exclude(Exists(superseded))
+        .order_by()
+        .values("company_id")
+        .annotate(
+            acts=Count("id", filter=Q(kind=StatementKind.ACTION)),
+            words=Count("id", filter=~Q(kind=StatementKind.ACTION)),
+            newest=Max("occurred_on"),
+            recent=Count("id", filter=Q(occurred_on__gt=recent_since)),
+        )
+    ):
+        found[row["company_id"]] = StanceBasis(
+            statements=row["words"], acts=row["acts"], newest=row["newest"], recent=row["recent"]
+        )
+    for imported in (
+        RecordedAct.objects.filter(company_id__in=ids, occurred_on__lte=today)
+        .order_by()
+        .values("company_id")
+        .annotate(
+            acts=Count("id"),
+            newest=Max("occurred_on"),
+            recent=Count("id", filter=Q(occurred_on__gt=recent_since)),
+        )
+    ):
+        words = found.get(imported["company_id"], StanceBasis())
+        found[imported["company_id"]] = StanceBasis(
+            statements=words.statements,
+            acts=words.acts + imported["acts"],
+            newest=max(filter(None, [words.newest, imported["newest"]])),
+            recent=words.recent + imported["recent"],
+        )
+    return {pk: found.get(pk, StanceBasis()) for pk in ids}
+
+
+@dataclass(frozen=True)
+class ExplainedItem:
+    """A contribution with the statement or imported act it stands for."""
+
+    contribution: Contribution
+    statement: Statement | None = None
+    act: RecordedAct | None = None
+
+
+@dataclass(frozen=True)
+class StanceExplained:
+    explanation: Explanation
+    #: The heaviest items, at most ``limit`` of them, each with its row.
+    items: list[ExplainedItem]
+    #: The items left out, and the share of the total weight they carry together.
+    rest_count: int
+    rest_share: float
+    rest_pull: float
+    #: The items dated on the day asked about (what a change on that day came from).
+    new_on_the_day: list[ExplainedItem]
+
+
+def stance_explanation(
+    *, company: Company, on: datetime.date, limit: int, inputs: StanceInputs | None = None
+) -> StanceExplained:
+    """Why the lab's stance on ``on`` is what it is: six queries (the engine's inputs, then the
+    statements and imported acts shown), however long the record."""
+    evidence, links, pins = inputs if inputs is not None else stance_inputs(company=company)
+    explanation = stance_explain(evidence, links, pins, on=on)
+    shown = explanation.contributions[:limit]
+    rest = explanation.contributions[limit:]
+    by_id = {c.item.id: c for c in explanation.contributions}
+    wanted = {c.item.id for c in shown} | set(explanation.new_on_the_day)
+    statements = {
+        s.pk: s
+        for s in Statement.objects.public()
+        .select_related("speaker")
+        .filter(pk__in=[pk for pk in wanted if pk > 0])
+    }
+    acts = {-a.pk: a for a in RecordedAct.objects.filter(pk__in=[-pk for pk in wanted if pk < 0])}
+
+    def explained(contribution: Contribution) -> ExplainedItem:
+        pk = contribution.item.id
+        return ExplainedItem(contribution, statements.get(pk), acts.get(pk))
+
+    return StanceExplained(
+        explanation=explanation,
+        items=[explained(c) for c in shown],
+        rest_count=len(rest),
+        rest_share=math.fsum(c.share for c in rest),
+        rest_pull=math.fsum(c.pull for c in rest),
+        new_on_the_day=[explained(by_id[pk]) for pk in explanation.new_on_the_day],
+    )

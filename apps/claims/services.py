@@ -284,10 +284,11 @@ def stance_inputs(
             stance=row["stance"],
             kind=row["kind"],
             verification=row["verification"],
+            date_precision=row["date_precision"],
         )
         for row in Statement.objects.published()
         .for_company(company)
-        .values("id", "occurred_on", "stance", "kind", "verification")
+        .values("id", "occurred_on", "stance", "kind", "verification", "date_precision")
     ]
     ids = [item.id for item in evidence]
     evidence += [
@@ -297,8 +298,11 @@ def stance_inputs(
             stance=row["stance"],
             kind=engine.IMPORTED_ACT,
             verification=engine.IMPORTED,
+            date_precision=row["date_precision"],
         )
-        for row in RecordedAct.objects.filter(company=company).values("id", "occurred_on", "stance")
+        for row in RecordedAct.objects.filter(company=company).values(
+            "id", "occurred_on", "stance", "date_precision"
+        )
     ]
     links = [
         engine.Link(

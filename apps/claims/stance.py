@@ -51,7 +51,8 @@ denial or supersession took effect, or a pin starts or ends. The history is ther
 formula evaluated on those dates, and nothing needs recomputing as time passes.
 
 This module is pure: it takes plain values and returns plain values. services.py feeds it from
-the database and writes StanceChange rows.
+the database and writes StanceChange rows; explain.py lays out each item's part in the formula
+on a date (the reader's "why this stance").
 """
 
 from __future__ import annotations
@@ -105,6 +106,9 @@ class Evidence:
     stance: str
     kind: str
     verification: str
+    #: How precisely occurred_on is known ("day", "month", "year"): for showing the date only;
+    #: the formula counts the date as stored.
+    date_precision: str = "day"
 
 
 @dataclass(frozen=True)
@@ -170,15 +174,24 @@ def shift_rating(old_stance: str, new_stance: str) -> str:
 EPOCH = datetime.date(2000, 1, 1)
 
 
-def _weight(item: Evidence, denials: int, superseded: bool) -> float:
+def item_weight(
+    item: Evidence, denials: int, superseded: bool, origin: datetime.date = EPOCH
+) -> float:
+    """w_i with its age counted from ``origin``: the date asked about gives w_i(D) as the
+    docstring writes it; EPOCH gives the same weights times a factor common to every item."""
     if superseded:
         return 0.0
     return (
         KIND_WEIGHT[item.kind]
         * VERIFICATION_WEIGHT[item.verification]
-        * math.pow(2.0, (item.occurred_on - EPOCH).days / HALF_LIFE_DAYS)
+        * age_factor(item.occurred_on, origin)
         * DENIAL_FACTOR**denials
     )
+
+
+def age_factor(occurred_on: datetime.date, origin: datetime.date) -> float:
+    """2 ** (-(origin - occurred_on) / HALF_LIFE_DAYS): 1 on the day, 1/2 a half-life later."""
+    return math.pow(2.0, (occurred_on - origin).days / HALF_LIFE_DAYS)
 
 
 def _effective_links(
@@ -212,6 +225,15 @@ def stance_score_at(
     counted = sorted((item for item in evidence if item.occurred_on <= on), key=_order)
     if not counted:
         return None
+    denials, superseded = links_in_effect(evidence, links, on)
+    weights = [item_weight(item, denials[item.id], item.id in superseded) for item in counted]
+    return _mean(weights, [STANCE_SCORE[item.stance] for item in counted])
+
+
+def links_in_effect(
+    evidence: Sequence[Evidence], links: Iterable[Link], on: datetime.date
+) -> tuple[dict[int, int], set[int]]:
+    """On date ``on``: how many denials each statement has had, and which are superseded."""
     denials: dict[int, int] = defaultdict(int)
     superseded: set[int] = set()
     for taken_effect, link in _effective_links(evidence, links):
@@ -221,8 +243,7 @@ def stance_score_at(
             denials[link.to_id] += 1
         else:
             superseded.add(link.to_id)
-    weights = [_weight(item, denials[item.id], item.id in superseded) for item in counted]
-    return _mean(weights, [STANCE_SCORE[item.stance] for item in counted])
+    return denials, superseded
 
 
 def _order(item: Evidence) -> tuple[datetime.date, int]:
@@ -294,7 +315,7 @@ def stance_history(
         while next_item < len(ordered) and ordered[next_item].occurred_on <= on:
             item = ordered[next_item]
             position[item.id] = len(weights)
-            weights.append(_weight(item, denials[item.id], item.id in superseded))
+            weights.append(item_weight(item, denials[item.id], item.id in superseded))
             scores.append(STANCE_SCORE[item.stance])
             on_day.append(item.id)
             next_item += 1
@@ -305,7 +326,7 @@ def stance_history(
             else:
                 superseded.add(link.to_id)
             if link.to_id in position:
-                weights[position[link.to_id]] = _weight(
+                weights[position[link.to_id]] = item_weight(
                     by_id[link.to_id], denials[link.to_id], link.to_id in superseded
                 )
             next_link += 1

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import stance_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("labs/<slug:slug>/", views.lab, name="lab"),
+    path("labs/<slug:slug>/why/", stance_views.lab_why, name="lab_why"),
     path("models/<slug:slug>/", views.model, name="model"),
     path("statements/<int:pk>/", views.statement, name="statement"),
     path("compare/", views.compare, name="compare"),
     path("search/", views.search, name="search"),
+    path("about/", stance_views.about, name="about"),
 ]

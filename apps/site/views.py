@@ -24,7 +24,13 @@ from django_htmx.http import push_url
 
 from apps.catalog.models import AIModel, Company, Component
 from apps.claims.models import Stance, Statement
-from apps.claims.selectors import recorded_acts, says_and_does, statements_for_display
+from apps.claims.selectors import (
+    recorded_acts,
+    says_and_does,
+    stance_bases,
+    statements_for_display,
+)
+from apps.claims.services import stance_inputs
 from apps.datasets.compare import model_claims
 from apps.datasets.openwashing import model_open_washing, statement_open_washing
 
@@ -63,13 +69,16 @@ def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     all_changes = [c for row in labs for c in row.changes]
     start, end = charts.axis_for(all_changes, today)
+    bases = stance_bases(company_ids=[row.company.pk for row in labs], today=today)
     newest = statements_for_display(Statement.objects.published().timeline_order())[:NEWEST_SHOWN]
     return render(
         request,
         "site/home.html",
         {
-            "labs": [(row, charts.sparkline(row.changes, start=start, end=end)) for row in labs],
-            "axis_start": start,
+            "labs": [
+                (row, charts.sparkline(row.changes, start=start, end=end), bases[row.company.pk])
+                for row in labs
+            ],
             "newest": newest,
         },
     )
@@ -103,18 +112,30 @@ def lab(request: HttpRequest, slug: str) -> HttpResponse:
         return push_url(response, request.path + (f"?{query}" if query else ""))
     selectors.models_prefetch(models)  # status and openness, for the matrix only
     changes = [c for row in selectors.labs_with_changes([company.slug]) for c in row.changes]
-    series = says_and_does(company=company)
+    inputs = stance_inputs(company=company)
+    series = says_and_does(company=company, inputs=inputs)
+    today = timezone.localdate()
     # Every act and statement is a date of the combined stance, so its axis fits both series.
-    start, end = charts.axis_for(changes, timezone.localdate())
+    start, end = charts.axis_for(changes, today)
+    acts = recorded_acts(company=company)
+    marks = charts.item_marks(
+        inputs[0],
+        {-act.pk: act for act in acts},
+        start=start,
+        end=end,
+        timeline_url=company.get_absolute_url(),
+    )
     context.update(
         {
             "changes": changes,
-            "band": charts.stance_band(changes, start=start, end=end),
+            "change_rows": selectors.change_rows(changes),
+            "basis": stance_bases(company_ids=[company.pk], today=today)[company.pk],
+            "band": charts.stance_band(changes, start=start, end=end, marks=marks),
             "series": series,
             "says_band": charts.stance_band(series.says, start=start, end=end),
             "does_band": charts.stance_band(series.does, start=start, end=end),
             "flags": charts.divergence_flags(series.divergences, start=start, end=end),
-            "acts": recorded_acts(company=company),
+            "acts": acts,
             "matrix": selectors.openness_matrix(models),
             "components": Component.choices,
             "stances": Stance.choices,
@@ -283,8 +304,14 @@ def compare(request: HttpRequest) -> HttpResponse:
     all_labs = list(Company.objects.filter(is_lab=True).order_by("name"))
     chosen = _compare_slugs(request) or [lab.slug for lab in all_labs[:2]]
     rows = selectors.labs_with_changes(chosen)
-    start, end = charts.axis_for([c for row in rows for c in row.changes], timezone.localdate())
+    today = timezone.localdate()
+    start, end = charts.axis_for([c for row in rows for c in row.changes], today)
     unknown = sorted(set(chosen) - {row.company.slug for row in rows})
+    bases = stance_bases(company_ids=[row.company.pk for row in rows], today=today)
+    causes = {
+        item.change.pk: item
+        for item in selectors.change_rows([c for row in rows for c in row.changes])
+    }
     return render(
         request,
         "site/compare.html",
@@ -292,7 +319,15 @@ def compare(request: HttpRequest) -> HttpResponse:
             "all_labs": all_labs,
             "chosen": [row.company.slug for row in rows],
             "unknown": unknown,
-            "bands": [(row, charts.stance_band(row.changes, start=start, end=end)) for row in rows],
+            "bands": [
+                (
+                    row,
+                    charts.stance_band(row.changes, start=start, end=end),
+                    bases[row.company.pk],
+                    [causes[c.pk] for c in row.changes],
+                )
+                for row in rows
+            ],
             "stances": Stance.choices,
         },
     )

@@ -22,10 +22,11 @@ AssertQueries = Callable[[int], AbstractContextManager[Any]]
 
 # Counted once here; the point of the tests is that the count never grows with the record.
 # Lab page: company, models (+ status history, openness), statements (+ citations, models),
-# labs and stance changes, the "says" and "does" series (statements, links, pins, imported acts),
-# the imported acts listed, subsidiaries. Lab fragment: company, models, statements (+ citations,
-# models).
-LAB_PAGE_QUERIES = 15
+# labs and stance changes, the stance engine's inputs (statements, links, pins, imported acts),
+# the imported acts listed, subsidiaries, what the stance rests on (statements, imported acts),
+# what caused each change (statements, imported acts; the pins too, when there are any). Lab
+# fragment: company, models, statements (+ citations, models).
+LAB_PAGE_QUERIES = 19
 LAB_FRAGMENT_QUERIES = 5
 
 
@@ -71,10 +72,11 @@ def _articles(content: bytes) -> int:
 
 
 PAGES = {
-    # Labs with their stance changes, the newest statements (+ citations, models).
+    # Labs with their stance changes, what each stance rests on (statements, imported acts), the
+    # newest statements (+ citations, models).
     "home": PublicPage(
         url=lambda t: "/",
-        queries=5,
+        queries=7,
         shows=lambda t, html: html.count(b'<svg class="spark"') == 2 and _articles(html) > 0,
     ),
     "lab": PublicPage(
@@ -111,6 +113,14 @@ PAGES = {
         shows=lambda t, html: b"<html" not in html and _articles(html) > 0,
         htmx=True,
     ),
+    # Company, the stance engine's inputs (statements, links, pins, imported acts), the
+    # statements shown (imported ones too, when there are any), the change that day, what the
+    # stance rests on (statements, imported acts).
+    "why this stance": PublicPage(
+        url=lambda t: f"{t.company.get_absolute_url()}why/",
+        queries=9,
+        shows=lambda t, html: html.count(b'<tr id="item-') == min(len(t.statement_ids), 12),
+    ),
     # Statement, citations (+ sources), what those cite and are cited by, models, links, history
     # (and the datasets' claims about its models, when it calls one open source).
     "statement": PublicPage(
@@ -118,10 +128,11 @@ PAGES = {
         queries=7,
         shows=lambda t, html: b"responds to" in html and b"contradicts" in html,
     ),
-    # All labs, the chosen labs, their stance changes.
+    # All labs, the chosen labs, their stance changes, what each stance rests on (statements,
+    # imported acts), what caused each change (statements, imported acts).
     "compare": PublicPage(
         url=lambda t: f"/compare/?labs={t.company.slug},other",
-        queries=3,
+        queries=7,
         shows=lambda t, html: html.count(b'class="band"') >= 2,
     ),
     # Statements (+ citations, models), sources, labs, models.

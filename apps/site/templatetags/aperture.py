@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext_lazy as _
 
+from apps.claims.models import Stance, StatementKind, Verification
+from apps.claims.stance import IMPORTED, IMPORTED_ACT
 from apps.lib.dates import DatePrecision, date_display
 from apps.lib.text import isolate
 
@@ -23,3 +27,39 @@ def isolate_filter(value: object) -> str:
     """Plain text that cannot reorder the words around it: for <title>, attributes, SVG titles
     and translated sentences, where a <bdi> cannot go (see apps/lib/text.py)."""
     return isolate("" if value is None else str(value))
+
+
+@register.filter
+def signed(value: float | None, digits: int = 3) -> str:
+    """A number of the stance formula with its sign: "+0.712", "0.000", and a negative one
+    with a true minus sign (U+2212), as typeset numbers have."""
+    if value is None:
+        return ""
+    text = floatformat(value, digits)
+    digits_only = text.lstrip("-")
+    if digits_only.strip("0.,") == "":  # zero, once rounded
+        return digits_only
+    return ("\u2212" + digits_only) if text.startswith("-") else ("+" + text)
+
+
+@register.filter
+def as_percent(value: float | None, digits: int = 0) -> str:
+    """A share of the total weight, as a percentage: 0.394 -> "39%"."""
+    if value is None:
+        return ""
+    return f"{floatformat(value * 100, digits)}%"
+
+
+FORMULA_LABELS = {
+    **dict(Stance.choices),
+    **dict(StatementKind.choices),
+    **dict(Verification.choices),
+    IMPORTED_ACT: _("release recorded by a dataset"),
+    IMPORTED: _("imported, not checked by an editor"),
+}
+
+
+@register.filter
+def formula_label(value: str) -> str:
+    """A stance, kind or verification value in the reader's words (imported acts included)."""
+    return str(FORMULA_LABELS.get(value, value))
