@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -113,6 +114,12 @@ class StatementAdmin(HistoryAdmin):
             },
         ),
     ]
+
+    def view_on_site(self, obj: Statement) -> str:
+        # A draft has no public page yet: "View on site" opens the staff preview instead.
+        if obj.state in (EditorialState.DRAFT, EditorialState.IN_REVIEW):
+            return reverse("statement_preview", kwargs={"pk": obj.pk})
+        return obj.get_absolute_url()
 
     @admin.display(description=_("summary"), ordering="summary")
     def summary_short(self, obj: Statement) -> str:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("labs/<slug:slug>/", views.lab, name="lab"),
     path("models/<slug:slug>/", views.model, name="model"),
     path("statements/<int:pk>/", views.statement, name="statement"),
+    path("statements/<int:pk>/preview/", views.statement_preview, name="statement_preview"),
     path("compare/", views.compare, name="compare"),
     path("search/", views.search, name="search"),
 ]
