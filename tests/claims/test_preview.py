@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import reverse
 
@@ -48,14 +48,8 @@ def test_nobody_without_the_right_to_read_statements_sees_a_preview(reader: User
     assert logged_in(reader).get(preview_url(draft)).status_code == 404
     # Not staff, even with the permission: the preview belongs to the admin's users.
     outsider = User.objects.create_user("outsider", password="correct horse")
-    outsider.user_permissions.add(*editor_view_permission())
+    outsider.user_permissions.add(Permission.objects.get(codename="view_statement"))
     assert logged_in(outsider).get(preview_url(draft)).status_code == 404
-
-
-def editor_view_permission() -> list[object]:
-    from django.contrib.auth.models import Permission
-
-    return list(Permission.objects.filter(codename="view_statement"))
 
 
 def test_a_reviewer_previews_a_statement_in_review(reviewer: User) -> None:
