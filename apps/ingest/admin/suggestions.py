@@ -26,6 +26,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.lib.admin_columns import text_short
+
 from .. import services
 from ..models import (
     Classifier,
@@ -113,7 +115,7 @@ class SuggestionAdmin(admin.ModelAdmin):
     form = SuggestionReviewForm
     change_form_template = "admin/ingest/suggestion/change_form.html"
     # Fits a 1366-pixel screen with the state in view (tests/ingest/test_admin_width.py).
-    list_display = ["sentence_short", "company", "stance", "kind", "score", "state", "covered"]
+    list_display = ["sentence_short", "state", "covered", "company", "stance", "kind", "score"]
     list_filter = ["state", CoverageFilter, "company", "stance", "language", "scored_by"]
     list_select_related = ["company", "article"]
     search_fields = ["sentence", "article__title"]
@@ -162,7 +164,7 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("sentence"))
     def sentence_short(self, obj: Suggestion) -> str:
-        return obj.sentence if len(obj.sentence) <= 90 else obj.sentence[:89] + "…"
+        return text_short(obj.sentence, 90)
 
     @admin.display(description=_("covered"), boolean=True, ordering="covered")
     def covered(self, obj: Suggestion) -> bool:
