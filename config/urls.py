@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from apps.site.health import healthz
 
-# The admin's lists need the width on a 1366-pixel screen (tests/test_admin_lists.py); the
+# The admin's lists need the width on a 1366-pixel screen (tests/test_admin_browser.py); the
 # index and the breadcrumbs lead everywhere the sidebar did.
 admin.site.enable_nav_sidebar = False
 

@@ -62,7 +62,7 @@ class SubscriptionRequestInline(admin.TabularInline):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
-    # The status second, so it stays in view on a 1366-pixel screen (tests/test_admin_lists.py).
+    # The status second, so it stays in view on a 1366-pixel screen (tests/test_admin_browser.py).
     list_display = ["email", "status", "language", "confirmed_at", "bounce_reason_short"]
     list_filter = [
         "language",

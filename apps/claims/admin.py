@@ -118,7 +118,7 @@ def effect_display(effect: selectors.PublishEffect) -> dict[str, Any]:
 
 @admin.register(Statement)
 class StatementAdmin(HistoryAdmin):
-    # The state second: it stays in view on a 1366-pixel screen (tests/test_admin_lists.py).
+    # The state second: it stays in view on a 1366-pixel screen (tests/test_admin_browser.py).
     list_display = [
         "summary_short",
         "state",

@@ -110,7 +110,7 @@ class DatasetClaimInline(admin.TabularInline):
 
 @admin.register(DatasetRecord)
 class DatasetRecordAdmin(ReadOnlyAdmin):
-    # Fits a 1366-pixel screen (tests/test_admin_lists.py); the whole values are on the page.
+    # Fits a 1366-pixel screen (tests/test_admin_browser.py); the whole values are on the page.
     list_display = ("key", "dataset", "model", "company", "version_short", "read_at", "upstream")
     list_filter = ("dataset",)
     search_fields = ("key",)

@@ -1,5 +1,5 @@
 """Short cells for the admin's lists, so that each list fits a 1366-pixel screen with the column
-that says where a row stands in view (tests/test_admin_lists.py). The whole value stays on the
+that says where a row stands in view (tests/test_admin_browser.py). The whole value stays on the
 row's own page; a list shows enough of it to tell rows apart.
 """
 

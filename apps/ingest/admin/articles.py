@@ -62,7 +62,7 @@ class IngestUrlsForm(forms.Form):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    # Fits a 1366-pixel screen (tests/test_admin_lists.py); the rest is on each article's page.
+    # Fits a 1366-pixel screen (tests/test_admin_browser.py); the rest is on each article's page.
     list_display = ["title_short", "site_name", "language", "published_at", "feed_short"]
     list_filter = ["language", "feed"]
     list_select_related = ["feed"]

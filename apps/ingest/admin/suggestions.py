@@ -114,7 +114,7 @@ def excerpt(suggestion: Suggestion) -> tuple[str, str, str]:
 class SuggestionAdmin(admin.ModelAdmin):
     form = SuggestionReviewForm
     change_form_template = "admin/ingest/suggestion/change_form.html"
-    # Fits a 1366-pixel screen with the state in view (tests/ingest/test_admin_width.py).
+    # Fits a 1366-pixel screen with the state in view (tests/test_admin_browser.py).
     list_display = ["sentence_short", "state", "covered", "company", "stance", "kind", "score"]
     list_filter = ["state", CoverageFilter, "company", "stance", "language", "scored_by"]
     list_select_related = ["company", "article"]
@@ -144,6 +144,13 @@ class SuggestionAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["company", "ai_models", "speaker"]
     actions = ["accept_selected", "reject_selected"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Waiting for review, the decision's fields would all be empty.
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.state == SuggestionState.PENDING:
+            return fieldsets[:-1]
+        return fieldsets
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Suggestion]:
         return cast(SuggestionQuerySet, super().get_queryset(request)).with_coverage()
@@ -194,6 +201,8 @@ class SuggestionAdmin(admin.ModelAdmin):
                 {c.statement_id: c.statement for c in citations.order_by("statement_id")}.values()
             )
             context["decidable"] = self.has_change_permission(request, obj)
+            if context["decidable"]:
+                context["title"] = _("Review a suggestion")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request: HttpRequest, obj: Suggestion, form: Any, change: bool) -> None:
