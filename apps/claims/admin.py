@@ -13,19 +13,23 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.catalog.models import Company
+from apps.lib.admin_columns import text_short
 from apps.lib.history_admin import HistoryAdmin
 from apps.lib.urls import web_link
 
-from . import services
+from . import selectors, services
 from .models import (
     Citation,
     EditorialState,
     RecordedAct,
+    ShiftRating,
+    Stance,
     StanceAssessment,
     StanceChange,
     Statement,
@@ -73,17 +77,59 @@ class RetractForm(forms.Form):
 BOTH_LOCATIONS = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
 
+def _action_field_name(request: HttpRequest) -> str:
+    """A confirmation page posts back to wherever the action was chosen: list or form."""
+    return next((name for name in request.POST if name.endswith("action")), "action")
+
+
+def publish_refusal(statement: Statement) -> str | None:
+    """Why statement_publish would refuse the statement, read without trying (None: it would
+    not). The service checks again, under a lock, when the reviewer confirms."""
+    if statement.state not in (EditorialState.DRAFT, EditorialState.IN_REVIEW):
+        return str(_("it is %(state)s already") % {"state": statement.get_state_display()})
+    if not statement.citations.all():
+        return str(_("it cites no source"))
+    return None
+
+
+def _stance_label(point: Any) -> str:
+    return str(Stance(point.stance).label) if point is not None else "—"
+
+
+def _move_display(point: Any) -> dict[str, Any]:
+    return {
+        "date": point.date,
+        "old": str(Stance(point.old_stance).label) if point.old_stance else "—",
+        "new": str(Stance(point.new_stance).label),
+        "rating": str(ShiftRating(point.rating).label),
+    }
+
+
+def effect_display(effect: selectors.PublishEffect) -> dict[str, Any]:
+    """One lab's row of the publish confirmation, in words."""
+    return {
+        "company": effect.company,
+        "statements": effect.statements,
+        "before": _stance_label(effect.before),
+        "after": _stance_label(effect.after),
+        "pinned": effect.after is not None and effect.after.pin_id is not None,
+        "moves_today": effect.moves_today,
+        "added": [_move_display(point) for point in effect.added],
+        "dropped": [_move_display(point) for point in effect.dropped],
+    }
+
+
 @admin.register(Statement)
 class StatementAdmin(HistoryAdmin):
+    # The state second: it stays in view on a 1366-pixel screen (tests/test_admin_browser.py).
     list_display = [
         "summary_short",
+        "state",
         "company",
         "occurred_on",
         "kind",
         "stance",
         "verification",
-        "state",
-        "quote_language",
     ]
     list_filter = ["state", "company", "stance", "kind", "verification", "quote_language"]
     list_select_related = ["company", "speaker"]
@@ -118,9 +164,15 @@ class StatementAdmin(HistoryAdmin):
         ),
     ]
 
+    def view_on_site(self, obj: Statement) -> str:
+        # A draft has no public page yet: "View on site" opens the staff preview instead.
+        if obj.state in (EditorialState.DRAFT, EditorialState.IN_REVIEW):
+            return reverse("statement_preview", kwargs={"pk": obj.pk})
+        return obj.get_absolute_url()
+
     @admin.display(description=_("summary"), ordering="summary")
     def summary_short(self, obj: Statement) -> str:
-        return obj.summary if len(obj.summary) <= 90 else obj.summary[:89] + "…"
+        return text_short(obj.summary, 90)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # The same rules as services.statement_save, so the form opens read-only where the
@@ -205,9 +257,31 @@ class StatementAdmin(HistoryAdmin):
     def submit_selected(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
         self._apply(request, queryset, services.statement_submit, _("submitted for review"))
 
-    @admin.action(description=_("Publish"), permissions=["publish"], location=BOTH_LOCATIONS)
-    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
-        self._apply(request, queryset, services.statement_publish, _("published"))
+    @admin.action(description=_("Publish…"), permissions=["publish"], location=BOTH_LOCATIONS)
+    def publish_selected(
+        self, request: HttpRequest, queryset: QuerySet[Statement]
+    ) -> HttpResponse | None:
+        # First a page that shows what publishing does to each lab's stance; only its
+        # confirm button publishes.
+        if request.POST.get("confirm") == "yes":
+            self._apply(request, queryset, services.statement_publish, _("published"))
+            return None
+        chosen = list(queryset.select_related("company").prefetch_related("citations"))
+        ready = [s for s in chosen if publish_refusal(s) is None]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Publish statements"),
+            "effects": [
+                effect_display(effect)
+                for effect in selectors.publish_effects(statements=ready, on=timezone.localdate())
+            ],
+            "refused": [(s, publish_refusal(s)) for s in chosen if s not in ready],
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action_field_name": _action_field_name(request),
+            "back_url": request.get_full_path(),
+        }
+        return TemplateResponse(request, "admin/claims/statement/publish_confirm.html", context)
 
     @admin.action(description=_("Retract…"), permissions=["retract"], location=BOTH_LOCATIONS)
     def retract_selected(
@@ -232,10 +306,7 @@ class StatementAdmin(HistoryAdmin):
             "statements": queryset,
             "opts": self.model._meta,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            # The confirmation posts back to wherever the action was chosen: list or form.
-            "action_field_name": next(
-                (name for name in request.POST if name.endswith("action")), "action"
-            ),
+            "action_field_name": _action_field_name(request),
         }
         return TemplateResponse(request, "admin/claims/statement/retract.html", context)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -207,3 +208,60 @@ def stance_explanation(
         rest_pull=math.fsum(c.pull for c in rest),
         new_on_the_day=[explained(by_id[pk]) for pk in explanation.new_on_the_day],
     )
+
+
+@dataclass(frozen=True)
+class PublishEffect:
+    """What publishing some of a lab's statements would do to its stance, computed, not written.
+
+    ``before`` and ``after`` are the stance today (None: nothing on record); ``added`` are the
+    moves the history would gain and ``dropped`` those it would lose (StanceChange rows readers
+    may have been told about, which publishing would mark superseded).
+    """
+
+    company: Company
+    statements: list[Statement]
+    before: engine.StancePoint | None
+    after: engine.StancePoint | None
+    added: list[engine.ChangePoint]
+    dropped: list[engine.ChangePoint]
+
+    @property
+    def moves_today(self) -> bool:
+        before = self.before.stance if self.before is not None else None
+        return before != (self.after.stance if self.after is not None else None)
+
+
+def _moves(points: list[engine.ChangePoint]) -> dict[tuple[object, ...], engine.ChangePoint]:
+    return {(p.date, p.old_stance, p.new_stance): p for p in points}
+
+
+def publish_effects(*, statements: Iterable[Statement], on: datetime.date) -> list[PublishEffect]:
+    """The stance of each lab before and after publishing ``statements``, by lab name.
+
+    Reads only: the stance engine runs on the published record with and without the
+    statements, as statement_publish would recompute it. Four queries per lab.
+    """
+    by_lab: dict[int, list[Statement]] = defaultdict(list)
+    companies: dict[int, Company] = {}
+    for statement in statements:
+        by_lab[statement.company_id].append(statement)
+        companies[statement.company_id] = statement.company
+    effects = []
+    for company_id, chosen in by_lab.items():
+        company = companies[company_id]
+        now_inputs = stance_inputs(company=company)
+        then_inputs = stance_inputs(company=company, adding=[s.pk for s in chosen])
+        now = _moves(engine.stance_changes(*now_inputs))
+        then = _moves(engine.stance_changes(*then_inputs))
+        effects.append(
+            PublishEffect(
+                company=company,
+                statements=chosen,
+                before=engine.stance_at(*now_inputs, on=on),
+                after=engine.stance_at(*then_inputs, on=on),
+                added=[then[key] for key in then if key not in now],
+                dropped=[now[key] for key in now if key not in then],
+            )
+        )
+    return sorted(effects, key=lambda effect: effect.company.name)

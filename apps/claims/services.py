@@ -7,7 +7,7 @@ the admin, so that no other door (a management command, a later API) can skip th
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -273,10 +273,14 @@ def assessment_delete(*, assessment: StanceAssessment, user: Actor | None) -> No
 
 
 def stance_inputs(
-    *, company: Company
+    *, company: Company, adding: Collection[int] = ()
 ) -> tuple[list[engine.Evidence], list[engine.Link], list[engine.Pin]]:
     """Read what the engine needs for one lab, in four queries. Imported acts come with
-    negative ids (-pk), so that they never pass for a statement."""
+    negative ids (-pk), so that they never pass for a statement. ``adding``: ids of the lab's
+    unpublished statements to count as if published (what publishing them would do)."""
+    counted = Statement.objects.published().for_company(company)
+    if adding:
+        counted |= Statement.objects.for_company(company).filter(pk__in=adding)
     evidence = [
         engine.Evidence(
             id=row["id"],
@@ -286,9 +290,9 @@ def stance_inputs(
             verification=row["verification"],
             date_precision=row["date_precision"],
         )
-        for row in Statement.objects.published()
-        .for_company(company)
-        .values("id", "occurred_on", "stance", "kind", "verification", "date_precision")
+        for row in counted.values(
+            "id", "occurred_on", "stance", "kind", "verification", "date_precision"
+        )
     ]
     ids = [item.id for item in evidence]
     evidence += [

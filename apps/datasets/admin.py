@@ -36,6 +36,7 @@ from apps.datasets.models import (
     RecordError,
 )
 from apps.datasets.tasks import dataset_import_task, match_decision_apply_task
+from apps.lib.admin_columns import text_short, url_link
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -113,7 +114,8 @@ class DatasetClaimInline(admin.TabularInline):
 
 @admin.register(DatasetRecord)
 class DatasetRecordAdmin(ReadOnlyAdmin):
-    list_display = ("key", "dataset", "model", "company", "version", "read_at", "upstream_url")
+    # Fits a 1366-pixel screen (tests/test_admin_browser.py); the whole values are on the page.
+    list_display = ("key", "dataset", "model", "company", "version_short", "read_at", "upstream")
     list_filter = ("dataset",)
     search_fields = ("key",)
     list_select_related = ("dataset", "model", "company")
@@ -123,10 +125,18 @@ class DatasetRecordAdmin(ReadOnlyAdmin):
     exclude = ("content_hash",)
     inlines = [DatasetClaimInline]
 
+    @admin.display(description=_("dataset version"), ordering="version")
+    def version_short(self, obj: DatasetRecord) -> str:
+        return text_short(obj.version, 24)
+
+    @admin.display(description=_("upstream record"))
+    def upstream(self, obj: DatasetRecord) -> str:
+        return url_link(obj.upstream_url)
+
 
 @admin.register(DatasetClaim)
 class DatasetClaimAdmin(ReadOnlyAdmin):
-    list_display = ("record", "field", "value", "evidence_url", "dataset_name")
+    list_display = ("record", "field", "value_short", "evidence", "dataset_name")
     list_filter = ("record__dataset", "field")
     search_fields = ("record__key", "field", "value")
     readonly_fields = ("record", "field", "value", "evidence_url", "notes")
@@ -135,6 +145,14 @@ class DatasetClaimAdmin(ReadOnlyAdmin):
     @admin.display(description=_("claimed by"))
     def dataset_name(self, obj: DatasetClaim) -> str:
         return obj.record.dataset.name
+
+    @admin.display(description=_("value"), ordering="value")
+    def value_short(self, obj: DatasetClaim) -> str:
+        return text_short(obj.value, 80)
+
+    @admin.display(description=_("evidence"))
+    def evidence(self, obj: DatasetClaim) -> str:
+        return url_link(obj.evidence_url)
 
 
 @admin.register(ClaimChange)

@@ -8,14 +8,16 @@ message or a killed worker loses nothing (the next dispatch tick picks the row u
 from __future__ import annotations
 
 import zlib
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import AIModel, Alias, Company, Person
+from apps.claims.models import Citation, EditorialState, Stance, StatementKind
 
 
 class FeedQuerySet(models.QuerySet["Feed"]):
@@ -311,12 +313,41 @@ class SuggestionState(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
+def covering_citations(*, company: Any, article: Any, source: Any, url: Any) -> QuerySet[Citation]:
+    """Citations by which a published statement already covers a suggestion.
+
+    Covered means: a published statement of the same lab (the suggestion's company itself, not
+    its parent or subsidiaries) cites this article, that is, the ledger source made from it,
+    or a source at its canonical URL or at any URL it was found at (sources and article URLs
+    are both stored in canonical form). Another article telling the same story does not count:
+    that is the editor's judgement. The arguments are values, or OuterRefs in an annotation.
+    """
+    return Citation.objects.filter(
+        Q(source=source)
+        | Q(source__url=url)
+        | Q(source__url__in=ArticleURL.objects.filter(article=article).values("url")),
+        statement__state=EditorialState.PUBLISHED,
+        statement__company=company,
+    )
+
+
 class SuggestionQuerySet(models.QuerySet["Suggestion"]):
     def pending(self) -> SuggestionQuerySet:
         return self.filter(state=SuggestionState.PENDING)
 
     def decided(self) -> SuggestionQuerySet:
         return self.exclude(state=SuggestionState.PENDING)
+
+    def with_coverage(self) -> SuggestionQuerySet:
+        """Each suggestion with ``covered``: True when a published statement of its lab
+        already cites its article (covering_citations)."""
+        citing = covering_citations(
+            company=OuterRef("company"),
+            article=OuterRef(OuterRef("article")),
+            source=OuterRef("article__source"),
+            url=OuterRef("article__url"),
+        )
+        return self.annotate(covered=Exists(citing))
 
 
 class Suggestion(models.Model):
@@ -338,8 +369,10 @@ class Suggestion(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions"
     )
     speaker_label = models.CharField(_("speaker label"), max_length=200, blank=True)
-    kind = models.CharField(_("kind guess"), max_length=20, blank=True)
-    stance = models.CharField(_("stance guess"), max_length=20)
+    kind = models.CharField(
+        _("kind guess"), max_length=20, blank=True, choices=StatementKind.choices
+    )
+    stance = models.CharField(_("stance guess"), max_length=20, choices=Stance.choices)
     score = models.FloatField(_("score"), help_text=_("0..1: how likely an editor accepts it."))
     scored_by = models.CharField(_("scored by"), max_length=20, default="rules")
     state = models.CharField(

@@ -144,15 +144,18 @@ def components_in_order(ai_model: AIModel) -> list[OpennessComponent]:
     return sorted(ai_model.components.all(), key=lambda c: order.get(c.component, 99))
 
 
-def statement_detail(pk: int) -> Statement | None:
-    """A public statement with its citations, their sources, and what those sources cite."""
+def statement_detail(pk: int, *, public_only: bool = True) -> Statement | None:
+    """A public statement with its citations, their sources, and what those sources cite.
+
+    ``public_only=False`` finds a statement in any editorial state: only for the staff preview.
+    """
     citations = Citation.objects.select_related("source", "source__publisher").prefetch_related(
         Prefetch("source__cites", queryset=Source.objects.select_related("publisher")),
         Prefetch("source__cited_by", queryset=Source.objects.select_related("publisher")),
     )
+    statements = Statement.objects.public() if public_only else Statement.objects.all()
     return (
-        Statement.objects.public()
-        .select_related("company", "speaker", "speaker__company")
+        statements.select_related("company", "speaker", "speaker__company")
         .prefetch_related(Prefetch("citations", queryset=citations.order_by("id")), "ai_models")
         .filter(pk=pk)
         .first()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("labs/<slug:slug>/why/", stance_views.lab_why, name="lab_why"),
     path("models/<slug:slug>/", views.model, name="model"),
     path("statements/<int:pk>/", views.statement, name="statement"),
+    path("statements/<int:pk>/preview/", views.statement_preview, name="statement_preview"),
     path("compare/", views.compare, name="compare"),
     path("search/", views.search, name="search"),
     path("about/", stance_views.about, name="about"),

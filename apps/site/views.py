@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
@@ -267,11 +268,7 @@ def claim_review(item: Statement) -> dict[str, Any]:
     }
 
 
-@require_GET
-def statement(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.statement_detail(pk)
-    if item is None:
-        raise Http404(_("No such statement."))
+def _statement_page(request: HttpRequest, item: Statement, *, preview: bool) -> HttpResponse:
     outgoing, incoming = selectors.statement_links(item)
     cited_here = {c.source_id for c in item.citations.all()}
     return render(
@@ -285,8 +282,38 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
             "cited_here": cited_here,
             "open_washing": statement_open_washing(item),
             "json_ld": _json_ld(claim_review(item)),
+            "preview": preview,
         },
     )
+
+
+@require_GET
+def statement(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.statement_detail(pk)
+    if item is None:
+        raise Http404(_("No such statement."))
+    return _statement_page(request, item, preview=False)
+
+
+def may_preview(user: Any) -> bool:
+    """Staff who may read statements in the admin may see any of them as readers would."""
+    return bool(user.is_authenticated and user.is_staff and user.has_perm("claims.view_statement"))
+
+
+@require_GET
+@never_cache  # private: a draft must never sit in a shared cache
+def statement_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """A statement in any editorial state, in the public page's template, under a banner.
+
+    Whoever may not read statements in the admin gets the 404 an unknown statement gets, so
+    the preview tells nobody else that a draft exists.
+    """
+    item = selectors.statement_detail(pk, public_only=False) if may_preview(request.user) else None
+    if item is None:
+        raise Http404(_("No such statement."))
+    response = _statement_page(request, item, preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def _compare_slugs(request: HttpRequest) -> list[str]:

@@ -75,7 +75,12 @@ def test_a_reviewer_publishes_from_the_statement_page(reviewer: User) -> None:
     assert 'value="publish_selected"' in client.get(change_url).content.decode()
     client.post(
         change_url,
-        {"CHANGE_FORM-action": "publish_selected", "_selected_action": statement.pk},
+        # The confirmation page (tests/claims/test_publish_confirm.py) posts "confirm".
+        {
+            "CHANGE_FORM-action": "publish_selected",
+            "_selected_action": statement.pk,
+            "confirm": "yes",
+        },
     )
     statement.refresh_from_db()
     assert statement.state == EditorialState.PUBLISHED
@@ -125,7 +130,11 @@ def test_a_reviewer_publishes_in_bulk_and_the_stance_follows(reviewer: User) -> 
     client = logged_in(reviewer)
     client.post(
         reverse("admin:claims_statement_changelist"),
-        {"action": "publish_selected", "_selected_action": [s.pk for s in drafts]},
+        {
+            "action": "publish_selected",
+            "_selected_action": [s.pk for s in drafts],
+            "confirm": "yes",
+        },
     )
     assert Statement.objects.filter(state=EditorialState.PUBLISHED).count() == 3
     assert StanceChange.objects.current().get(company=lab).new_stance == "closed"
@@ -139,7 +148,7 @@ def test_bulk_publish_reports_the_statement_without_a_source_and_publishes_the_r
     bad = statement_make(company=lab, cited=False)
     response = logged_in(reviewer).post(
         reverse("admin:claims_statement_changelist"),
-        {"action": "publish_selected", "_selected_action": [good.pk, bad.pk]},
+        {"action": "publish_selected", "_selected_action": [good.pk, bad.pk], "confirm": "yes"},
         follow=True,
     )
     messages = [str(m) for m in response.context["messages"]]

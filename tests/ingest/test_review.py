@@ -13,17 +13,7 @@ from apps.ingest import classifier, services
 from apps.ingest.linking import Matcher, Name
 from apps.ingest.models import Suggestion, SuggestionState
 from apps.ingest.suggest import sentences_split, stance_guess
-from tests.support.feeds import demo_page
 from tests.support.httpserver import LocalHTTPServer
-
-
-@pytest.fixture
-def story(http_server: LocalHTTPServer, seeded: None, allow_private: None) -> None:
-    http_server.route("/en", body=demo_page("meta-open-closed-en.html"))
-    http_server.route("/ja", body=demo_page("meta-open-closed-ja.html"))
-    queued, _ = services.article_urls_add(urls=[http_server.url("/en"), http_server.url("/ja")])
-    for row in queued:
-        services.article_ingest(article_url_id=row.pk)
 
 
 @pytest.mark.django_db

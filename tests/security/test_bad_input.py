@@ -159,6 +159,8 @@ PUBLIC_VIEWS: dict[str, Reads] = {
     ),
     "model": Reads(get=("after",)),
     "statement": Reads(),
+    # Staff only; everyone else, the battery included, gets the 404 of an unknown statement.
+    "statement_preview": Reads(),
     "compare": Reads(get=("labs",)),
     "search": Reads(get=("q",)),
 }
@@ -229,6 +231,7 @@ def record(seeded: None, settings: SettingsWrapper) -> Record:
             "lab": {"slug": lab.slug},
             "model": {"slug": ai_model.slug},
             "statement": {"pk": statement.pk},
+            "statement_preview": {"pk": statement.pk},
         },
         subscription=subscription,
     )

@@ -202,6 +202,7 @@ ACTIONS = {
 }
 # What the confirmation step of an action asks for, so the action runs to its end.
 ACTION_DATA = {
+    "publish_selected": {"confirm": "yes"},
     "retract_selected": {"reason": "Role matrix."},
     "reject_selected": {"reason": "Role matrix."},
     "delete_selected": {"post": "yes"},

@@ -2,52 +2,127 @@
 
 The queue opens on the pending suggestions; accepting (a draft statement) and rejecting (with
 a reason) go through the services, one suggestion at a time, so one that was decided meanwhile
-is reported and the others still go through.
+is reported and the others still go through. Each suggestion's own page is where it is
+decided one at a time: the article's passage around the sentence, the proposed statement
+(lab, models, speaker, kind and stance as choices), and Accept / Reject buttons. A suggestion
+that a published statement of its lab already covers (models.covering_citations) says so,
+in the list and on its page. A decided suggestion's page is read-only.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.lib.admin_columns import text_short
+
 from .. import services
-from ..models import Classifier, Suggestion, SuggestionState
+from ..models import (
+    Classifier,
+    Suggestion,
+    SuggestionQuerySet,
+    SuggestionState,
+    covering_citations,
+)
 
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Why is this not a statement?"), widget=forms.Textarea)
 
 
+ACCEPT, REJECT = "_accept", "_reject"
+# How much of the article the review page shows on each side of the sentence.
+EXCERPT_CONTEXT = 400
+# The proposed statement: what the editor may change before accepting.
+PROPOSAL_FIELDS: list[Any] = [
+    "company",
+    "ai_models",
+    "speaker",
+    "speaker_label",
+    "kind",
+    "stance",
+    "quote",
+]
+
+
+class SuggestionReviewForm(forms.ModelForm):
+    """The proposed statement, and the reason a Reject needs (never stored by Save)."""
+
+    reason = forms.CharField(
+        label=_("Why is this not a statement?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Needed to reject; it trains the classifier that scores new suggestions."),
+    )
+
+    class Meta:
+        model = Suggestion
+        fields = PROPOSAL_FIELDS
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if REJECT in self.data and not self.cleaned_data.get("reason", "").strip():
+            self.add_error("reason", _("Say why the suggestion is rejected."))
+        return cleaned
+
+
+class CoverageFilter(admin.SimpleListFilter):
+    title = _("covered by a published statement")
+    parameter_name = "covered"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(covered=self.value() == "yes")
+        return queryset
+
+
+def excerpt(suggestion: Suggestion) -> tuple[str, str, str]:
+    """The article's text before the sentence, the sentence, and the text after it."""
+    text = suggestion.article.text
+    start = suggestion.start
+    if text[start : start + len(suggestion.sentence)] != suggestion.sentence:
+        found = text.find(suggestion.sentence)
+        if found < 0:
+            return "", suggestion.sentence, ""
+        start = found
+    end = start + len(suggestion.sentence)
+    before = text[max(0, start - EXCERPT_CONTEXT) : start]
+    after = text[end : end + EXCERPT_CONTEXT]
+    return (
+        ("…" if start > EXCERPT_CONTEXT else "") + before,
+        suggestion.sentence,
+        after + ("…" if end + EXCERPT_CONTEXT < len(text) else ""),
+    )
+
+
 @admin.register(Suggestion)
 class SuggestionAdmin(admin.ModelAdmin):
-    list_display = [
-        "sentence_short",
-        "company",
-        "stance",
-        "kind",
-        "score",
-        "scored_by",
-        "state",
-        "article_link",
-    ]
-    list_filter = ["state", "company", "stance", "language", "scored_by"]
+    form = SuggestionReviewForm
+    change_form_template = "admin/ingest/suggestion/change_form.html"
+    # Fits a 1366-pixel screen with the state in view (tests/test_admin_browser.py).
+    list_display = ["sentence_short", "state", "covered", "company", "stance", "kind", "score"]
+    list_filter = ["state", CoverageFilter, "company", "stance", "language", "scored_by"]
     list_select_related = ["company", "article"]
     search_fields = ["sentence", "article__title"]
     readonly_fields = [
         "article",
         "sentence",
         "language",
-        "quote",
         "score",
         "scored_by",
         "state",
@@ -56,27 +131,29 @@ class SuggestionAdmin(admin.ModelAdmin):
         "decided_by",
         "decided_at",
     ]
-    fields = [
-        "article",
-        "sentence",
-        "language",
-        "company",
-        "ai_models",
-        "quote",
-        "speaker",
-        "speaker_label",
-        "kind",
-        "stance",
-        "score",
-        "scored_by",
-        "state",
-        "reject_reason",
-        "statement",
-        "decided_by",
-        "decided_at",
+    fieldsets = [
+        (_("Proposed statement"), {"fields": PROPOSAL_FIELDS}),
+        (
+            _("Where it comes from"),
+            {"fields": ["article", "sentence", "language", "score", "scored_by"]},
+        ),
+        (
+            _("Decision"),
+            {"fields": ["state", "reject_reason", "statement", "decided_by", "decided_at"]},
+        ),
     ]
     autocomplete_fields = ["company", "ai_models", "speaker"]
     actions = ["accept_selected", "reject_selected"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Waiting for review, the decision's fields would all be empty.
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.state == SuggestionState.PENDING:
+            return fieldsets[:-1]
+        return fieldsets
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Suggestion]:
+        return cast(SuggestionQuerySet, super().get_queryset(request)).with_coverage()
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         # The review queue opens on what is waiting for a decision.
@@ -87,14 +164,82 @@ class SuggestionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A decided suggestion is a record of the decision: its page is read-only.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.state == SuggestionState.PENDING)
+
     @admin.display(description=_("sentence"))
     def sentence_short(self, obj: Suggestion) -> str:
-        return obj.sentence if len(obj.sentence) <= 110 else obj.sentence[:109] + "…"
+        return text_short(obj.sentence, 90)
 
-    @admin.display(description=_("article"))
-    def article_link(self, obj: Suggestion) -> str:
-        url = reverse("admin:ingest_article_change", args=[obj.article_id])
-        return format_html('<a href="{}">{}</a>', url, str(obj.article)[:60])
+    @admin.display(description=_("covered"), boolean=True, ordering="covered")
+    def covered(self, obj: Suggestion) -> bool:
+        return bool(getattr(obj, "covered", False))
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if obj is not None:
+            article = obj.article
+            context["excerpt"] = excerpt(obj)
+            context["article"] = article
+            citations = covering_citations(
+                company=obj.company_id,
+                article=article.pk,
+                source=article.source_id,
+                url=article.url,
+            ).select_related("statement")
+            # One line per statement, even if it cites the article at two of its URLs.
+            context["covering"] = list(
+                {c.statement_id: c.statement for c in citations.order_by("statement_id")}.values()
+            )
+            context["decidable"] = self.has_change_permission(request, obj)
+            if context["decidable"]:
+                context["title"] = _("Review a suggestion")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request: HttpRequest, obj: Suggestion, form: Any, change: bool) -> None:
+        # Only the proposal's own columns: the state and the decision are the services' to write.
+        changed = [name for name in form.changed_data if name in PROPOSAL_FIELDS]
+        fields = [name for name in changed if name != "ai_models"]
+        if fields:
+            obj.save(update_fields=fields)
+
+    def response_change(self, request: HttpRequest, obj: Suggestion) -> HttpResponse:
+        if ACCEPT not in request.POST and REJECT not in request.POST:
+            return super().response_change(request, obj)
+        try:
+            if ACCEPT in request.POST:
+                statement = services.suggestion_accept(
+                    suggestion=obj, user=request.user, stance=obj.stance, kind=obj.kind or None
+                )
+                url = reverse("admin:claims_statement_change", args=[statement.pk])
+                self.message_user(
+                    request,
+                    format_html(
+                        gettext('Accepted: <a href="{}">a draft statement</a> cites the article.'),
+                        url,
+                    ),
+                )
+            else:
+                reason = request.POST.get("reason", "")
+                services.suggestion_reject(suggestion=obj, user=request.user, reason=reason)
+                self.message_user(request, _("Rejected. The reason is kept."))
+        except (ValidationError, PermissionDenied) as error:
+            # Decided by someone else meanwhile: keep nothing of this request, say why.
+            transaction.set_rollback(True)
+            text = "; ".join(error.messages) if isinstance(error, ValidationError) else error
+            self.message_user(request, f"{obj}: {text}", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        queue = reverse("admin:ingest_suggestion_changelist")
+        return HttpResponseRedirect(f"{queue}?state__exact={SuggestionState.PENDING}")
 
     def _apply(self, request: HttpRequest, queryset: Any, service: Any, done: str) -> None:
         succeeded = 0
