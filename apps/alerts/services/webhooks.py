@@ -109,7 +109,8 @@ def _webhook_deliver(
     conf: AlertsConf,
 ) -> SendResult:
     endpoint = delivery.endpoint
-    if not endpoint.is_active:
+    # Read again: an earlier post of this same batch may have disabled the endpoint.
+    if not WebhookEndpoint.objects.filter(pk=endpoint.pk, is_active=True).exists():
         claim.settle(
             [delivery.pk], status=DeliveryStatus.SKIPPED, error="The endpoint is disabled."
         )
