@@ -44,6 +44,8 @@ class _EventFeed(Feed):
     def item_description(self, item: EventText) -> str:
         """The headline and the quote as HTML, every text in it escaped (see the module doc)."""
         html = format_html("<p>{}</p>", item.headline)
+        if item.new_statement is not None:
+            html += format_html("<p>{}</p>", item.new_statement.summary)
         if item.quote is not None and item.quote.text:
             html += format_html(
                 "<p>“<bdi>{}</bdi>” (<bdi>{}</bdi>)</p>", item.quote.text, item.quote.source_title

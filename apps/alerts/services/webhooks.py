@@ -66,6 +66,9 @@ def webhook_body(*, event: Event, text: EventText, timestamp: int) -> bytes:
             "new": change.new_stance,
             "rating": change.rating,
         }
+    if change is not None and text.new_statement is not None:
+        # The publish that made this change; its own statement_published event is posted too.
+        payload["published_statement"] = {"id": event.statement_id, "url": text.new_statement.url}
     if text.quote is not None:
         payload["quote"] = {
             "text": text.quote.text,
