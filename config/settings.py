@@ -287,7 +287,8 @@ MAILERS: dict[str, dict[str, object]] = {
         },
     }
     if APERTURE_EMAIL_HOST
-    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    # The first run's console: each mail decoded, its links whole (apps/lib/console_mail.py).
+    else {"BACKEND": "apps.lib.console_mail.EmailBackend"}
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Aperture <alerts@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
