@@ -54,7 +54,7 @@ def test_importing_settings_and_setting_django_up_writes_no_files(tmp_path: Path
     assert files_under(tmp_path) == []
     key, engine, broker = result.stdout.split()
     assert key.startswith("django-insecure-"), "no key file yet: the fixed development key"
-    assert (engine, broker) == ("django.db.backends.sqlite3", "filesystem://")
+    assert (engine, broker) == ("django.db.backends.sqlite3", "filesystem://localhost/")
 
 
 def test_without_a_mail_server_the_first_run_prints_mail_decoded_and_production_uses_smtp(
