@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import services
 from .forms import CodeForm
@@ -51,7 +51,7 @@ def _page(
     return render(request, "accounts/two_factor.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def two_factor(request: HttpRequest) -> HttpResponse:
     return _page(request)
 

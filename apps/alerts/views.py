@@ -64,7 +64,7 @@ def _scope(form: SubscribeForm) -> tuple[Company | None, AIModel | None]:
     return company, ai_model
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 def subscribe(request: HtmxHttpRequest) -> HttpResponse:
     """GET: the form on its own page (?lab=<slug> or ?model=<slug>). POST: the request.
@@ -127,7 +127,7 @@ def subscribe(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @never_cache  # the page names the address; no cache between it and the reader keeps a copy
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     subscription_request = subscription_request_token_read(token)
     if subscription_request is None:
@@ -161,7 +161,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no CSRF token;
 # the opaque signed token in the URL is the authority, so CSRF adds nothing here.
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = subscriber_token_read(token)
     if subscriber is None:
@@ -173,7 +173,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = subscriber_token_read(token)
     if subscriber is None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
@@ -56,7 +56,7 @@ def _fragment(request: HttpRequest) -> bool:
     return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     labs = selectors.labs_with_changes()
     today = timezone.localdate()
@@ -74,7 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def lab(request: HttpRequest, slug: str) -> HttpResponse:
     company = get_object_or_404(Company.objects.select_related("parent"), slug=slug)
@@ -123,7 +123,7 @@ def lab(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "site/lab.html", context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def model(request: HttpRequest, slug: str) -> HttpResponse:
     ai_model = get_object_or_404(AIModel.objects.select_related("developer"), slug=slug)
@@ -244,7 +244,7 @@ def claim_review(item: Statement) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 def statement(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.statement_detail(pk)
     if item is None:
@@ -275,7 +275,7 @@ def _compare_slugs(request: HttpRequest) -> list[str]:
     return slugs[:COMPARE_MAX]
 
 
-@require_GET
+@require_safe
 def compare(request: HttpRequest) -> HttpResponse:
     all_labs = list(Company.objects.filter(is_lab=True).order_by("name"))
     chosen = _compare_slugs(request) or [lab.slug for lab in all_labs[:2]]
@@ -295,7 +295,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     results = selectors.search(request.GET.get("q", ""))
