@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     # Trigram lookups for search on PostgreSQL; harmless on the SQLite first run.
     "django.contrib.postgres",
     "django_htmx",

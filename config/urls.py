@@ -2,9 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from apps.site.health import healthz
+from apps.site.sitemaps import robots_txt, sitemap_index, sitemap_section
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     # Before admin.site.urls, whose catch-all would otherwise answer for these paths.
     path("admin/two-factor/", include("apps.accounts.urls")),
     path("admin/", admin.site.urls),
