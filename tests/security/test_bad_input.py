@@ -161,6 +161,9 @@ PUBLIC_VIEWS: dict[str, Reads] = {
     "statement": Reads(),
     "compare": Reads(get=("labs",)),
     "search": Reads(get=("q",)),
+    "robots_txt": Reads(),
+    "sitemap": Reads(),
+    "sitemap-section": Reads(get=("p",)),
 }
 #: Namespaces behind a login: not public (the edge still covers them, see the admin test).
 NOT_PUBLIC = {"admin", "accounts"}  # accounts: the two-factor pages, under /admin/ and its login
@@ -229,6 +232,7 @@ def record(seeded: None, settings: SettingsWrapper) -> Record:
             "lab": {"slug": lab.slug},
             "model": {"slug": ai_model.slug},
             "statement": {"pk": statement.pk},
+            "sitemap-section": {"section": "statements"},
         },
         subscription=subscription,
     )
