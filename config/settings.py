@@ -362,7 +362,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "alerts.unconfirmed_expire",
         "schedule": crontab(minute=23),
     },
+    # Reviewers who asked for it are mailed while statements wait (apps/accounts/reviews.py);
+    # each at most once per REVIEW_MAIL_INTERVAL_HOURS, so looking hourly costs one query.
+    "accounts-review-mails": {
+        "task": "accounts.review_mails_send",
+        "schedule": crontab(minute=41),
+    },
 }
+REVIEW_MAIL_INTERVAL_HOURS = float(os.environ.get("REVIEW_MAIL_INTERVAL_HOURS", "24"))
 
 # --- Celery queues ---------------------------------------------------------------------------
 # One queue per line of work (DESIGN.md's layers), so a backlog of slow feeds never delays a
@@ -380,6 +387,8 @@ CELERY_TASK_ROUTES = {
     # and restarts stalled senders, so it is on the path from a stance change to the inbox.
     "alerts.*": {"queue": "alerts"},
     "datasets.*": {"queue": "datasets"},
+    # Staff housekeeping: the review mail. Nothing a reader waits for.
+    "accounts.*": {"queue": "maintenance"},
     "maintenance.*": {"queue": "maintenance"},
 }
 # A task no route names (Celery's own included) lands in maintenance, which always has a worker.

@@ -10,7 +10,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     # Before admin.site.urls, whose catch-all would otherwise answer for these paths.
-    path("admin/two-factor/", include("apps.accounts.urls")),
+    path("admin/", include("apps.accounts.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("demo-feeds/", include("apps.ingest.urls")),
