@@ -10,6 +10,9 @@ PYTHON_CANDIDATES := python3.14 python3.13 python3.12 \
 	$(sort $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.1[2-9]*/bin/python3)) \
 	$(sort $(wildcard /root/.pyenv/versions/3.1[2-9]*/bin/python3)) python3
 
+# Where `make run` serves: `make run ADDR=127.0.0.1:8080`; links in mail and the demo feeds follow.
+ADDR ?= 127.0.0.1:8000
+
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aperture
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
@@ -57,7 +60,7 @@ run: venv
 	$(PY) manage.py create_local_editor
 	$(PY) manage.py seed_demo_feeds
 	$(PY) manage.py seed_demo_datasets
-	FETCH_ALLOW_PRIVATE=1 DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runlocal
+	FETCH_ALLOW_PRIVATE=1 DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runlocal --addr $(ADDR)
 
 services:
 	@bash .ci/services

@@ -1,8 +1,10 @@
 import os
+import warnings
 from contextvars import Token
 from typing import Any
 
 from celery import Celery
+from celery.exceptions import SecurityWarning
 from celery.signals import before_task_publish, task_postrun, task_prerun
 
 from apps.lib.request_id import (
@@ -14,6 +16,13 @@ from apps.lib.request_id import (
 )
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+#: Set by `manage.py runlocal` when the first run is started as root (a container, a fresh VM):
+#: runlocal says so in one line of its own, in place of Celery's seven-line warning addressed
+#: to production workers, which run as a user of their own (Dockerfile: USER aperture).
+LOCAL_RUN_AS_ROOT_ENV = "APERTURE_LOCAL_RUN_AS_ROOT"
+if os.environ.get(LOCAL_RUN_AS_ROOT_ENV) == "1":
+    warnings.filterwarnings("ignore", category=SecurityWarning, message="You're running the worker")
 
 app = Celery("aperture")
 app.config_from_object("django.conf:settings", namespace="CELERY")

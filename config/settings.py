@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     # Trigram lookups for search on PostgreSQL; harmless on the SQLite first run.
     "django.contrib.postgres",
     "django_htmx",
@@ -287,7 +288,8 @@ MAILERS: dict[str, dict[str, object]] = {
         },
     }
     if APERTURE_EMAIL_HOST
-    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    # The first run's console: each mail decoded, its links whole (apps/lib/console_mail.py).
+    else {"BACKEND": "apps.lib.console_mail.EmailBackend"}
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Aperture <alerts@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -315,7 +317,9 @@ if REDIS_URL:
         "visibility_timeout": 60 * 60 * 2,
     }
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # The filesystem transport ignores the host; naming one keeps kombu from warning, in every
+    # process of the first run, that it "reverted to localhost".
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
@@ -360,7 +364,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "alerts.unconfirmed_expire",
         "schedule": crontab(minute=23),
     },
+    # Reviewers who asked for it are mailed while statements wait (apps/accounts/reviews.py);
+    # each at most once per REVIEW_MAIL_INTERVAL_HOURS, so looking hourly costs one query.
+    "accounts-review-mails": {
+        "task": "accounts.review_mails_send",
+        "schedule": crontab(minute=41),
+    },
 }
+REVIEW_MAIL_INTERVAL_HOURS = float(os.environ.get("REVIEW_MAIL_INTERVAL_HOURS", "24"))
 
 # --- Celery queues ---------------------------------------------------------------------------
 # One queue per line of work (DESIGN.md's layers), so a backlog of slow feeds never delays a
@@ -378,6 +389,8 @@ CELERY_TASK_ROUTES = {
     # and restarts stalled senders, so it is on the path from a stance change to the inbox.
     "alerts.*": {"queue": "alerts"},
     "datasets.*": {"queue": "datasets"},
+    # Staff housekeeping: the review mail. Nothing a reader waits for.
+    "accounts.*": {"queue": "maintenance"},
     "maintenance.*": {"queue": "maintenance"},
 }
 # A task no route names (Celery's own included) lands in maintenance, which always has a worker.

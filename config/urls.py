@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from apps.site.health import healthz
+from apps.site.sitemaps import robots_txt, sitemap_index, sitemap_section
 
 # The admin's lists need the width on a 1366-pixel screen (tests/test_admin_browser.py); the
 # index and the breadcrumbs lead everywhere the sidebar did.
@@ -9,8 +10,11 @@ admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     # Before admin.site.urls, whose catch-all would otherwise answer for these paths.
-    path("admin/two-factor/", include("apps.accounts.urls")),
+    path("admin/", include("apps.accounts.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("demo-feeds/", include("apps.ingest.urls")),

@@ -31,6 +31,7 @@ ROUTES = {
     "alerts.webhooks_send": "alerts",
     "alerts.confirmation_send": "alerts",
     "alerts.sweep": "alerts",
+    "accounts.review_mails_send": "maintenance",
 }
 
 

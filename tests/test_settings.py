@@ -54,7 +54,20 @@ def test_importing_settings_and_setting_django_up_writes_no_files(tmp_path: Path
     assert files_under(tmp_path) == []
     key, engine, broker = result.stdout.split()
     assert key.startswith("django-insecure-"), "no key file yet: the fixed development key"
-    assert (engine, broker) == ("django.db.backends.sqlite3", "filesystem://")
+    assert (engine, broker) == ("django.db.backends.sqlite3", "filesystem://localhost/")
+
+
+def test_without_a_mail_server_the_first_run_prints_mail_decoded_and_production_uses_smtp(
+    tmp_path: Path,
+) -> None:
+    show = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.MAILERS['default']['BACKEND'])"
+    )
+    local = run([sys.executable, "-c", show], clean_env(tmp_path / "var", EMAIL_HOST=""))
+    assert local.stdout.strip() == "apps.lib.console_mail.EmailBackend", local.stderr
+    production = run([sys.executable, "-c", show], clean_env(tmp_path / "var", **PRODUCTION))
+    assert production.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"
 
 
 def test_preparelocal_writes_one_owner_only_key_that_every_process_then_reads(

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import segno
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import services
+from . import reviews, services
 from .forms import CodeForm
+from .models import MailLanguage, ReviewMail
 
 
 def _qr_svg(url: str) -> str:
@@ -51,7 +54,7 @@ def _page(
     return render(request, "accounts/two_factor.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def two_factor(request: HttpRequest) -> HttpResponse:
     return _page(request)
 
@@ -114,3 +117,35 @@ def two_factor_remove(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Two-factor login is off."))
             return redirect("accounts:two_factor")
     return _page(request, form=form, status=400)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def review_mail(request: HttpRequest) -> HttpResponse:
+    """A reviewer turns the mail about statements waiting for review on or off (Admin -> Review
+    mail); apps/accounts/reviews.py sends it."""
+    user = request.user
+    assert user.is_authenticated  # admin_view lets only staff in
+    if not reviews.is_reviewer(user):
+        raise PermissionDenied
+    if request.method == "POST":
+        language = request.POST.get("language", "")
+        if language not in MailLanguage.values:
+            language = MailLanguage.JA if get_language() == "ja" else MailLanguage.EN
+        wanted = request.POST.get("wanted") == "on"
+        reviews.review_mail_set(user=user, wanted=wanted, language=language)
+        if wanted:
+            messages.success(request, _("You will be mailed while statements wait for review."))
+        else:
+            messages.success(request, _("You will no longer be mailed about the review queue."))
+        return redirect("accounts:review_mail")
+    current = ReviewMail.objects.filter(user=user).first()
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Review mail"),
+        "review_mail": current,
+        "language": current.language if current else ("ja" if get_language() == "ja" else "en"),
+        "languages": MailLanguage.choices,
+        "interval_hours": reviews.review_conf().mail_interval_hours,
+        "has_email": bool(user.email),
+    }
+    return render(request, "accounts/review_mail.html", context)

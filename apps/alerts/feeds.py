@@ -45,6 +45,8 @@ class _EventFeed(Feed):
         """The headline and the quote, or a dataset's record and attribution, as HTML, every
         text in it escaped (see the module doc)."""
         html = format_html("<p>{}</p>", item.headline)
+        if item.new_statement is not None:
+            html += format_html("<p>{}</p>", item.new_statement.summary)
         if item.quote is not None and item.quote.text:
             html += format_html(
                 "<p>“<bdi>{}</bdi>” (<bdi>{}</bdi>)</p>", item.quote.text, item.quote.source_title

@@ -26,11 +26,6 @@ from apps.lib.text import isolate
 from .models import Event, EventKind, Subscriber
 from .tokens import subscriber_token_make
 
-#: The longest mail subject; an event that has a short form for a subject is kept under 80
-#: characters, which mail clients show whole.
-SUBJECT_MAX = 180
-SHORT_SUBJECT_MAX = 79
-
 
 @dataclass(frozen=True)
 class Quote:
@@ -66,18 +61,44 @@ class DatasetNote:
 
 @dataclass(frozen=True)
 class EventText:
-    """An event told for one language: a headline sentence, links, and a source quote."""
+    """An event told for one language: a short subject, a headline sentence, links, and a
+    source quote. A stance change that a publish made also tells that new statement
+    (``new_statement``), so that one mail says both."""
 
     event_id: int
     kind: str
     headline: str
     url: str
+    subject: str = ""
     statements: list[StatementRef] = field(default_factory=list)
     quote: Quote | None = None
+    new_statement: StatementRef | None = None
     created_at: datetime.datetime | None = None
-    #: The news in fewer words for a mail subject, where the headline runs long; "" for none.
-    subject: str = ""
     dataset: DatasetNote | None = None
+
+
+#: Mail subjects stay under 80 characters, in every language; the detail is in the body.
+SUBJECT_MAX = 79
+ELLIPSIS = "…"
+
+
+def subject_fit(pattern: str, values: dict[str, str], *, names: Sequence[str]) -> str:
+    """``pattern % values`` on one line, within SUBJECT_MAX characters.
+
+    The other values are short labels (a stance, a rating); the ``names`` (a lab's, a model's,
+    up to 200 characters each) are shortened, longest first, with an ellipsis, until it fits.
+    """
+    shown = {key: one_line(value) for key, value in values.items()}
+    while True:
+        subject = one_line(pattern % {k: isolate(v) if k in names else v for k, v in shown.items()})
+        over = len(subject) - SUBJECT_MAX
+        longest = max(names, key=lambda key: len(shown[key]), default=None)
+        if over <= 0 or longest is None or len(shown[longest]) <= len(ELLIPSIS) + 1:
+            break
+        name = shown[longest].removesuffix(ELLIPSIS)
+        shown[longest] = name[: max(1, len(name) - over - len(ELLIPSIS))].rstrip() + ELLIPSIS
+    # Only a pattern longer than the limit on its own gets here still too long.
+    return subject if len(subject) <= SUBJECT_MAX else subject[: SUBJECT_MAX - 1] + ELLIPSIS
 
 
 def absolute(path: str) -> str:
@@ -165,7 +186,7 @@ def _dataset_change_text(event: Event) -> EventText:
         created_at=event.created_at,
         kind=event.kind,
         headline=one_line(headline),
-        subject=one_line(now),
+        subject=shortened(one_line(_("Aperture: %(headline)s") % {"headline": now}), SUBJECT_MAX),
         url=absolute(model.get_absolute_url()) if model is not None else absolute("/"),
         dataset=DatasetNote(
             dataset_key=dataset.key,
@@ -182,6 +203,19 @@ def _dataset_change_text(event: Event) -> EventText:
     )
 
 
+def _statement_line(statement: Statement) -> str:
+    """What a new statement is, without its lab: the body of a stance-change alert says it."""
+    return one_line(
+        _("New statement (%(stance)s, %(verification)s) of %(date)s: %(summary)s")
+        % {
+            "stance": statement.get_stance_display(),
+            "verification": statement.get_verification_display(),
+            "date": mail_date(statement.occurred_on, statement.date_precision),
+            "summary": _cause(statement),
+        }
+    )
+
+
 def event_text(event: Event) -> EventText:
     """The event in the active language (callers wrap this in translation.override)."""
     if event.kind == EventKind.DATASET_CHANGE:
@@ -191,7 +225,9 @@ def event_text(event: Event) -> EventText:
     if event.kind == EventKind.STANCE_CHANGE and event.stance_change is not None:
         change = event.stance_change
         statements = sorted(change.statements.all(), key=lambda s: (s.occurred_on, s.pk))
-        cause = statements[-1] if statements else None
+        # The statement whose publish made the change explains it; else the latest one does.
+        published = event.statement
+        cause = published or (statements[-1] if statements else None)
         values = {
             "lab": isolate(company.name),
             "old": change.get_old_stance_display() or _("no stance"),
@@ -216,29 +252,45 @@ def event_text(event: Event) -> EventText:
             created_at=event.created_at,
             kind=event.kind,
             headline=one_line(headline),
+            subject=subject_fit(
+                _("Aperture: %(lab)s: %(old)s -> %(new)s (%(rating)s)"),
+                {**values, "lab": company.name},
+                names=["lab"],
+            ),
             url=absolute(company.get_absolute_url()),
             statements=[
                 StatementRef(s.summary, absolute(s.get_absolute_url())) for s in statements
             ],
             quote=_quote_for(cause, language) if cause is not None else None,
+            new_statement=(
+                StatementRef(_statement_line(published), absolute(published.get_absolute_url()))
+                if published is not None
+                else None
+            ),
         )
     if event.kind == EventKind.STATEMENT_PUBLISHED and event.statement is not None:
         statement = event.statement
-        headline = _(
-            "%(lab)s: new statement (%(stance)s, %(verification)s) of %(date)s: %(summary)s"
-        ) % {
-            "lab": isolate(company.name),
+        values = {
+            "lab": company.name,
             "stance": statement.get_stance_display(),
             "verification": statement.get_verification_display(),
             "date": mail_date(statement.occurred_on, statement.date_precision),
             "summary": _cause(statement),
         }
+        headline = _(
+            "%(lab)s: new statement (%(stance)s, %(verification)s) of %(date)s: %(summary)s"
+        ) % {**values, "lab": isolate(company.name)}
         url = absolute(statement.get_absolute_url())
         return EventText(
             event_id=event.pk,
             created_at=event.created_at,
             kind=event.kind,
             headline=one_line(headline),
+            subject=subject_fit(
+                _("Aperture: %(lab)s: new statement (%(stance)s, %(verification)s)"),
+                values,
+                names=["lab"],
+            ),
             url=url,
             statements=[StatementRef(statement.summary, url)],
             quote=_quote_for(statement, language),
@@ -251,10 +303,13 @@ def event_text(event: Event) -> EventText:
         "status": status.get_status_display(),
         "date": mail_date(status.date, status.date_precision),
     }
+    names = {**values, "model": status.model.name, "lab": company.name}
     if status.is_reported:
         headline = _("%(model)s (%(lab)s) is reported %(status)s as of %(date)s") % values
+        subject = _("Aperture: %(model)s (%(lab)s) is reported %(status)s")
     else:
         headline = _("%(model)s (%(lab)s) is %(status)s as of %(date)s") % values
+        subject = _("Aperture: %(model)s (%(lab)s) is %(status)s")
     quote = None
     if status.source is not None:
         quote = Quote(status.note, "", "", str(status.source), status.source.url)
@@ -263,6 +318,7 @@ def event_text(event: Event) -> EventText:
         created_at=event.created_at,
         kind=event.kind,
         headline=one_line(headline),
+        subject=subject_fit(subject, names, names=["model", "lab"]),
         url=absolute(status.model.get_absolute_url()),
         quote=quote,
     )
@@ -322,12 +378,8 @@ def alert_mail(*, subscriber: Subscriber, texts: Sequence[EventText], digest: bo
                 len(texts),
             ) % {"count": len(texts)}
             subject = shortened(one_line(subject), SUBJECT_MAX)
-        elif texts[0].subject:
-            subject = _("Aperture: %(headline)s") % {"headline": texts[0].subject}
-            subject = shortened(one_line(subject), SHORT_SUBJECT_MAX)
         else:
-            subject = _("Aperture: %(headline)s") % {"headline": texts[0].headline}
-            subject = shortened(one_line(subject), SUBJECT_MAX)
+            subject = texts[0].subject
         context = {"texts": texts, "digest": digest, "subscriber": subscriber, **links}
         text = render_to_string("alerts/email/alert.txt", context)
         html = render_to_string("alerts/email/alert.html", context)

@@ -8,10 +8,12 @@ address, so it cannot be used to learn who subscribes.
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -31,6 +33,9 @@ from .tokens import (
     subscriber_token_read,
     subscription_request_token_read,
 )
+
+#: The manage page's query parameter naming the subscription a confirm link has just made.
+CONFIRMED_PARAMETER = "confirmed"
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -59,7 +64,7 @@ def _scope(form: SubscribeForm) -> tuple[Company | None, AIModel | None]:
     return company, ai_model
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 def subscribe(request: HtmxHttpRequest) -> HttpResponse:
     """GET: the form on its own page (?lab=<slug> or ?model=<slug>). POST: the request.
@@ -122,7 +127,7 @@ def subscribe(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @never_cache  # the page names the address; no cache between it and the reader keeps a copy
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     subscription_request = subscription_request_token_read(token)
     if subscription_request is None:
@@ -131,7 +136,11 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         services.subscription_request_check(request=subscription_request)
         if request.method == "POST":
             subscription = services.subscription_confirm(request=subscription_request)
-            return redirect("alerts:manage", token=subscriber_token_make(subscription.subscriber))
+            # Lands on the reader's own page, which says what was just confirmed.
+            manage_url = reverse(
+                "alerts:manage", kwargs={"token": subscriber_token_make(subscription.subscriber)}
+            )
+            return redirect(f"{manage_url}?{urlencode({CONFIRMED_PARAMETER: subscription.pk})}")
     except services.SubscriptionRequestUsed:
         return render(request, "alerts/link_invalid.html", {"used": True}, status=400)
     except services.SubscriptionRequestExpired:
@@ -152,7 +161,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no CSRF token;
 # the opaque signed token in the URL is the authority, so CSRF adds nothing here.
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = subscriber_token_read(token)
     if subscriber is None:
@@ -164,7 +173,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = subscriber_token_read(token)
     if subscriber is None:
@@ -189,6 +198,14 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
                 )
         return redirect("alerts:manage", token=token)
     subscriber.refresh_from_db()
+    confirmed = None
+    confirmed_id = request.GET.get(CONFIRMED_PARAMETER, "")
+    if subscriber.confirmed_at is not None and confirmed_id.isascii() and confirmed_id.isdigit():
+        confirmed = (
+            subscriber.subscriptions.select_related("company", "ai_model")
+            .filter(pk=int(confirmed_id))
+            .first()
+        )
     subscriptions = [
         (
             subscription,
@@ -209,6 +226,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         {
             "subscriber": subscriber,
             "subscriptions": subscriptions,
+            "confirmed": confirmed,
             "token": token,
             "mail_languages": Language.choices,
         },

@@ -106,18 +106,13 @@ def source_create_from_url(*, url: str) -> tuple[Source, bool]:
     result = fetch(url, accept=HTML_TYPES)
     page = page_metadata(result.body, url=result.final_url)
     publisher = publisher_for_page(url=result.final_url)
-    published_at = (
-        datetime.datetime.combine(page.published_on, datetime.time(), tzinfo=datetime.UTC)
-        if page.published_on
-        else None
-    )
     return source_create(
         url=result.final_url,
         title=page.title or result.final_url,
         publisher=publisher,
         language=page.language,
         kind="primary" if publisher.company_id else "secondary",
-        published_at=published_at,
+        published_at=page.published_at,
         retrieved_at=timezone.now(),
         snapshot_text=page.text,
     )

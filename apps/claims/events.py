@@ -20,9 +20,12 @@ class StanceChanged(DomainEvent):
 
     ``change_ids`` are the new rows, oldest first; ``previous_ids`` the lab's changes that were
     current before the recompute, so that a listener can tell a new move from history redrawn
-    by a backdated statement.
+    by a backdated statement. ``published_statement_id`` names the statement whose publishing
+    made the recompute, when one did: the same act was announced as StatementPublished just
+    before, and a listener can tell readers of both in one message.
     """
 
     company_id: int
     change_ids: tuple[int, ...]
     previous_ids: tuple[int, ...] = ()
+    published_statement_id: int | None = None

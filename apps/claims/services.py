@@ -184,7 +184,7 @@ def statement_publish(*, statement: Statement, user: Actor | None) -> Statement:
         _history_reason(locked, user, "Published")
         locked.save(update_fields=["state", "published_at", "updated_at"])
         event_announce(StatementPublished(statement_id=locked.pk))
-        stance_history_recompute(company=locked.company)
+        stance_history_recompute(company=locked.company, published_statement_id=locked.pk)
     statement.refresh_from_db()
     return statement
 
@@ -330,8 +330,13 @@ def stance_inputs(
     return evidence, links, pins
 
 
-def stance_history_recompute(*, company: Company) -> list[StanceChange]:
+def stance_history_recompute(
+    *, company: Company, published_statement_id: int | None = None
+) -> list[StanceChange]:
     """Bring the lab's StanceChange rows in line with the formula; return the new ones.
+
+    ``published_statement_id``: the statement whose publishing asks for this recompute, passed
+    on in the StanceChanged announcement.
 
     Runs inside the caller's transaction, so a published statement and the stance change it
     causes commit together or not at all. Changes that no longer hold are marked superseded,
@@ -384,6 +389,7 @@ def stance_history_recompute(*, company: Company) -> list[StanceChange]:
                     company_id=company.pk,
                     change_ids=tuple(c.pk for c in created),
                     previous_ids=tuple(c.pk for c in current),
+                    published_statement_id=published_statement_id,
                 )
             )
     return created

@@ -74,16 +74,11 @@ def article_extract(body: bytes, *, url: str, charset: str | None = None) -> Ext
         raise ExtractError("The page is not HTML that can be read.") from error
     if not page.text:
         raise ExtractError("No main text could be found on the page.")
-    published_at = (
-        datetime.datetime.combine(page.published_on, datetime.time(), tzinfo=datetime.UTC)
-        if page.published_on
-        else None
-    )
     return Extracted(
         title=page.title[:500],
         site_name=page.site_name[:200],
         author=page.author[:300],
-        published_at=published_at,
+        published_at=page.published_at,
         language=page.language,
         text=page.text,
         html=html_sanitize(page.untrusted_html),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 CONTENT_TYPES = {
@@ -16,7 +16,7 @@ CONTENT_TYPES = {
 }
 
 
-@require_GET
+@require_safe
 def demo_feed_file(request: HttpRequest, name: str) -> HttpResponse:
     if not settings.INGEST_DEMO_FEEDS:
         raise Http404("Demo feeds are off.")

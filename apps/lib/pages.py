@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.htmlprocessing import build_html_output
-from trafilatura.settings import Document, use_config
+from trafilatura.settings import Document, set_date_params, use_config
 from trafilatura.utils import load_html
 
 from .language import CJK_CHARACTER, language_detect
@@ -69,7 +69,9 @@ class Page:
     title: str
     site_name: str
     author: str
-    published_on: datetime.date | None
+    #: When the page says it was published, to the second where it says so (timezone-aware,
+    #: UTC where the page names no zone); midnight UTC where it gives only a day.
+    published_at: datetime.datetime | None
     language: str
     #: The main text, "" if the page has none that trafilatura can find.
     text: str
@@ -110,6 +112,7 @@ def page_metadata(
         include_comments=False,
         include_tables=True,
         config=_config(size, limits.min_output_size),
+        date_extraction_params=_date_params(),
     )
     if isinstance(result, Document):
         text = (result.text or "").strip()
@@ -117,13 +120,13 @@ def page_metadata(
         meta = result
     else:  # no main text: the page's metadata still names and dates it
         text, html = "", ""
-        meta = trafilatura.extract_metadata(tree, default_url=url)
+        meta = trafilatura.extract_metadata(tree, default_url=url, date_config=_date_params())
     title = (meta.title or "").strip() or title_tag
     return Page(
         title=title,
         site_name=(meta.sitename or "").strip(),
         author=(meta.author or "").strip(),
-        published_on=_day(meta.date),
+        published_at=_moment(meta.date),
         language=declared or language_detect(text or title),
         text=text,
         untrusted_html=html,
@@ -156,10 +159,27 @@ def _primary_subtag(value: str | None) -> str:
     return ""
 
 
-def _day(value: str | None) -> datetime.date | None:
+#: htmldate's output with the time of day and the zone: its default, "%Y-%m-%d", drops both, and
+#: a page published at 08:00Z was stored as 00:00.
+_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+
+
+def _date_params() -> dict[str, object]:
+    """trafilatura's own date settings (original date, extensive search, none in the future),
+    asking for the time of day too; made per call, since "the future" starts today."""
+    return {**set_date_params(), "outputformat": _DATE_FORMAT}
+
+
+def _moment(value: str | None) -> datetime.datetime | None:
     if not value:
         return None
     try:
-        return datetime.date.fromisoformat(value[:10])
+        moment = datetime.datetime.strptime(value, _DATE_FORMAT)
     except ValueError:
-        return None
+        try:  # no zone given: the page's clock is unknown, UTC is the stated assumption
+            moment = datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S")
+        except ValueError:
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment.astimezone(datetime.UTC)

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
@@ -64,7 +64,7 @@ def _fragment(request: HttpRequest) -> bool:
     return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     labs = selectors.labs_with_changes()
     today = timezone.localdate()
@@ -85,7 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def lab(request: HttpRequest, slug: str) -> HttpResponse:
     company = get_object_or_404(Company.objects.select_related("parent"), slug=slug)
@@ -146,7 +146,7 @@ def lab(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "site/lab.html", context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def model(request: HttpRequest, slug: str) -> HttpResponse:
     ai_model = get_object_or_404(AIModel.objects.select_related("developer"), slug=slug)
@@ -287,7 +287,7 @@ def _statement_page(request: HttpRequest, item: Statement, *, preview: bool) -> 
     )
 
 
-@require_GET
+@require_safe
 def statement(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.statement_detail(pk)
     if item is None:
@@ -300,7 +300,7 @@ def may_preview(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_staff and user.has_perm("claims.view_statement"))
 
 
-@require_GET
+@require_safe
 @never_cache  # private: a draft must never sit in a shared cache
 def statement_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """A statement in any editorial state, in the public page's template, under a banner.
@@ -326,7 +326,7 @@ def _compare_slugs(request: HttpRequest) -> list[str]:
     return slugs[:COMPARE_MAX]
 
 
-@require_GET
+@require_safe
 def compare(request: HttpRequest) -> HttpResponse:
     all_labs = list(Company.objects.filter(is_lab=True).order_by("name"))
     chosen = _compare_slugs(request) or [lab.slug for lab in all_labs[:2]]
@@ -360,7 +360,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     results = selectors.search(request.GET.get("q", ""))

@@ -30,7 +30,7 @@ from apps.alerts.models import (
     Subscription,
     WebhookEndpoint,
 )
-from apps.alerts.render import SHORT_SUBJECT_MAX
+from apps.alerts.render import SUBJECT_MAX
 from apps.catalog.models import AIModel, Company
 from apps.datasets.models import ClaimChange
 from apps.datasets.parsers.osai import DIMENSIONS
@@ -193,7 +193,7 @@ def test_the_models_and_the_labs_readers_get_one_mail_each_in_their_language(
     assert str(japanese.message["Subject"]).startswith("Aperture: Epoch AIは現在")
     assert HEADLINE_JA in japanese.part("text/plain")
     assert "データ: Epoch AI: Data on AI models (CC BY 4.0)" in japanese.part("text/plain")
-    assert all(len(str(mail.message["Subject"])) <= SHORT_SUBJECT_MAX for mail in smtp.messages)
+    assert all(len(str(mail.message["Subject"])) <= SUBJECT_MAX for mail in smtp.messages)
 
 
 def _entries(client: Client, path: str, language: str = "en") -> list[feedparser.FeedParserDict]:

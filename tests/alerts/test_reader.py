@@ -157,6 +157,44 @@ def test_a_get_on_the_confirm_link_changes_nothing_and_a_post_confirms(
     assert subscriber.confirmed_at is not None and subscriber.language == "ja"
 
 
+def test_a_confirmed_reader_lands_on_a_page_that_says_so_in_their_language(
+    client: Client, smtp: SMTPServer
+) -> None:
+    lab = company_make(name="Meta", slug="meta")
+    subscribe(client, "reader@example.org", lab=lab.slug)
+    match = CONFIRM_LINK.search(smtp.messages[0].part("text/plain"))
+    assert match is not None
+    landed = client.post(match.group(1), follow=True)
+    assert landed.status_code == 200
+    [(url, status)] = landed.redirect_chain
+    assert status == 302 and url.startswith("/alerts/manage/")
+    page = landed.content.decode()
+    assert "Confirmed: you are subscribed." in page
+    assert "Alerts about Meta will come to reader@example.org." in page
+    assert landed["Cache-Control"].startswith("max-age=0") or "no-store" in landed["Cache-Control"]
+
+    # The same page later, from a mail's manage link, says nothing of a confirmation.
+    assert "Confirmed" not in client.get(url.split("?")[0]).content.decode()
+    japanese = client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "確認しました。登録は完了です。" in japanese
+    assert "Meta についてのアラートを reader@example.org にお送りします。" in japanese
+
+
+def test_the_confirmed_note_needs_a_confirmed_reader_and_their_own_subscription(
+    client: Client,
+) -> None:
+    reader = subscriber_make("reader@example.org", company=company_make(name="Meta"))
+    other = subscriber_make("other@example.org", company=company_make(name="Mistral"))
+    manage = f"/alerts/manage/{subscriber_token_make(reader)}/"
+    mine = reader.subscriptions.get().pk
+    assert "Confirmed" in client.get(f"{manage}?confirmed={mine}").content.decode()
+    theirs = other.subscriptions.get().pk
+    for odd in (str(theirs), "x", "²", ""):
+        assert "Confirmed" not in client.get(f"{manage}?confirmed={odd}").content.decode()
+    Subscriber.objects.filter(pk=reader.pk).update(confirmed_at=None)
+    assert "Confirmed" not in client.get(f"{manage}?confirmed={mine}").content.decode()
+
+
 def test_an_expired_or_tampered_confirm_link_is_refused(client: Client, smtp: SMTPServer) -> None:
     subscribe(client, "reader@example.org")
     link = CONFIRM_LINK.search(smtp.messages[0].part("text/plain"))

@@ -113,6 +113,31 @@ def test_running_the_fan_out_task_twice_sends_each_subscriber_one_mail(
     assert Delivery.objects.count() == 40
 
 
+def test_a_publish_that_moves_the_stance_reaches_a_reader_of_both_in_one_mail(
+    mail_worker: CeleryWorker, smtp: SMTPServer
+) -> None:
+    lab = company_make(name="Meta", slug="meta")
+    subscriber_make("both@example.org", company=lab, statements=True)
+    subscriber_make("statements@example.org", company=lab, stance_changes=False, statements=True)
+    statement_make(company=lab, stance="closed", summary="Meta closes its weights", publish=True)
+    assert Event.objects.count() == 2  # the statement, and the stance change it caused
+    smtp.wait_for(2)
+    wait_until(
+        lambda: not Event.objects.filter(fanned_out_at__isnull=True).exists(),
+        timeout=40,
+        what="both events fanned out",
+    )
+    mail_worker.wait_until_idle()
+    [both] = smtp.to("both@example.org")
+    assert both.message["Subject"] == "Aperture: Meta: no stance -> closed (no shift)"
+    assert "New statement (closed, confirmed) of 2025-07-14: Meta closes its weights" in (
+        both.part("text/plain")
+    )
+    [statement_only] = smtp.to("statements@example.org")
+    assert statement_only.message["Subject"] == "Aperture: Meta: new statement (closed, confirmed)"
+    assert len(smtp.messages) == 2
+
+
 def test_a_worker_killed_mid_send_does_not_resend_what_it_marked_sent_and_sends_the_rest(
     mail_worker: CeleryWorker, smtp: SMTPServer, settings: Any
 ) -> None:

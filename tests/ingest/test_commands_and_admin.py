@@ -145,6 +145,27 @@ def test_seed_demo_feeds_is_idempotent() -> None:
     ]
 
 
+def test_demo_feeds_registered_at_another_address_move_to_the_one_the_site_serves_at() -> None:
+    call_command("seed_demo_feeds", verbosity=0)
+    Feed.objects.update(is_paused=True, paused_reason="connection refused", etag="old")
+    moved = services.demo_feeds_register(origin="http://127.0.0.1:8731", add_missing=False)
+    assert [what for _, what in moved] == ["moved"] * 3
+    feeds = Feed.objects.order_by("url")
+    assert [f.url for f in feeds] == [
+        "http://127.0.0.1:8731/demo-feeds/atom.xml",
+        "http://127.0.0.1:8731/demo-feeds/feed.json",
+        "http://127.0.0.1:8731/demo-feeds/rss.xml",
+    ]
+    assert not any(f.is_paused or f.etag for f in feeds), "a fresh start at the new address"
+    again = services.demo_feeds_register(origin="http://127.0.0.1:8731")
+    assert [what for _, what in again] == ["already there"] * 3
+
+
+def test_moving_the_demo_feeds_adds_none_where_none_were_registered() -> None:
+    assert services.demo_feeds_register(origin="http://127.0.0.1:8731", add_missing=False) == []
+    assert not Feed.objects.exists()
+
+
 SHORT_JAPANESE = (
     "<html lang='ja'><head><title>速報</title></head><body><div class='nav'><ul>"
     "<li><a href='/a'>ホーム</a></li><li><a href='/b'>ニュース</a></li>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import zlib
 
 import pytest
@@ -69,6 +70,17 @@ def test_a_spokesperson_quote_is_suggested_with_its_speaker_and_an_open_stance(
     assert report.kind == "unnamed_report"
     assert report.stance in ("closed", "leaning_closed")
     assert set(report.ai_models.values_list("slug", flat=True)) == {"llama-4-behemoth"}
+
+
+def test_an_article_pasted_by_url_keeps_the_time_of_day_it_was_published(
+    http_server: LocalHTTPServer,
+) -> None:
+    """The page says 2025-07-14T18:00:00Z; the article was stored at 00:00 that day."""
+    http_server.route("/en", body=demo_page("meta-open-closed-en.html"))
+    queued, _ = services.article_urls_add(urls=[http_server.url("/en")])
+    services.article_ingest(article_url_id=queued[0].pk)
+    article = Article.objects.get(url=http_server.url("/en"))
+    assert article.published_at == datetime.datetime(2025, 7, 14, 18, 0, tzinfo=datetime.UTC)
 
 
 def test_a_second_poll_of_an_unchanged_feed_writes_nothing(http_server: LocalHTTPServer) -> None:

@@ -104,11 +104,35 @@ def test_a_page_without_main_text_still_gives_its_title_and_date() -> None:
         b"</head><body></body></html>"
     )
     read = page_metadata(body, url=URL)
-    assert (read.title, read.published_on, read.text) == (
+    assert (read.title, read.published_at, read.text) == (
         "Open weights, explained",
-        datetime.date(2025, 7, 15),
+        datetime.datetime(2025, 7, 15, 2, 12, tzinfo=datetime.UTC),
         "",
     )
+
+
+@pytest.mark.parametrize(
+    ("published", "instant"),
+    [
+        ("2025-07-15T08:00:00Z", datetime.datetime(2025, 7, 15, 8, 0, tzinfo=datetime.UTC)),
+        ("2025-07-15T08:00:00+09:00", datetime.datetime(2025, 7, 14, 23, 0, tzinfo=datetime.UTC)),
+        # No zone given: UTC is the stated assumption.
+        ("2025-07-15T08:30:15", datetime.datetime(2025, 7, 15, 8, 30, 15, tzinfo=datetime.UTC)),
+        # Only a day: midnight UTC, as before.
+        ("2025-07-15", datetime.datetime(2025, 7, 15, tzinfo=datetime.UTC)),
+    ],
+)
+def test_the_published_time_keeps_its_time_of_day(
+    published: str, instant: datetime.datetime
+) -> None:
+    meta = f'<meta property="article:published_time" content="{published}">'
+    for body in (page(ENGLISH), b"<html><head><title>T</title></head><body></body></html>"):
+        with_date = body.replace(b"<head>", f"<head>{meta}".encode(), 1)
+        assert page_metadata(with_date, url=URL).published_at == instant
+
+
+def test_a_page_that_gives_no_date_has_none() -> None:
+    assert page_metadata(page(ENGLISH), url=URL).published_at is None
 
 
 def test_the_charset_from_the_response_header_wins_over_the_pages_own() -> None:

@@ -163,6 +163,9 @@ PUBLIC_VIEWS: dict[str, Reads] = {
     "statement_preview": Reads(),
     "compare": Reads(get=("labs",)),
     "search": Reads(get=("q",)),
+    "robots_txt": Reads(),
+    "sitemap": Reads(),
+    "sitemap-section": Reads(get=("p",)),
 }
 #: Namespaces behind a login: not public (the edge still covers them, see the admin test).
 NOT_PUBLIC = {"admin", "accounts"}  # accounts: the two-factor pages, under /admin/ and its login
@@ -232,6 +235,7 @@ def record(seeded: None, settings: SettingsWrapper) -> Record:
             "model": {"slug": ai_model.slug},
             "statement": {"pk": statement.pk},
             "statement_preview": {"pk": statement.pk},
+            "sitemap-section": {"section": "statements"},
         },
         subscription=subscription,
     )

@@ -300,7 +300,7 @@ def record_make() -> dict[str, Model]:
         feed=feed,
         source=source,
     )
-    event = Event.objects.filter(statement=published).get()
+    event = Event.objects.filter(statement=published, kind="statement_published").get()
     device_owner = User.objects.create_user("two-factor", password="correct horse", is_staff=True)
     subscriber = Subscriber.objects.create(email="matrix@example.org")
     dataset = Dataset.objects.get(key="epoch")  # made by the datasets' data migration

@@ -1,6 +1,16 @@
 """Fan-out: one Delivery per (event, subscriber) and one WebhookDelivery per (event, endpoint),
 inserted under unique constraints with ``ignore_conflicts``, so running it twice, or twice at
-once, adds nothing."""
+once, adds nothing.
+
+One publish that also moves a lab's stance makes two events: the statement's, and the stance
+change's, which carries the statement (it names it: :func:`.outbox.event_record_stance_changes`).
+A reader who follows both gets the stance change alone, whose mail tells both. So the
+statement's fan-out first makes sure every delivery of its carrier exists (fanning the carrier
+out itself if need be; that is idempotent), then leaves out the readers who have one that
+arrives as soon as theirs would: an instant one, or any one when theirs would be a digest. A
+reader is therefore told once, never not at all, however the two fan-outs interleave. Webhooks
+and Atom feeds keep both events: each is its own fact for a machine to read.
+"""
 
 from __future__ import annotations
 
@@ -67,19 +77,38 @@ class FanOutReport:
     webhooks: int = 0
 
 
+def event_carrier(event: Event) -> Event | None:
+    """The stance-change event that carries this statement event, if its publish made one."""
+    if event.kind != EventKind.STATEMENT_PUBLISHED or event.statement_id is None:
+        return None
+    return (
+        Event.objects.filter(kind=EventKind.STANCE_CHANGE, statement_id=event.statement_id)
+        .order_by("pk")
+        .first()
+    )
+
+
 def event_fan_out(*, event_id: int) -> FanOutReport:
     """Create every delivery for one event (idempotent), then start the senders."""
     event = Event.objects.select_related("company").get(pk=event_id)
     batch = alerts_conf().fanout_batch
     matching = subscriptions_matching(event)
+    instant = matching.filter(frequency=Frequency.INSTANT)
+    daily = matching.filter(frequency=Frequency.DAILY)
+    carrier = event_carrier(event)
+    if carrier is not None:
+        if carrier.fanned_out_at is None:
+            event_fan_out(event_id=carrier.pk)
+        told = Delivery.objects.filter(event_id=carrier.pk)
+        instant = instant.exclude(
+            subscriber_id__in=told.filter(digest=False).values("subscriber_id")
+        )
+        daily = daily.exclude(subscriber_id__in=told.values("subscriber_id"))
     report = FanOutReport()
     # Instant first: a reader who follows the event both instantly and by digest gets it once,
     # instantly, because the digest row then conflicts with the instant one and is skipped.
     existing = Delivery.objects.filter(event_id=event.pk).count()
-    for digest, queryset in (
-        (False, matching.filter(frequency=Frequency.INSTANT)),
-        (True, matching.filter(frequency=Frequency.DAILY)),
-    ):
+    for digest, queryset in ((False, instant), (True, daily)):
         for ids in batched(_subscriber_ids(queryset, batch), batch):
             # ignore_conflicts: rows a previous run (or a concurrent one) made stay as they are.
             Delivery.objects.bulk_create(

@@ -76,10 +76,18 @@ def stance_changes_newsworthy(
 
 
 def event_record_stance_changes(
-    *, changes: Sequence[StanceChange], previous: Sequence[StanceChange] = ()
+    *,
+    changes: Sequence[StanceChange],
+    previous: Sequence[StanceChange] = (),
+    published: Statement | None = None,
 ) -> list[Event]:
     """One event per new, newsworthy stance change (see :func:`stance_changes_newsworthy`),
-    with the models its statements concern."""
+    with the models its statements concern.
+
+    ``published`` is the statement whose publishing moved the stance. The change it explains
+    (the latest that cites it, or else the latest) carries it: its event names the statement,
+    so that a reader who follows both gets one mail that tells both (:mod:`.fanout`).
+    """
     events = []
     news = stance_changes_newsworthy(changes=changes, previous=previous)
     if len(news) < len(changes):
@@ -88,6 +96,7 @@ def event_record_stance_changes(
             len(changes) - len(news),
             changes[0].company,
         )
+    carrier = _change_explained_by(news, published) if published is not None else None
     for change in news:
         model_ids = set(
             Statement.ai_models.through.objects.filter(
@@ -99,10 +108,19 @@ def event_record_stance_changes(
                 kind=EventKind.STANCE_CHANGE,
                 company=change.company,
                 stance_change=change,
+                statement=published if change is carrier else None,
                 ai_models=sorted(model_ids),
             )
         )
     return events
+
+
+def _change_explained_by(
+    changes: Sequence[StanceChange], statement: Statement
+) -> StanceChange | None:
+    citing = [c for c in changes if any(s.pk == statement.pk for s in c.statements.all())]
+    candidates = citing or list(changes)
+    return candidates[-1] if candidates else None
 
 
 def event_record_statement_published(*, statement: Statement) -> Event:
@@ -194,9 +212,15 @@ def on_stance_changed(event: StanceChanged) -> None:
     rows = StanceChange.objects.select_related("company").in_bulk(
         [*event.change_ids, *event.previous_ids]
     )
+    published = (
+        Statement.objects.filter(pk=event.published_statement_id).first()
+        if event.published_statement_id is not None
+        else None
+    )
     event_record_stance_changes(
         changes=[rows[pk] for pk in event.change_ids],
         previous=[rows[pk] for pk in event.previous_ids],
+        published=published,
     )
 
 

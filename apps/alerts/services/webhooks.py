@@ -80,6 +80,9 @@ def webhook_body(*, event: Event, text: EventText, timestamp: int) -> bytes:
             "old": note.old_value,
             "new": note.new_value,
         }
+    if change is not None and text.new_statement is not None:
+        # The publish that made this change; its own statement_published event is posted too.
+        payload["published_statement"] = {"id": event.statement_id, "url": text.new_statement.url}
     if text.quote is not None:
         payload["quote"] = {
             "text": text.quote.text,
@@ -123,7 +126,8 @@ def _webhook_deliver(
     conf: AlertsConf,
 ) -> SendResult:
     endpoint = delivery.endpoint
-    if not endpoint.is_active:
+    # Read again: an earlier post of this same batch may have disabled the endpoint.
+    if not WebhookEndpoint.objects.filter(pk=endpoint.pk, is_active=True).exists():
         claim.settle(
             [delivery.pk], status=DeliveryStatus.SKIPPED, error="The endpoint is disabled."
         )

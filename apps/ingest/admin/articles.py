@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from apps.lib.admin_columns import text_short, url_short
 from apps.lib.fetch import contacted_host
@@ -191,7 +191,7 @@ class ArticleURLAdmin(admin.ModelAdmin):
     def get_urls(self) -> list:
         follow = path(
             "progress/",
-            self.admin_site.admin_view(require_GET(self.progress_view)),
+            self.admin_site.admin_view(require_safe(self.progress_view)),
             name="ingest_articleurl_progress",
         )
         return [follow, *super().get_urls()]

@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .. import progress, services, tasks
 from ..models import ArticleState, SourceFetch
@@ -73,7 +73,7 @@ class SourceFetchAdmin(admin.ModelAdmin):
     def get_urls(self) -> list:
         follow = path(
             "<int:pk>/progress/",
-            self.admin_site.admin_view(require_GET(self.progress_view)),
+            self.admin_site.admin_view(require_safe(self.progress_view)),
             name="ingest_sourcefetch_progress",
         )
         return [follow, *super().get_urls()]

@@ -44,7 +44,9 @@ from .classifier import classifier_retrain, classifier_retrain_if_due
 from .common import Actor, Enqueue, backoff_delay, url_validate
 from .dispatch import ingest_dispatch
 from .feeds import (
+    DEMO_FEEDS,
     FeedPollResult,
+    demo_feeds_register,
     feed_add,
     feed_pause,
     feed_poll,
@@ -63,6 +65,7 @@ from .suggestions import mentions_link, suggestions_make
 
 __all__ = [
     "ARTICLE_URLS",
+    "DEMO_FEEDS",
     "HTML_TYPES",
     "SOURCE_FETCHES",
     "Actor",
@@ -79,6 +82,7 @@ __all__ = [
     "backoff_delay",
     "classifier_retrain",
     "classifier_retrain_if_due",
+    "demo_feeds_register",
     "feed_add",
     "feed_pause",
     "feed_poll",

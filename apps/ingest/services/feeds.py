@@ -45,6 +45,52 @@ def feed_add(*, url: str, poll_interval_minutes: int = 30, title: str = "") -> t
     return feed, created
 
 
+#: The demo feeds the local site serves from apps/ingest/demo/ at /demo-feeds/<name>.
+DEMO_FEEDS = ("rss.xml", "atom.xml", "feed.json")
+DEMO_FEEDS_PATH = "/demo-feeds/"
+
+
+def demo_feeds_register(
+    *, origin: str, poll_interval_minutes: int = 5, add_missing: bool = True
+) -> list[tuple[Feed, str]]:
+    """Register the demo feeds at ``origin`` (the local site's own address), moving any that
+    were registered at another one, so that `runlocal --addr` polls the site it serves.
+    With ``add_missing=False`` it only moves the ones there are.
+
+    Returns each feed with what happened to it: "added", "moved" or "already there".
+    """
+    origin = origin.rstrip("/")
+    done: list[tuple[Feed, str]] = []
+    for name in DEMO_FEEDS:
+        url = url_validate(f"{origin}{DEMO_FEEDS_PATH}{name}")
+        with transaction.atomic():
+            if Feed.objects.filter(url=url).exists():
+                done.append((Feed.objects.get(url=url), "already there"))
+                continue
+            elsewhere = (
+                Feed.objects.select_for_update()
+                .filter(url__endswith=f"{DEMO_FEEDS_PATH}{name}")
+                .order_by("pk")
+                .first()
+            )
+            if elsewhere is not None:
+                # A fresh start at the new address: polled at once, unpaused, its failures and
+                # validators at the old one forgotten.
+                Feed.objects.filter(pk=elsewhere.pk).update(
+                    url=url, next_poll_at=timezone.now(), claimed_at=None, is_paused=False,
+                    paused_reason="", consecutive_failures=0, etag="", last_modified="",
+                    body_hash="",
+                )  # fmt: skip
+                elsewhere.refresh_from_db()
+                done.append((elsewhere, "moved"))
+                continue
+            if not add_missing:
+                continue
+            feed, _ = feed_add(url=url, poll_interval_minutes=poll_interval_minutes)
+            done.append((feed, "added"))
+    return done
+
+
 def feed_pause(*, feed: Feed, reason: str) -> None:
     Feed.objects.filter(pk=feed.pk).update(is_paused=True, paused_reason=reason[:500])
 

@@ -7,20 +7,20 @@ from django.core.management.base import BaseCommand
 
 from apps.ingest import services
 
-DEMO_FEEDS = ("rss.xml", "atom.xml", "feed.json")
-
 
 class Command(BaseCommand):
-    help = "Register the demo feeds the local site serves at /demo-feeds/ (idempotent)."
+    help = (
+        "Register the demo feeds the local site serves at /demo-feeds/ (idempotent; feeds "
+        "registered at another address move to this one)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--origin", default=settings.SITE_URL, help="where the site runs")
         parser.add_argument("--interval", type=int, default=5, help="minutes between polls")
 
     def handle(self, *args: Any, origin: str, interval: int, **options: Any) -> None:
-        for name in DEMO_FEEDS:
-            feed, created = services.feed_add(
-                url=f"{origin.rstrip('/')}/demo-feeds/{name}", poll_interval_minutes=interval
-            )
+        for feed, what in services.demo_feeds_register(
+            origin=origin, poll_interval_minutes=interval
+        ):
             if options["verbosity"]:
-                self.stdout.write(("added " if created else "already there ") + feed.url)
+                self.stdout.write(f"{what} {feed.url}")
