@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import revision_views, stance_views, views
+from . import embed_views, revision_views, stance_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,4 +17,7 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("search/", views.search, name="search"),
     path("about/", stance_views.about, name="about"),
+    # What newsrooms embed: the only pages another site may frame (embed_views.py).
+    path("embed/labs/<slug:slug>/", embed_views.lab_timeline, name="embed_lab"),
+    path("embed/labs/<slug:slug>/badge.svg", embed_views.lab_badge, name="embed_lab_badge"),
 ]
