@@ -19,19 +19,19 @@ register = template.Library()
 TIMELINE_HEIGHT = 300  # pixels: the band, its axis, the heading and the attribution
 
 
-def _embed_url(name: str, company: Company) -> str:
-    """The absolute address of an embed in the reader's language: the language prefix where the
-    site has one in its URLs, else ?lang= (the embeds never read a cookie)."""
+def _embed_path(name: str, company: Company) -> str:
+    """The address of an embed in the reader's language: the language prefix where the site
+    has one in its URLs, else ?lang= (the embeds never read a cookie)."""
     path = reverse(name, kwargs={"slug": company.slug})
     language = get_language() or settings.LANGUAGE_CODE
     if language != settings.LANGUAGE_CODE and get_language_from_path(path) is None:
         path += "?" + urlencode({"lang": language})
-    return settings.SITE_URL + path
+    return path
 
 
 @register.inclusion_tag("site/_embed_snippet.html")
 def embed_snippet(company: Company) -> dict[str, Any]:
-    badge_url = _embed_url("embed_lab_badge", company)
+    badge_path = _embed_path("embed_lab_badge", company)
     badge_alt = _("%(name)s: stance on releasing AI models openly, from Aperture") % {
         "name": company.name
     }
@@ -40,18 +40,18 @@ def embed_snippet(company: Company) -> dict[str, Any]:
     badge_html = format_html(
         '<a href="{}"><img src="{}" alt="{}" height="20"></a>',
         settings.SITE_URL + company.get_absolute_url(),
-        badge_url,
+        settings.SITE_URL + badge_path,
         badge_alt,
     )
     timeline_html = format_html(
-        '<iframe src="{}" title="{}" width="100%" height="{}" loading="lazy" style="border:0">'
-        "</iframe>",
-        _embed_url("embed_lab", company),
+        '<iframe src="{}" title="{}" width="100%" height="{}" loading="lazy"></iframe>',
+        settings.SITE_URL + _embed_path("embed_lab", company),
         _("%(name)s: stance over time, from Aperture") % {"name": company.name},
         TIMELINE_HEIGHT,
     )
     return {
-        "badge_url": badge_url,
+        # The preview on the page itself: a path, so that it loads from wherever the page does.
+        "badge_path": badge_path,
         "badge_alt": badge_alt,
         "badge_html": badge_html,
         "timeline_html": timeline_html,
