@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import selectors
 from .revisions import statement_revision as revision_of
 
 
-@require_GET
+@require_safe
 def statement_revision(request: HttpRequest, pk: int, history_id: int) -> HttpResponse:
     current = selectors.statement_detail(pk)
     revision = revision_of(current, history_id) if current is not None else None
