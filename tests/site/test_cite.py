@@ -184,6 +184,10 @@ def test_a_permanent_link_keeps_showing_the_words_cited_after_an_edit(
     page = client.get(published.get_absolute_url()).content.decode()
     new_link = cite_block(page)["permalink"]
     assert new_link != old_link
+    # The revision history links each public revision; the draft one it lists is not a link.
+    history = page[page.index('class="history"') :].split("</ol>")[0]
+    linked = re.findall(r'<a href="(/statements/\d+/v/\d+/)">', history)
+    assert linked == [p.removeprefix(settings.SITE_URL) for p in (new_link, old_link)]
     assert "Meta says it will train closed models too." in page
 
     old = client.get(old_link.removeprefix(settings.SITE_URL))
