@@ -253,6 +253,12 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
+# The embeds under /embed/ (apps/site/embed_views.py), and only they, may be framed, by these
+# origins (space-separated CSP sources; "*" is any site). Every other page keeps
+# frame-ancestors 'none' and X-Frame-Options DENY. Browsers and proxies may keep an embed this
+# many seconds before they ask again (with its ETag, answered 304 when nothing changed).
+EMBED_FRAME_ANCESTORS = os.environ.get("EMBED_FRAME_ANCESTORS", "*")
+EMBED_MAX_AGE_SECONDS = int(os.environ.get("EMBED_MAX_AGE_SECONDS", "600"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 

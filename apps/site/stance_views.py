@@ -13,7 +13,7 @@ from django.template.loader import select_template
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from apps.catalog.models import Company
 from apps.claims import stance as engine
@@ -26,7 +26,7 @@ from . import about as facts
 WHY_SHOWN = 12
 
 
-@require_GET
+@require_safe
 def about(request: HttpRequest) -> HttpResponse:
     # The page's prose is written in each language rather than translated sentence by sentence;
     # the tables in it come from the engine (apps/site/about.py).
@@ -60,7 +60,7 @@ class StanceDateForm(forms.Form):
     )
 
 
-@require_GET
+@require_safe
 def lab_why(request: HttpRequest, slug: str) -> HttpResponse:
     company = get_object_or_404(Company, slug=slug)
     today = timezone.localdate()

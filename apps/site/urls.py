@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import stance_views, views
+from . import embed_views, revision_views, stance_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,7 +9,15 @@ urlpatterns = [
     path("models/<slug:slug>/", views.model, name="model"),
     path("statements/<int:pk>/", views.statement, name="statement"),
     path("statements/<int:pk>/preview/", views.statement_preview, name="statement_preview"),
+    path(
+        "statements/<int:pk>/v/<int:history_id>/",
+        revision_views.statement_revision,
+        name="statement_revision",
+    ),
     path("compare/", views.compare, name="compare"),
     path("search/", views.search, name="search"),
     path("about/", stance_views.about, name="about"),
+    # What newsrooms embed: the only pages another site may frame (embed_views.py).
+    path("embed/labs/<slug:slug>/", embed_views.lab_timeline, name="embed_lab"),
+    path("embed/labs/<slug:slug>/badge.svg", embed_views.lab_badge, name="embed_lab_badge"),
 ]

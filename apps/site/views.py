@@ -8,14 +8,11 @@ pressed Back and htmx had no snapshot) gets the whole page.
 from __future__ import annotations
 
 import itertools
-import json
 from typing import Any
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -36,6 +33,8 @@ from apps.datasets.compare import model_claims
 from apps.datasets.openwashing import model_open_washing, statement_open_washing
 
 from . import charts, selectors
+from .claimreview import claim_review
+from .claimreview import json_ld as _json_ld
 from .timeline import TimelineCursorForm, TimelineFilterForm, timeline_filter, timeline_page
 
 HISTORY_SHOWN = 10
@@ -216,56 +215,6 @@ def _history(item: Statement) -> list[dict[str, Any]]:
             }
         )
     return entries[:HISTORY_SHOWN]
-
-
-def _json_ld(data: dict[str, Any]) -> SafeString:
-    # Escaped like json_script, so no text in the record can close the <script> element.
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return mark_safe(text)  # noqa: S308 - escaped above
-
-
-# schema.org ClaimReview ratings, from 1 (worst) to 4 (best), as the verification reads.
-RATING_VALUE = {"denied": 1, "disputed": 2, "reported": 3, "confirmed": 4}
-
-
-def claim_review(item: Statement) -> dict[str, Any]:
-    url = settings.SITE_URL + item.get_absolute_url()
-    author: dict[str, Any] = (
-        {"@type": "Person", "name": item.speaker.name}
-        if item.speaker is not None
-        else {"@type": "Organization", "name": item.speaker_label or item.company.name}
-    )
-    return {
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "url": url,
-        "datePublished": (item.published_at or item.created_at).date().isoformat(),
-        "author": {"@type": "Organization", "name": "Aperture", "url": settings.SITE_URL + "/"},
-        "claimReviewed": item.summary,
-        "itemReviewed": {
-            "@type": "Claim",
-            "author": author,
-            "datePublished": item.occurred_on.isoformat(),
-            "about": {"@type": "Organization", "name": item.company.name},
-            "appearance": [
-                {
-                    "@type": "CreativeWork",
-                    "url": c.source.url,
-                    "headline": c.source.title,
-                    **({"inLanguage": c.source.language} if c.source.language else {}),
-                }
-                for c in item.citations.all()
-            ],
-        },
-        "reviewRating": {
-            "@type": "Rating",
-            "ratingValue": RATING_VALUE.get(item.verification, 3),
-            "bestRating": 4,
-            "worstRating": 1,
-            "alternateName": str(item.get_verification_display()),
-        },
-    }
 
 
 def _statement_page(request: HttpRequest, item: Statement, *, preview: bool) -> HttpResponse:

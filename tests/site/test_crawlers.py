@@ -31,11 +31,15 @@ def public_pages() -> list[str]:
     model = AIModel.objects.order_by("pk").first()
     assert statement is not None and model is not None
     token = subscriber_token_make(subscriber_make("reader@example.org"))
+    revision = statement.history.filter(state="published").values_list("history_id", flat=True)[0]
     return [
         "/",
         "/labs/meta/",
         f"/models/{model.slug}/",
         f"/statements/{statement.pk}/",
+        f"/statements/{statement.pk}/v/{revision}/",
+        "/embed/labs/meta/",
+        "/embed/labs/meta/badge.svg",
         "/compare/?labs=meta",
         "/search/?q=Meta",
         "/subscribe/",
