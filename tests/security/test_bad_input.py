@@ -142,6 +142,9 @@ MANAGE_FORM: dict[str, str | list[str]] = {
 }
 
 #: Every public URL pattern, by its qualified name. A new one must be added here.
+#: Path arguments taken by Django's int converter.
+INT_ARGUMENTS = {"pk", "history_id"}
+
 PUBLIC_VIEWS: dict[str, Reads] = {
     "healthz": Reads(),
     "set_language": Reads(get=("next",), form={"language": "ja", "next": "/"}),
@@ -162,6 +165,11 @@ PUBLIC_VIEWS: dict[str, Reads] = {
     # Staff only; everyone else, the battery included, gets the 404 of an unknown statement.
     "statement_preview": Reads(),
     "compare": Reads(get=("labs",)),
+    "about": Reads(),
+    "lab_why": Reads(get=("on",)),
+    "statement_revision": Reads(),
+    "embed_lab": Reads(get=("lang",)),
+    "embed_lab_badge": Reads(get=("lang",)),
     "search": Reads(get=("q",)),
     "robots_txt": Reads(),
     "sitemap": Reads(),
@@ -236,6 +244,13 @@ def record(seeded: None, settings: SettingsWrapper) -> Record:
             "statement": {"pk": statement.pk},
             "statement_preview": {"pk": statement.pk},
             "sitemap-section": {"section": "statements"},
+            "lab_why": {"slug": lab.slug},
+            "embed_lab": {"slug": lab.slug},
+            "embed_lab_badge": {"slug": lab.slug},
+            "statement_revision": {
+                "pk": statement.pk,
+                "history_id": statement.history.latest().history_id,
+            },
         },
         subscription=subscription,
     )
@@ -344,9 +359,10 @@ def test_no_hostile_value_in_any_parameter_makes_a_server_error(
         verdicts.check(f"GET {shown}=1 on {url}", response.status_code, refused=in_query_refused)
 
         for argument in kwargs:
-            if argument == "pk" and not value.isdigit():
+            numeric = argument in INT_ARGUMENTS
+            if numeric and not value.isdigit():
                 continue  # the int converter does not match it: the resolver's 404
-            placeholder = {**kwargs, argument: 424242 if argument == "pk" else "placeholder"}
+            placeholder = {**kwargs, argument: 424242 if numeric else "placeholder"}
             path = reverse(view, kwargs=placeholder).replace(str(placeholder[argument]), value)
             response = client.get(path)
             verdicts.check(f"GET {argument}={shown} in the path of {view}",
