@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 
 from apps.lib.fetch import robots_cache_clear
@@ -45,7 +45,39 @@ def _password_hash() -> str:
     return make_password("correct horse")
 
 
-def _user_in(username: str, *groups: str) -> User:
+#: Each role group the migrations made, by name: its permissions as (app label, codename).
+RoleGroups = dict[str, list[tuple[str, str]]]
+
+
+@pytest.fixture(scope="session")
+def role_groups(django_db_setup: None, django_db_blocker: Any) -> RoleGroups:
+    """The role groups as the migrations left them, read once per session.
+
+    A transactional test's flush empties auth_group, and the migrations that made the groups do
+    not run again (flush recreates only content types and permissions); tests after it get the
+    groups back from here.
+    """
+    with django_db_blocker.unblock():
+        return {
+            group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
+            for group in Group.objects.all()
+        }
+
+
+def _groups_restore(roles: RoleGroups, names: tuple[str, ...]) -> None:
+    for name in names:
+        group, created = Group.objects.get_or_create(name=name)
+        if created:
+            wanted = set(roles[name])
+            group.permissions.set(
+                p
+                for p in Permission.objects.select_related("content_type")
+                if (p.content_type.app_label, p.codename) in wanted
+            )
+
+
+def _user_in(roles: RoleGroups, username: str, *groups: str) -> User:
+    _groups_restore(roles, groups)
     user = User.objects.create(username=username, password=_password_hash(), is_staff=True)
     user.groups.set(Group.objects.filter(name__in=groups))
     return user
@@ -72,19 +104,19 @@ def _compiled_messages() -> None:
 
 
 @pytest.fixture
-def editor(db: None) -> User:
-    return _user_in("edith", "Editor")
+def editor(db: None, role_groups: RoleGroups) -> User:
+    return _user_in(role_groups, "edith", "Editor")
 
 
 @pytest.fixture
-def reviewer(db: None) -> User:
-    return _user_in("rita", "Editor", "Reviewer")
+def reviewer(db: None, role_groups: RoleGroups) -> User:
+    return _user_in(role_groups, "rita", "Editor", "Reviewer")
 
 
 @pytest.fixture
-def reader(db: None) -> User:
+def reader(db: None, role_groups: RoleGroups) -> User:
     """Staff without a role: may log in to the admin but not touch the record."""
-    return _user_in("rhea")
+    return _user_in(role_groups, "rhea")
 
 
 @pytest.fixture(scope="session")
