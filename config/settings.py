@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "apps.ingest",
     "apps.datasets",
     "apps.alerts",
+    "apps.exports",
     "apps.site",
 ]
 
@@ -376,6 +377,8 @@ CELERY_TASK_ROUTES = {
     # and restarts stalled senders, so it is on the path from a stance change to the inbox.
     "alerts.*": {"queue": "alerts"},
     "datasets.*": {"queue": "datasets"},
+    # Bulk exports read the whole record; nothing waits for them.
+    "exports.*": {"queue": "maintenance"},
     "maintenance.*": {"queue": "maintenance"},
 }
 # A task no route names (Celery's own included) lands in maintenance, which always has a worker.
@@ -408,6 +411,19 @@ if DATASETS_SYNC:
         ),
     }
 # --- end of Datasets ---------------------------------------------------------------------------
+
+# --- Exports (apps/exports) --------------------------------------------------------------------
+# The bulk files under /data/: written by the maintenance worker to EXPORTS_DIR, served from it by
+# the web process (or by the web server in front, README.md "Open data"). Beat's tick marks them
+# out of date when the record changed and rebuilds them once it has been quiet for
+# EXPORTS_DEBOUNCE_SECONDS (apps/exports/conf.py).
+EXPORTS_DIR = os.environ.get("EXPORTS_DIR", "").strip() or str(VAR_DIR / "exports")
+EXPORTS_DEBOUNCE_SECONDS = float(os.environ.get("EXPORTS_DEBOUNCE_SECONDS", "300"))
+CELERY_BEAT_SCHEDULE["exports-tick"] = {
+    "task": "exports.tick",
+    "schedule": float(os.environ.get("EXPORTS_TICK_SECONDS", "60")),
+}
+# --- end of Exports ----------------------------------------------------------------------------
 
 # The demo feeds under /demo-feeds/ (apps/ingest/demo/), for the local first run only.
 INGEST_DEMO_FEEDS = env_bool("INGEST_DEMO_FEEDS", DEBUG) and not PRODUCTION
