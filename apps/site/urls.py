@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("statements/<int:pk>/", views.statement, name="statement"),
     path("compare/", views.compare, name="compare"),
     path("search/", views.search, name="search"),
+    # The open-data pages of apps/exports, among the public pages (and their languages).
+    path("data/", include("apps.exports.urls")),
 ]
