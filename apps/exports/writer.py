@@ -125,27 +125,29 @@ class _Output:
 
 
 def _utc(value: datetime.datetime) -> str:
-    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat, cut to the second: twice as fast as strftime, and this runs for every time.
+    return value.astimezone(datetime.UTC).isoformat(timespec="seconds")[:19] + "Z"
 
 
-def _csv_cell(kind: ColumnType) -> Callable[[Any], str]:
-    if kind is ColumnType.DATETIME:
-        return lambda v: "" if v is None else _utc(v)
-    if kind is ColumnType.DATE:
-        return lambda v: "" if v is None else v.isoformat()
+def _date(value: datetime.date) -> str:
+    return value.isoformat()
+
+
+#: Values JSON and CSV both write as text: turned to it once per row, for both.
+_AS_TEXT: dict[ColumnType, Callable[[Any], str]] = {
+    ColumnType.DATETIME: _utc,
+    ColumnType.DATE: _date,
+}
+
+
+def _csv_only(kind: ColumnType) -> Callable[[Any], Any] | None:
+    """What CSV writes differently from JSON (the csv module writes None as an empty cell and
+    numbers as Python prints them, which JSON agrees with)."""
     if kind is ColumnType.BOOLEAN:
         return lambda v: "" if v is None else ("true" if v else "false")
     if kind is ColumnType.LIST:
         return lambda v: json.dumps(v, ensure_ascii=False, separators=(",", ":"))
-    return lambda v: "" if v is None else str(v)
-
-
-def _json_value(kind: ColumnType) -> Callable[[Any], Any]:
-    if kind is ColumnType.DATETIME:
-        return lambda v: None if v is None else _utc(v)
-    if kind is ColumnType.DATE:
-        return lambda v: None if v is None else v.isoformat()
-    return lambda v: v
+    return None
 
 
 class _Lines(list[str]):
@@ -203,8 +205,8 @@ def _rows_write(
 ) -> int:
     columns: tuple[Column, ...] = table.columns
     names = table.header
-    csv_cells = [_csv_cell(column.kind) for column in columns]
-    json_values = [_json_value(column.kind) for column in columns]
+    as_text = [(i, _AS_TEXT[c.kind]) for i, c in enumerate(columns) if c.kind in _AS_TEXT]
+    csv_only = [(i, f) for i, c in enumerate(columns) if (f := _csv_only(c.kind)) is not None]
     encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
     csv_lines = _Lines()
     json_lines: list[str] = []
@@ -227,12 +229,13 @@ def _rows_write(
         if len(row) != len(names):
             extra = sorted(set(row) - set(names))
             raise RowMismatch(f"{table.name}: a row has columns the dictionary lacks: {extra}")
-        writer.writerow([cell(value) for cell, value in zip(csv_cells, values, strict=True)])
-        document = {
-            name: convert(value)
-            for name, convert, value in zip(names, json_values, values, strict=True)
-        }
-        json_lines.append(encoder.encode(document) + "\n")
+        for i, convert in as_text:
+            if values[i] is not None:
+                values[i] = convert(values[i])
+        json_lines.append(encoder.encode(dict(zip(names, values, strict=True))) + "\n")
+        for i, convert in csv_only:
+            values[i] = convert(values[i])
+        writer.writerow(values)
         count += 1
         if count % FLUSH_ROWS == 0:
             flush()
