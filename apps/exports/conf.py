@@ -29,8 +29,8 @@ class ExportsConf:
     # over. Above the rebuild task's hard time limit (tasks.py), so a slow build is never
     # started twice.
     claim_timeout_seconds: float = setting("EXPORTS_CLAIM_TIMEOUT_SECONDS", 4000.0)
-    # gzip level of the .gz copies: 6 compresses the CSV files about as well as 9 at a third
-    # of the time (bench/bench_exports.py).
+    # gzip level of the .gz copies: 6 compresses nearly as well as 9 in half the time
+    # (bench/bench_exports.py).
     gzip_level: int = setting("EXPORTS_GZIP_LEVEL", 6)
 
     @property
