@@ -20,7 +20,7 @@ RUN export DJANGO_SECRET_KEY=build-only-not-secret DJANGO_ALLOWED_HOSTS=build \
       DATABASE_URL=postgres://build@127.0.0.1:5432/build REDIS_URL=redis://127.0.0.1:6379/0 \
  && python manage.py compilemessages --ignore .venv \
  && python manage.py collectstatic --noinput \
- && mkdir -p /app/var && chown -R aperture /app/var
+ && mkdir -p /app/var/exports && chown -R aperture /app/var
 
 USER aperture
 EXPOSE 8000

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "apps.ingest",
     "apps.datasets",
     "apps.alerts",
+    "apps.exports",
     "apps.site",
 ]
 
@@ -397,6 +398,8 @@ CELERY_TASK_ROUTES = {
     "datasets.*": {"queue": "datasets"},
     # Staff housekeeping: the review mail. Nothing a reader waits for.
     "accounts.*": {"queue": "maintenance"},
+    # Bulk exports read the whole record; nothing waits for them.
+    "exports.*": {"queue": "maintenance"},
     "maintenance.*": {"queue": "maintenance"},
 }
 # A task no route names (Celery's own included) lands in maintenance, which always has a worker.
@@ -429,6 +432,19 @@ if DATASETS_SYNC:
         ),
     }
 # --- end of Datasets ---------------------------------------------------------------------------
+
+# --- Exports (apps/exports) --------------------------------------------------------------------
+# The bulk files under /data/: written by the maintenance worker to EXPORTS_DIR, served from it by
+# the web process (or by the web server in front, README.md "Open data"). Beat's tick marks them
+# out of date when the record changed and rebuilds them once it has been quiet for
+# EXPORTS_DEBOUNCE_SECONDS (apps/exports/conf.py).
+EXPORTS_DIR = os.environ.get("EXPORTS_DIR", "").strip() or str(VAR_DIR / "exports")
+EXPORTS_DEBOUNCE_SECONDS = float(os.environ.get("EXPORTS_DEBOUNCE_SECONDS", "300"))
+CELERY_BEAT_SCHEDULE["exports-tick"] = {
+    "task": "exports.tick",
+    "schedule": float(os.environ.get("EXPORTS_TICK_SECONDS", "60")),
+}
+# --- end of Exports ----------------------------------------------------------------------------
 
 # The demo feeds under /demo-feeds/ (apps/ingest/demo/), for the local first run only.
 INGEST_DEMO_FEEDS = env_bool("INGEST_DEMO_FEEDS", DEBUG) and not PRODUCTION

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from apps.exports.views import export_file
 from apps.site.health import healthz
 from apps.site.sitemaps import robots_txt, sitemap_index, sitemap_section
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
+    # The bulk files: one address in every language (the /data/ pages link here).
+    path("data/files/<str:name>", export_file, name="export_file"),
     # Before admin.site.urls, whose catch-all would otherwise answer for these paths.
     path("admin/", include("apps.accounts.urls")),
     path("admin/", admin.site.urls),

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import embed_views, revision_views, stance_views, views
 
@@ -20,4 +20,6 @@ urlpatterns = [
     # What newsrooms embed: the only pages another site may frame (embed_views.py).
     path("embed/labs/<slug:slug>/", embed_views.lab_timeline, name="embed_lab"),
     path("embed/labs/<slug:slug>/badge.svg", embed_views.lab_badge, name="embed_lab_badge"),
+    # The open-data pages of apps/exports, among the public pages (and their languages).
+    path("data/", include("apps.exports.urls")),
 ]

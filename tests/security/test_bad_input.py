@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
@@ -28,6 +29,7 @@ from apps.alerts.models import Subscriber, Subscription, SubscriptionRequest
 from apps.alerts.tokens import subscriber_token_make, subscription_request_token_make
 from apps.catalog.models import AIModel, Company
 from apps.claims.models import Statement
+from apps.exports.build import exports_build
 from tests.support.alerts import subscriber_make
 
 # About 80 hostile values in every parameter of every public view: the full tier runs it.
@@ -174,6 +176,9 @@ PUBLIC_VIEWS: dict[str, Reads] = {
     "robots_txt": Reads(),
     "sitemap": Reads(),
     "sitemap-section": Reads(get=("p",)),
+    "data": Reads(),
+    "data_dictionary": Reads(),
+    "export_file": Reads(),
 }
 #: Namespaces behind a login: not public (the edge still covers them, see the admin test).
 NOT_PUBLIC = {"admin", "accounts"}  # accounts: the two-factor pages, under /admin/ and its login
@@ -216,9 +221,12 @@ class Record:
 
 
 @pytest.fixture
-def record(seeded: None, settings: SettingsWrapper) -> Record:
+def record(seeded: None, settings: SettingsWrapper, tmp_path: Path) -> Record:
     settings.INGEST_DEMO_FEEDS = True
     settings.ALERTS_SUBSCRIBE_PER_IP_PER_HOUR = 10**9
+    # The bulk exports exist, so that their files' conditional requests are tried too.
+    settings.EXPORTS_DIR = str(tmp_path / "exports")
+    exports_build(directory=tmp_path / "exports", chunk_size=100, gzip_level=1)
     lab = Company.objects.get(slug="meta")
     ai_model = AIModel.objects.filter(developer=lab).order_by("pk").first()
     assert ai_model is not None
@@ -251,6 +259,7 @@ def record(seeded: None, settings: SettingsWrapper) -> Record:
                 "pk": statement.pk,
                 "history_id": statement.history.latest().history_id,
             },
+            "export_file": {"name": "statements.csv"},
         },
         subscription=subscription,
     )
