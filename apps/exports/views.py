@@ -16,7 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from apps.datasets.registry import DATASETS
 
@@ -77,7 +77,7 @@ def _table_entry(table: Table, files: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 def data(request: HttpRequest) -> HttpResponse:
     manifest = manifest_read(exports_conf().directory)
     files = _files_by_table(manifest)
@@ -95,7 +95,7 @@ def data(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def dictionary(request: HttpRequest) -> HttpResponse:
     return render(
         request,
