@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from apps.catalog.models import AccessLevel, AIModel, Alias, Company
 from apps.datasets.compare import claim_rows, editor_values
@@ -17,6 +17,7 @@ from .. import present
 from ..cursors import cursor_decode, cursor_encode
 from ..errors import ERROR_RESPONSES
 from ..paging import Page, PageParams, page_body
+from ..params import IsoDateTime
 from ..schemas import Model
 from .common import found_or_404, link_next, slug_to_id
 
@@ -26,7 +27,7 @@ router = Router(tags=["models"])
 class ModelFilters(Schema):
     lab: str | None = Field(None, max_length=100, description="The developer's slug.")
     access_level: AccessLevel | None = None
-    updated_since: AwareDatetime | None = Field(
+    updated_since: IsoDateTime | None = Field(
         None, description="Changed at or after this time (ISO 8601 with its offset)."
     )
 

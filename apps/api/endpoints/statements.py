@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from apps.catalog.models import AIModel, Company
 from apps.claims.models import EditorialState, Stance, Statement, StatementKind, Verification
@@ -19,6 +19,7 @@ from .. import present
 from ..cursors import cursor_decode, cursor_encode
 from ..errors import ERROR_RESPONSES, parameter_error
 from ..paging import Page, PageParams, page_body
+from ..params import IsoDate, IsoDateTime
 from ..schemas import Statement as StatementOut
 from ..schemas import StatementDetail
 from .common import found_or_404, link_next, slug_to_id
@@ -36,9 +37,9 @@ class StatementFilters(Schema):
     language: str | None = Field(
         None, pattern=LANGUAGE_PATTERN, description="The quote's language, e.g. en or ja."
     )
-    since: datetime.date | None = Field(None, description="Said or happened on or after.")
-    until: datetime.date | None = Field(None, description="Said or happened on or before.")
-    updated_since: AwareDatetime | None = Field(
+    since: IsoDate | None = Field(None, description="Said or happened on or after.")
+    until: IsoDate | None = Field(None, description="Said or happened on or before.")
+    updated_since: IsoDateTime | None = Field(
         None,
         description="Changed at or after this time (ISO 8601 with its offset): for syncing.",
     )
