@@ -126,8 +126,12 @@ def _closed_port() -> int:
 
 
 def test_without_redis_it_fails_open_to_a_per_process_limit(
-    small_limit: None, settings: Any, caplog: pytest.LogCaptureFixture
+    small_limit: None,
+    settings: Any,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr("apps.api.ratelimit._last_warning", [0.0])  # warn in this test too
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
