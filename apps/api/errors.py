@@ -15,17 +15,17 @@ import json
 from typing import Any
 
 from django.http import HttpResponse
-from ninja import Schema
+from pydantic import BaseModel
 
 
-class ErrorItem(Schema):
+class ErrorItem(BaseModel):
     location: str
     parameter: str | None = None
     message: str
     type: str
 
 
-class ErrorBody(Schema):
+class ErrorBody(BaseModel):
     status: int
     code: str
     message: str
@@ -108,7 +108,7 @@ def validation_errors(errors: list[dict[str, Any]]) -> ApiError:
 
 
 #: The error responses every operation documents, besides its own 200.
-ERROR_RESPONSES: dict[int, type[Schema]] = {
+ERROR_RESPONSES: dict[int, type[BaseModel]] = {
     400: ErrorBody,
     404: ErrorBody,
     429: ErrorBody,

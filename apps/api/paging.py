@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from .cursors import CURSOR_PATTERN
 
@@ -23,7 +23,7 @@ class PageParams(Schema):
     )
 
 
-class Page[T](Schema):
+class Page[T](BaseModel):
     items: list[T]
     limit: int
     next_cursor: str | None = Field(description="Null on the last page.")

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import translation
 
 from apps.catalog.models import (
@@ -67,13 +68,32 @@ def field_labels(field: str) -> dict[str, str]:
     return found
 
 
+#: Stands in for a record's key while its URL pattern is reversed once per language (digits,
+#: so that an <int:pk> pattern takes it too).
+_SENTINEL = "918273645546372819"
+
+
+@functools.cache
+def _url_pattern(name: str, key: str, language: str) -> str:
+    with translation.override(language):
+        return reverse(name, kwargs={key: _SENTINEL})
+
+
+def _page_urls(name: str, key: str, value: object) -> dict[str, str]:
+    # reverse() per item and language cost a page of 100 statements 200 reverses; a pattern
+    # reversed once per language, with the key put in, is the same URL at a string's cost.
+    site = settings.SITE_URL
+    return {
+        language: site + _url_pattern(name, key, language).replace(_SENTINEL, str(value))
+        for language in LANGUAGES
+    }
+
+
 def page_urls(record: Company | AIModel | Statement) -> dict[str, str]:
     """The record's page on the site in each language (the path may differ by language)."""
-    found = {}
-    for language in LANGUAGES:
-        with translation.override(language):
-            found[language] = settings.SITE_URL + record.get_absolute_url()
-    return found
+    if isinstance(record, Statement):
+        return _page_urls("statement", "pk", record.pk)
+    return _page_urls("lab" if isinstance(record, Company) else "model", "slug", record.slug)
 
 
 def aliases_by_owner(rows: list[Alias], owner: str) -> dict[int, list[Alias]]:
@@ -177,19 +197,7 @@ def stance_change(change: StanceChange, statement_ids: list[int]) -> dict[str, A
 
 def source_ref(source: Source) -> dict[str, Any]:
     """``source.publisher`` must be selected."""
-    publisher = source.publisher
-    return {
-        "id": source.pk,
-        "url": source.url,
-        "title": source.title,
-        "publisher": {"slug": publisher.slug, "name": publisher.name, "website": publisher.website}
-        if publisher is not None
-        else None,
-        "language": source.language,
-        "kind": source.kind,
-        "kind_label": labels(SourceKind, source.kind),
-        "published_at": source.published_at,
-    }
+    return _source_ref_row(_source_as_row(source))
 
 
 def source_with_chain(source: Source) -> dict[str, Any]:
@@ -214,55 +222,129 @@ def source(source: Source, *, statement_ids: list[int]) -> dict[str, Any]:
     return {**source_with_chain(source), "statement_ids": statement_ids}
 
 
-def _text_in(statement: Statement, language: str) -> str | None:
-    if statement.quote and statement.quote_language == language:
-        return statement.quote
-    if statement.translation and statement.translation_language == language:
-        return statement.translation
+def _text_in(row: dict[str, Any], language: str) -> str | None:
+    if row["quote"] and row["quote_language"] == language:
+        return str(row["quote"])
+    if row["translation"] and row["translation_language"] == language:
+        return str(row["translation"])
     return None
+
+
+def _source_ref_row(row: dict[str, Any], prefix: str = "source__") -> dict[str, Any]:
+    """A source from a ``values()`` row (apps.api.selectors.SOURCE_FIELDS under ``prefix``)."""
+    kind = row[f"{prefix}kind"]
+    return {
+        "id": row[f"{prefix}id"],
+        "url": row[f"{prefix}url"],
+        "title": row[f"{prefix}title"],
+        "publisher": {
+            "slug": row[f"{prefix}publisher__slug"],
+            "name": row[f"{prefix}publisher__name"],
+            "website": row[f"{prefix}publisher__website"],
+        }
+        if row[f"{prefix}publisher_id"] is not None
+        else None,
+        "language": row[f"{prefix}language"],
+        "kind": kind,
+        "kind_label": labels(SourceKind, kind),
+        "published_at": row[f"{prefix}published_at"],
+    }
+
+
+def statement_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A statement from apps.api.selectors.statement_rows (or :func:`statement_as_row`)."""
+    return {
+        "id": row["id"],
+        "state": row["state"],
+        "lab": {"slug": row["company__slug"], "name": row["company__name"]},
+        "models": [{"slug": m["aimodel__slug"], "name": m["aimodel__name"]} for m in row["models"]],
+        "speaker": {
+            "name": row["speaker__name"],
+            "role": row["speaker__role"],
+            "lab": row["speaker__company__slug"],
+        }
+        if row["speaker_id"] is not None
+        else None,
+        "speaker_label": row["speaker_label"],
+        "kind": row["kind"],
+        "kind_label": labels(StatementKind, row["kind"]),
+        "stance": row["stance"],
+        "stance_label": labels(Stance, row["stance"]),
+        "verification": row["verification"],
+        "verification_label": labels(Verification, row["verification"]),
+        "quote": row["quote"],
+        "quote_language": row["quote_language"],
+        "translation": row["translation"],
+        "translation_language": row["translation_language"],
+        "text_en": _text_in(row, "en"),
+        "text_ja": _text_in(row, "ja"),
+        "summary": row["summary"],
+        "occurred_on": row["occurred_on"],
+        "date_precision": row["date_precision"],
+        "published_at": row["published_at"],
+        "updated_at": row["updated_at"],
+        "retracted_at": row["retracted_at"],
+        "retraction_reason": row["retraction_reason"],
+        "citations": [
+            {"source": _source_ref_row(citation), "excerpt": citation["excerpt"]}
+            for citation in row["citations"]
+        ],
+        "page": _page_urls("statement", "pk", row["id"]),
+    }
+
+
+def statement_as_row(item: Statement) -> dict[str, Any]:
+    """What statements_for_display (or statement_detail) fetched, as statement_rows' row."""
+    speaker = item.speaker
+    row: dict[str, Any] = {
+        name: getattr(item, name)
+        for name in (
+            "id", "state", "speaker_id", "speaker_label", "kind", "stance", "verification",
+            "quote", "quote_language", "translation", "translation_language", "summary",
+            "occurred_on", "date_precision", "published_at", "updated_at", "retracted_at",
+            "retraction_reason",
+        )
+    }  # fmt: skip
+    row.update(
+        {
+            "company__slug": item.company.slug,
+            "company__name": item.company.name,
+            "speaker__name": speaker.name if speaker else None,
+            "speaker__role": speaker.role if speaker else None,
+            "speaker__company__slug": speaker.company.slug
+            if speaker is not None and speaker.company is not None
+            else None,
+            "models": [
+                {"aimodel__slug": m.slug, "aimodel__name": m.name}
+                for m in sorted(item.ai_models.all(), key=lambda m: m.slug)
+            ],
+            "citations": [
+                {"excerpt": c.excerpt, **_source_as_row(c.source)} for c in item.citations.all()
+            ],
+        }
+    )
+    return row
+
+
+def _source_as_row(source: Source) -> dict[str, Any]:
+    publisher = source.publisher
+    return {
+        "source__id": source.pk,
+        "source__url": source.url,
+        "source__title": source.title,
+        "source__language": source.language,
+        "source__kind": source.kind,
+        "source__published_at": source.published_at,
+        "source__publisher_id": source.publisher_id,
+        "source__publisher__slug": publisher.slug if publisher else None,
+        "source__publisher__name": publisher.name if publisher else None,
+        "source__publisher__website": publisher.website if publisher else None,
+    }
 
 
 def statement(item: Statement) -> dict[str, Any]:
     """What statements_for_display fetched: lab, speaker, citations with sources, models."""
-    speaker = item.speaker
-    return {
-        "id": item.pk,
-        "state": item.state,
-        "lab": lab_ref(item.company),
-        "models": [model_ref(m) for m in sorted(item.ai_models.all(), key=lambda m: m.slug)],
-        "speaker": {
-            "name": speaker.name,
-            "role": speaker.role,
-            "lab": speaker.company.slug if speaker.company is not None else None,
-        }
-        if speaker is not None
-        else None,
-        "speaker_label": item.speaker_label,
-        "kind": item.kind,
-        "kind_label": labels(StatementKind, item.kind),
-        "stance": item.stance,
-        "stance_label": labels(Stance, item.stance),
-        "verification": item.verification,
-        "verification_label": labels(Verification, item.verification),
-        "quote": item.quote,
-        "quote_language": item.quote_language,
-        "translation": item.translation,
-        "translation_language": item.translation_language,
-        "text_en": _text_in(item, "en"),
-        "text_ja": _text_in(item, "ja"),
-        "summary": item.summary,
-        "occurred_on": item.occurred_on,
-        "date_precision": item.date_precision,
-        "published_at": item.published_at,
-        "updated_at": item.updated_at,
-        "retracted_at": item.retracted_at,
-        "retraction_reason": item.retraction_reason,
-        "citations": [
-            {"source": source_ref(citation.source), "excerpt": citation.excerpt}
-            for citation in item.citations.all()
-        ],
-        "page": page_urls(item),
-    }
+    return statement_row(statement_as_row(item))
 
 
 def statement_link(link: StatementLink, other_id: int) -> dict[str, Any]:

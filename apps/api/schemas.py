@@ -1,5 +1,8 @@
 """What the API answers, as typed schemas; the OpenAPI document is generated from these.
 
+Plain pydantic models, not django-ninja's Schema: the views hand over dicts (apps/api/present.py),
+so ninja's per-field wrapper for reading ORM objects would only cost time on every nested item.
+
 Every enumerated value is given as its stable code (``"leaning_closed"``) and, beside it, its
 label in English and Japanese (``{"en": "leaning closed", "ja": "..."}``), from the same
 translations as the site. Text the record holds in one language only (an editor's summary, a
@@ -10,8 +13,7 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from apps.catalog.models import AccessLevel, Component, ModelStatus, Openness, SourceKind
 from apps.claims.models import (
@@ -25,36 +27,36 @@ from apps.claims.models import (
 from apps.lib.dates import DatePrecision
 
 
-class Labels(Schema):
+class Labels(BaseModel):
     """The same words in English and in Japanese."""
 
     en: str
     ja: str
 
 
-class Alias(Schema):
+class Alias(BaseModel):
     name: str
     language: str = Field(description="ISO 639-1 code, or empty when not recorded.")
 
 
-class PageUrls(Schema):
+class PageUrls(BaseModel):
     """The record's page on the public site, in each language."""
 
     en: str
     ja: str
 
 
-class LabRef(Schema):
+class LabRef(BaseModel):
     slug: str
     name: str
 
 
-class ModelRef(Schema):
+class ModelRef(BaseModel):
     slug: str
     name: str
 
 
-class StanceNow(Schema):
+class StanceNow(BaseModel):
     stance: Stance
     label: Labels
     since: datetime.date = Field(description="The date this stance took effect.")
@@ -64,14 +66,14 @@ class StanceNow(Schema):
     pinned: bool = Field(description="An editor's assessment pins it, whatever the formula says.")
 
 
-class SeriesNow(Schema):
+class SeriesNow(BaseModel):
     stance: Stance
     label: Labels
     since: datetime.date
     score: float
 
 
-class Lab(Schema):
+class Lab(BaseModel):
     slug: str
     name: str
     name_ja: str | None = Field(description="The lab's Japanese name, where one is recorded.")
@@ -86,7 +88,7 @@ class Lab(Schema):
     updated_at: datetime.datetime
 
 
-class Divergence(Schema):
+class Divergence(BaseModel):
     start: datetime.date
     end: datetime.date | None = Field(description="Null: the two series still diverge.")
     says: Stance
@@ -107,7 +109,7 @@ class LabDetail(Lab):
     subsidiaries: list[LabRef]
 
 
-class AssessmentRef(Schema):
+class AssessmentRef(BaseModel):
     id: int
     stance: Stance
     effective_from: datetime.date
@@ -115,7 +117,7 @@ class AssessmentRef(Schema):
     rationale: str
 
 
-class StancePoint(Schema):
+class StancePoint(BaseModel):
     date: datetime.date
     stance: Stance
     label: Labels
@@ -125,7 +127,7 @@ class StancePoint(Schema):
     score: float
 
 
-class StanceHistory(Schema):
+class StanceHistory(BaseModel):
     lab: LabRef
     combined: list[StancePoint] = Field(
         description="The stance over time: each entry holds from its date until the next."
@@ -135,7 +137,7 @@ class StanceHistory(Schema):
     divergences: list[Divergence]
 
 
-class StanceChange(Schema):
+class StanceChange(BaseModel):
     id: int
     date: datetime.date
     previous_stance: Stance | None
@@ -152,13 +154,13 @@ class StanceChange(Schema):
     )
 
 
-class Publisher(Schema):
+class Publisher(BaseModel):
     slug: str
     name: str
     website: str
 
 
-class SourceRef(Schema):
+class SourceRef(BaseModel):
     id: int
     url: str
     title: str
@@ -169,7 +171,7 @@ class SourceRef(Schema):
     published_at: datetime.datetime | None
 
 
-class Archive(Schema):
+class Archive(BaseModel):
     archived_at: datetime.datetime | None
     sha256: str
     has_text: bool
@@ -186,18 +188,18 @@ class Source(SourceWithChain):
     statement_ids: list[int] = Field(description="Published statements that cite this source.")
 
 
-class Citation(Schema):
+class Citation(BaseModel):
     source: SourceRef
     excerpt: str
 
 
-class Speaker(Schema):
+class Speaker(BaseModel):
     name: str
     role: str
     lab: str | None
 
 
-class Statement(Schema):
+class Statement(BaseModel):
     id: int
     state: EditorialState = Field(description="published, or retracted (only when asked for).")
     lab: LabRef
@@ -227,7 +229,7 @@ class Statement(Schema):
     page: PageUrls
 
 
-class StatementLinkOut(Schema):
+class StatementLinkOut(BaseModel):
     kind: LinkKind
     kind_label: Labels
     statement_id: int
@@ -241,7 +243,7 @@ class StatementDetail(Statement):
     sources: list[SourceWithChain] = Field(description="Each cited source with its citation chain.")
 
 
-class StatusEntry(Schema):
+class StatusEntry(BaseModel):
     status: ModelStatus
     label: Labels
     date: datetime.date
@@ -251,7 +253,7 @@ class StatusEntry(Schema):
     source: SourceRef | None
 
 
-class ComponentOut(Schema):
+class ComponentOut(BaseModel):
     component: Component
     label: Labels
     openness: Openness
@@ -260,7 +262,7 @@ class ComponentOut(Schema):
     evidence: SourceRef | None
 
 
-class DatasetRef(Schema):
+class DatasetRef(BaseModel):
     key: str
     name: str
     homepage: str
@@ -268,21 +270,21 @@ class DatasetRef(Schema):
     attribution: str
 
 
-class RecordRef(Schema):
+class RecordRef(BaseModel):
     key: str
     url: str = Field(description="The record upstream.")
     version: str
     read_at: datetime.datetime
 
 
-class DatasetClaim(Schema):
+class DatasetClaim(BaseModel):
     dataset: DatasetRef
     record: RecordRef
     value: str
     evidence_url: str
 
 
-class ClaimRow(Schema):
+class ClaimRow(BaseModel):
     field: str
     label: Labels
     editor_value: str | None = Field(description="Aperture's own value, where it has one.")
@@ -291,7 +293,7 @@ class ClaimRow(Schema):
     claims: list[DatasetClaim]
 
 
-class Model(Schema):
+class Model(BaseModel):
     slug: str
     name: str
     name_ja: str | None
@@ -316,7 +318,7 @@ class Model(Schema):
     updated_at: datetime.datetime
 
 
-class Disagreement(Schema):
+class Disagreement(BaseModel):
     id: int
     model: ModelRef
     field: str
@@ -327,7 +329,7 @@ class Disagreement(Schema):
     record: RecordRef
 
 
-class Resources(Schema):
+class Resources(BaseModel):
     labs: str
     models: str
     statements: str
@@ -335,7 +337,7 @@ class Resources(Schema):
     disagreements: str
 
 
-class Index(Schema):
+class Index(BaseModel):
     name: str
     version: str
     docs: str

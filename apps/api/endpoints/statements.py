@@ -11,9 +11,8 @@ from pydantic import Field
 
 from apps.catalog.models import AIModel, Company
 from apps.claims.models import EditorialState, Stance, Statement, StatementKind, Verification
-from apps.claims.selectors import statements_for_display
 from apps.site import selectors
-from apps.site.timeline import Cursor, timeline_filter, timeline_page
+from apps.site.timeline import Cursor, timeline_filter
 
 from .. import present
 from ..cursors import cursor_decode, cursor_encode
@@ -22,6 +21,7 @@ from ..paging import Page, PageParams, page_body
 from ..params import IsoDate, IsoDateTime
 from ..schemas import Statement as StatementOut
 from ..schemas import StatementDetail
+from ..selectors import statement_rows
 from .common import found_or_404, link_next, slug_to_id
 
 router = Router(tags=["statements"])
@@ -96,7 +96,7 @@ def statements_list(
     if page.cursor:
         occurred_on, pk = cursor_decode(page.cursor, "statements", [datetime.date, int])
         cursor = Cursor(occurred_on, pk)
-    found = timeline_page(statements_for_display(_statements(filters)), cursor, page.limit)
+    found = statement_rows(_statements(filters), cursor, page.limit)
     next_cursor = (
         cursor_encode("statements", found.next_cursor.occurred_on, found.next_cursor.id)
         if found.next_cursor
@@ -104,7 +104,7 @@ def statements_list(
     )
     body = page_body(
         request,
-        [present.statement(item) for item in found.statements],
+        [present.statement_row(row) for row in found.rows],
         limit=page.limit,
         next_cursor=next_cursor,
     )
