@@ -13,5 +13,5 @@ def not_found(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("v1/", api.urls),
-    re_path(r"", not_found),
+    re_path(r"", not_found, name="api_not_found"),
 ]
