@@ -51,6 +51,7 @@ def record(seeded: None, wsgi_in_the_test_transaction: None) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.slow  # some 30 seconds: make test runs it, make test-fast leaves it out
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES_PER_OPERATION,

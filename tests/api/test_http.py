@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime
 import time
+import uuid
 
 import pytest
 from django.test import Client
 from django.utils.http import http_date
 
+from apps.api.conditional import first_served
 from apps.catalog.models import Company
 from tests.api.helpers import API
 from tests.factories import company_make, statement_make
@@ -190,3 +192,18 @@ def test_the_openapi_document_and_the_docs_are_served(client: Client) -> None:
     html = docs.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+def test_last_modified_moves_on_when_the_answer_changes_even_within_a_second() -> None:
+    """HTTP dates have whole seconds: an answer that changes in the second it was first served
+    gets the next second, and one that changes back is new again, so If-Modified-Since never
+    matches an answer the client has not seen."""
+    url = f"/api/v1/statements?test={uuid.uuid4()}"
+    now = 1_750_000_000.25
+    first = first_served(url=url, etag='"a"', now=now)
+    assert first == 1_750_000_000
+    assert first_served(url=url, etag='"a"', now=now + 30) == first  # unchanged: kept
+    changed = first_served(url=url, etag='"b"', now=now + 0.5)  # same second
+    assert changed == first + 1
+    back = first_served(url=url, etag='"a"', now=now + 60)
+    assert back == 1_750_000_060
