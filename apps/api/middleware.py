@@ -55,6 +55,19 @@ def _rate_headers(response: HttpResponseBase, state: RateState, window: int) -> 
     response["RateLimit-Policy"] = f"{state.limit};w={window}"
 
 
+def _same_in_every_language(response: HttpResponseBase) -> None:
+    """The API answers alike in every language (each label carries both), so the locale
+    middleware's Vary: Accept-Language would only split shared caches for nothing."""
+    if "Content-Language" in response:
+        del response["Content-Language"]
+    vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+    kept = [v for v in vary if v.lower() != "accept-language"]
+    if kept:
+        response["Vary"] = ", ".join(kept)
+    elif "Vary" in response:
+        del response["Vary"]
+
+
 class ApiEdgeMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -110,6 +123,7 @@ class ApiEdgeMiddleware:
         if head:  # answered as GET, without the body
             request.method = "GET"
         answer = self.get_response(request)
+        _same_in_every_language(answer)
         if answer.status_code == 200 and isinstance(answer, HttpResponse):
             answer = conditional_answer(request, answer)
         if head and isinstance(answer, HttpResponse):

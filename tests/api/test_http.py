@@ -34,6 +34,10 @@ def test_an_unchanged_answer_is_a_304_by_etag_and_by_last_modified(
     etag, modified = first["ETag"], first["Last-Modified"]
     assert etag.startswith('"') and modified
     assert first["Cache-Control"].startswith("public, max-age=")
+    # The same answer in every language: shared caches keep one copy.
+    assert "Accept-Language" not in first.get("Vary", "")
+    ja = client.get(url, headers={"Accept-Language": "ja", "If-None-Match": etag})
+    assert ja.status_code == 304
 
     by_etag = client.get(url, headers={"If-None-Match": etag})
     assert by_etag.status_code == 304
