@@ -38,8 +38,7 @@ def _sizes() -> list[int]:
     return sorted(int(s) for s in os.environ.get("BENCH_API_SIZES", DEFAULT_SIZES).split(","))
 
 
-def _measure(action: Callable[[], object]) -> tuple[float, float, int]:
-    action()  # warm caches
+def _queries(action: Callable[[], object]) -> int:
     queries: list[str] = []
 
     def count(execute: Callable[..., object], sql: str, *args: object) -> object:
@@ -48,13 +47,25 @@ def _measure(action: Callable[[], object]) -> tuple[float, float, int]:
 
     with connection.execute_wrapper(count):
         action()
-    times = []
+    return len(queries)
+
+
+def _measure_together(actions: list[Callable[[], object]]) -> list[tuple[float, float]]:
+    """Median and p95 of each action, timed in turns (one of each per round), so that whatever
+    else the machine is doing weighs on the floor and on the lists alike."""
+    for action in actions:
+        action()  # warm caches
+    times: list[list[float]] = [[] for _ in actions]
     for _ in range(REPEAT):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], len(queries)
+        for index, action in enumerate(actions):
+            start = time.perf_counter()
+            action()
+            times[index].append((time.perf_counter() - start) * 1000)
+    found = []
+    for series in times:
+        series.sort()
+        found.append((statistics.median(series), series[int(len(series) * 0.95) - 1]))
+    return found
 
 
 class _Rollback(Exception):
@@ -127,18 +138,17 @@ def run() -> Table:
                         ),
                     ),
                 ]
-                floor_p95 = 0.0
-                for label, action in cases:
-                    median, p95, queries = _measure(action)
-                    if not floor_p95:
-                        floor_p95 = p95
-                    table.add(f"{total:,}", label, median, p95, p95 / floor_p95, queries)
+                timings = _measure_together([action for _label, action in cases])
+                floor_p95 = timings[0][1]
+                for (label, action), (median, p95) in zip(cases, timings, strict=True):
+                    table.add(f"{total:,}", label, median, p95, p95 / floor_p95, _queries(action))
                 table.notes.append(
                     f"{total:,} statements: {new_rows:,} generated for it in {generated:.0f} s."
                 )
             table.notes.append(
-                f"database: {connection.vendor}; {REPEAT} runs each after one warm-up, through "
-                "Django's test client (no network); the target is p95 within 3x of the floor's. "
+                f"database: {connection.vendor}; {REPEAT} rounds of every case in turn after one "
+                "warm-up, through Django's test client (no network); the target is p95 within 3x "
+                "of the floor's. "
                 "The generated rows are rolled back afterwards."
             )
             raise _Rollback
