@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # django-ninja: in INSTALLED_APPS so that its API docs load Swagger UI from our own static
+    # files (the CSP allows no CDN).
+    "ninja",
     "apps.accounts",
     "apps.catalog",
     "apps.claims",
@@ -97,12 +100,16 @@ INSTALLED_APPS = [
     "apps.alerts",
     "apps.exports",
     "apps.site",
+    "apps.api",
 ]
 
 MIDDLEWARE = [
     # First, so that every response (redirects included) and every log line carries the id.
     "apps.lib.request_id.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
+    # /api/ only: methods, CORS, the rate limit and conditional GET; before the text check,
+    # which it runs itself to answer API clients with the API's JSON error.
+    "apps.api.middleware.ApiEdgeMiddleware",
     "apps.lib.middleware.RequestTextMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -448,6 +455,12 @@ CELERY_BEAT_SCHEDULE["exports-tick"] = {
 
 # The demo feeds under /demo-feeds/ (apps/ingest/demo/), for the local first run only.
 INGEST_DEMO_FEEDS = env_bool("INGEST_DEMO_FEEDS", DEBUG) and not PRODUCTION
+
+# --- The read API (apps/api; defaults and reasons in apps/api/conf.py) -------------------------
+# Requests per client address and window under /api/, counted in Redis across processes.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
+API_RATE_WINDOW_SECONDS = int(os.environ.get("API_RATE_WINDOW_SECONDS", "60"))
+# --- end of the read API ----------------------------------------------------------------------
 
 # --- Logging --------------------------------------------------------------------------------
 # JSON lines in production (one object per line, for the log collector), readable lines

@@ -21,6 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("demo-feeds/", include("apps.ingest.urls")),
+    # The read API: one address for every language, outside the site's language prefixes.
+    path("api/", include("apps.api.urls")),
     path("", include("apps.alerts.urls")),
     path("", include("apps.site.urls")),
 ]

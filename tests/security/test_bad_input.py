@@ -144,9 +144,6 @@ MANAGE_FORM: dict[str, str | list[str]] = {
 }
 
 #: Every public URL pattern, by its qualified name. A new one must be added here.
-#: Path arguments taken by Django's int converter.
-INT_ARGUMENTS = {"pk", "history_id"}
-
 PUBLIC_VIEWS: dict[str, Reads] = {
     "healthz": Reads(),
     "set_language": Reads(get=("next",), form={"language": "ja", "next": "/"}),
@@ -179,6 +176,38 @@ PUBLIC_VIEWS: dict[str, Reads] = {
     "data": Reads(),
     "data_dictionary": Reads(),
     "export_file": Reads(),
+    # The read API (apps/api): a refused value is its JSON 400, never a server error.
+    "api_not_found": Reads(),
+    "api-v1:api-root": Reads(),
+    "api-v1:index": Reads(),
+    "api-v1:openapi-json": Reads(),
+    "api-v1:openapi-view": Reads(),
+    "api-v1:labs_list": Reads(get=("limit", "cursor")),
+    "api-v1:lab_get": Reads(),
+    "api-v1:lab_stance_history": Reads(),
+    "api-v1:lab_stance_changes": Reads(get=("include_superseded", "limit", "cursor")),
+    "api-v1:models_list": Reads(get=("lab", "access_level", "updated_since", "limit", "cursor")),
+    "api-v1:model_get": Reads(),
+    "api-v1:statements_list": Reads(
+        get=(
+            "lab",
+            "model",
+            "stance",
+            "kind",
+            "verification",
+            "language",
+            "since",
+            "until",
+            "updated_since",
+            "include_retracted",
+            "limit",
+            "cursor",
+        )
+    ),
+    "api-v1:statement_get": Reads(),
+    "api-v1:sources_list": Reads(get=("lab", "publisher", "kind", "language", "limit", "cursor")),
+    "api-v1:source_get": Reads(),
+    "api-v1:disagreements_list": Reads(get=("dataset", "model", "limit", "cursor")),
 }
 #: Namespaces behind a login: not public (the edge still covers them, see the admin test).
 NOT_PUBLIC = {"admin", "accounts"}  # accounts: the two-factor pages, under /admin/ and its login
@@ -227,6 +256,7 @@ def record(seeded: None, settings: SettingsWrapper, tmp_path: Path) -> Record:
     # The bulk exports exist, so that their files' conditional requests are tried too.
     settings.EXPORTS_DIR = str(tmp_path / "exports")
     exports_build(directory=tmp_path / "exports", chunk_size=100, gzip_level=1)
+    settings.API_RATE_LIMIT = 10**9
     lab = Company.objects.get(slug="meta")
     ai_model = AIModel.objects.filter(developer=lab).order_by("pk").first()
     assert ai_model is not None
@@ -260,6 +290,14 @@ def record(seeded: None, settings: SettingsWrapper, tmp_path: Path) -> Record:
                 "history_id": statement.history.latest().history_id,
             },
             "export_file": {"name": "statements.csv"},
+            "api-v1:lab_get": {"slug": lab.slug},
+            "api-v1:lab_stance_history": {"slug": lab.slug},
+            "api-v1:lab_stance_changes": {"slug": lab.slug},
+            "api-v1:model_get": {"slug": ai_model.slug},
+            "api-v1:statement_get": {"statement_id": statement.pk},
+            "api-v1:source_get": {
+                "source_id": statement.citations.values_list("source_id", flat=True)[0]
+            },
         },
         subscription=subscription,
     )
@@ -368,10 +406,10 @@ def test_no_hostile_value_in_any_parameter_makes_a_server_error(
         verdicts.check(f"GET {shown}=1 on {url}", response.status_code, refused=in_query_refused)
 
         for argument in kwargs:
-            numeric = argument in INT_ARGUMENTS
-            if numeric and not value.isdigit():
+            integer = argument == "pk" or argument.endswith("_id")  # an <int:...> converter
+            if integer and not value.isdigit():
                 continue  # the int converter does not match it: the resolver's 404
-            placeholder = {**kwargs, argument: 424242 if numeric else "placeholder"}
+            placeholder = {**kwargs, argument: 424242 if integer else "placeholder"}
             path = reverse(view, kwargs=placeholder).replace(str(placeholder[argument]), value)
             response = client.get(path)
             verdicts.check(f"GET {argument}={shown} in the path of {view}",
@@ -469,6 +507,7 @@ def test_the_bytes_of_an_uploaded_file_are_not_judged_as_text(
     browser_client: Client, seeded: None, settings: SettingsWrapper
 ) -> None:
     settings.ALERTS_SUBSCRIBE_PER_IP_PER_HOUR = 10**9
+    settings.API_RATE_LIMIT = 10**9
     upload = SimpleUploadedFile("blob.bin", b"\x00\x01\xff binary", "application/octet-stream")
     response = browser_client.post(
         "/subscribe/",
