@@ -7,7 +7,7 @@ import datetime
 import re
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATETIME = re.compile(
@@ -30,5 +30,13 @@ def _datetime_text(value: Any) -> Any:
     raise ValueError("expected an ISO 8601 date and time with its offset, e.g. 2025-07-14T00:00Z")
 
 
+def _in_utc(value: datetime.datetime) -> datetime.datetime:
+    # ISO 8601 allows offsets PostgreSQL refuses (beyond ±15:59): compare instants in UTC.
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError as error:
+        raise ValueError("the date and time is out of range once its offset is applied") from error
+
+
 IsoDate = Annotated[datetime.date, BeforeValidator(_date_text)]
-IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_datetime_text)]
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_datetime_text), AfterValidator(_in_utc)]
