@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -21,6 +22,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("demo-feeds/", include("apps.ingest.urls")),
+]
+
+# The public site names its language in the URL (docs/i18n.md): English at /labs/meta/ as
+# always, Japanese at /ja/labs/meta/, so a link means the same page for everyone who opens it.
+# The alerts pages and Atom feeds are here too: a Japanese feed is /ja/feeds/all.atom.
+urlpatterns += i18n_patterns(
     path("", include("apps.alerts.urls")),
     path("", include("apps.site.urls")),
-]
+    prefix_default_language=False,
+)

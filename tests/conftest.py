@@ -36,6 +36,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(MARKED_BY_FIXTURE[fixture])
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language. A request activates the language its URL
+    names (/ja/…) in the thread that served it, and a test client serves requests in the test's
+    own thread: without this, a Japanese page in one test would make ``reverse()`` in the next
+    one answer /ja/ addresses."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @functools.cache
 def _password_hash() -> str:
     """The users' password, "correct horse", hashed once per session by the configured hasher.

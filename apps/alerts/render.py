@@ -360,11 +360,13 @@ class AlertMail(EmailMultiAlternatives):
 
 
 def subscriber_links(subscriber: Subscriber) -> dict[str, str]:
+    """The subscriber's own pages, in the language of their mail (/ja/alerts/… for Japanese)."""
     token = subscriber_token_make(subscriber)
-    return {
-        "manage_url": absolute(reverse("alerts:manage", kwargs={"token": token})),
-        "unsubscribe_url": absolute(reverse("alerts:unsubscribe", kwargs={"token": token})),
-    }
+    with translation.override(subscriber.language):
+        return {
+            "manage_url": absolute(reverse("alerts:manage", kwargs={"token": token})),
+            "unsubscribe_url": absolute(reverse("alerts:unsubscribe", kwargs={"token": token})),
+        }
 
 
 def alert_mail(*, subscriber: Subscriber, texts: Sequence[EventText], digest: bool) -> AlertMail:
