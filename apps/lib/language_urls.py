@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.urls import NoReverseMatch, is_valid_path, reverse
 from django.utils import translation
@@ -60,7 +61,9 @@ class LanguageMiddleware(LocaleMiddleware):
             translation.activate(translation.get_language_from_request(request))
             request.LANGUAGE_CODE = translation.get_language()
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         response = super().process_response(request, response)
         # Every page offers the reader's preferred language when it is not the page's own
         # (language_versions), so every page varies with it; Django adds this only to pages
