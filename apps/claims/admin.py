@@ -133,14 +133,15 @@ class StatementAdmin(HistoryAdmin):
     ]
     list_filter = ["state", "company", "stance", "kind", "verification", "quote_language"]
     list_select_related = ["company", "speaker"]
-    search_fields = ["summary", "quote", "translation", "speaker_label", "speaker__name"]
+    # Searched as the public site searches (get_search_results): one indexed column.
+    search_fields = ["search_text"]
     autocomplete_fields = ["company", "speaker", "ai_models"]
     date_hierarchy = "occurred_on"
     inlines = [CitationInline, StatementLinkInline]
     readonly_fields = ["state", "published_at", "retracted_at", "retraction_reason", "created_by"]
     actions = ["submit_selected", "publish_selected", "retract_selected"]
     fieldsets = [
-        (None, {"fields": ["company", "ai_models", "summary"]}),
+        (None, {"fields": ["company", "ai_models", "summary", "summary_ja"]}),
         (
             _("Who said it, and how sure we are"),
             {"fields": ["speaker", "speaker_label", "kind", "stance", "verification"]},

@@ -49,6 +49,7 @@ COMPARE_MAX = 6
 # What the public revision history names when it says what changed (never who changed it).
 HISTORY_FIELDS = [
     "summary",
+    "summary_ja",
     "quote",
     "quote_language",
     "translation",
