@@ -35,6 +35,7 @@ from .models import (
     Statement,
     StatementLink,
 )
+from .search import statements_matching
 
 
 class CitationFormSet(forms.BaseInlineFormSet):
@@ -174,6 +175,14 @@ class StatementAdmin(HistoryAdmin):
     @admin.display(description=_("summary"), ordering="summary")
     def summary_short(self, obj: Statement) -> str:
         return text_short(obj.summary, 90)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Statement], search_term: str
+    ) -> tuple[QuerySet[Statement], bool]:
+        """Summaries in both languages, quote, translation, speaker: apps/claims/search.py."""
+        if not search_term.strip():
+            return queryset, False
+        return statements_matching(queryset, search_term), False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # The same rules as services.statement_save, so the form opens read-only where the
