@@ -86,6 +86,8 @@ def test_the_statement_pages_title_and_claim_review_read_in_the_readers_language
     data = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S)
     assert data is not None
     assert json.loads(data.group(1))["claimReviewed"] == reply.summary_ja
+    denied = Statement.objects.get(import_key="meta-2025-nyt-closed-report")
+    assert escape(denied.summary_ja[:40]) in html.split('id="links-heading"')[1]
 
 
 def test_editors_write_both_languages_in_the_admin(client: Client, editor: User) -> None:
