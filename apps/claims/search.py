@@ -5,7 +5,7 @@ translation, the speaker's label) sits normalised in one generated column,
 ``Statement.search_text`` (apps/lib/search_text.py). A query, normalised the same way, matches
 when it is a substring of that column: right for Japanese, which does not put spaces between
 words, and for English alike. Two GIN indexes on PostgreSQL serve it (migration
-claims/0007_search_indexes; the measurements behind the choice are in docs/search.md):
+claims/0008_search_indexes; the measurements behind the choice are in docs/search.md):
 
 * pg_trgm on the column, for queries of three characters or more. A substring of three
   characters holds a whole trigram, so the index narrows the rows for Japanese as for English

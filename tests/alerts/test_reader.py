@@ -175,7 +175,7 @@ def test_a_confirmed_reader_lands_on_a_page_that_says_so_in_their_language(
 
     # The same page later, from a mail's manage link, says nothing of a confirmation.
     assert "Confirmed" not in client.get(url.split("?")[0]).content.decode()
-    japanese = client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    japanese = client.get(f"/ja{url}").content.decode()
     assert "確認しました。登録は完了です。" in japanese
     assert "Meta についてのアラートを reader@example.org にお送りします。" in japanese
 

@@ -79,15 +79,15 @@ def test_a_description_written_only_in_japanese_shows_on_the_english_page_marked
 def test_the_statement_pages_title_and_claim_review_read_in_the_readers_language(
     client: Client, seeded: None
 ) -> None:
-    reply = Statement.objects.get(import_key="meta-2025-spokesperson-reply")
-    html = client.get(f"/ja{reply.get_absolute_url()}").content.decode()
+    report = Statement.objects.get(import_key="meta-2025-nyt-closed-report")
+    html = client.get(f"/ja{report.get_absolute_url()}").content.decode()
     title = re.search(r"<title>(.*?)</title>", html, re.S)
-    assert title is not None and reply.summary_ja[:20] in title.group(1)
+    assert title is not None and report.summary_ja[:20] in title.group(1)
     data = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S)
     assert data is not None
-    assert json.loads(data.group(1))["claimReviewed"] == reply.summary_ja
-    denied = Statement.objects.get(import_key="meta-2025-nyt-closed-report")
-    assert escape(denied.summary_ja[:40]) in html.split('id="links-heading"')[1]
+    assert json.loads(data.group(1))["claimReviewed"] == report.summary_ja
+    denial = Statement.objects.get(import_key="meta-2025-spokesperson-reply")
+    assert escape(denial.summary_ja[:40]) in html.split('id="links-heading"')[1]
 
 
 def test_editors_write_both_languages_in_the_admin(client: Client, editor: User) -> None:

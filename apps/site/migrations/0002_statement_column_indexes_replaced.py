@@ -1,4 +1,4 @@
-"""Statement search reads one normalised column now, with its own indexes (claims/0007): the
+"""Statement search reads one normalised column now, with its own indexes (claims/0008): the
 per-column trigram indexes 0001 made for statements would only slow every write down. Those of
 sources, aliases and models stay."""
 
@@ -37,7 +37,7 @@ def create_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("site", "0001_search_trigram"),
-        ("claims", "0007_search_indexes"),
+        ("claims", "0008_search_indexes"),
     ]
 
     operations = [migrations.RunPython(drop_indexes, create_indexes, elidable=False)]

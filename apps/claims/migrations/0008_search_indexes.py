@@ -57,7 +57,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0006_bilingual_summary_and_search_text"),
+        ("claims", "0007_bilingual_summary_and_search_text"),
     ]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0005_bilingual_descriptions'),
-        ('claims', '0005_recorded_acts'),
+        ('claims', '0006_editors_read_recorded_acts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
