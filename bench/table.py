@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 
@@ -15,16 +16,25 @@ class Table:
 
     def render(self) -> str:
         cells = [self.columns, *[[_fmt(v) for v in row] for row in self.rows]]
-        widths = [max(len(str(row[i])) for row in cells) for i in range(len(self.columns))]
+        widths = [max(_width(str(row[i])) for row in cells) for i in range(len(self.columns))]
         line = "+".join("-" * (w + 2) for w in widths)
         out = [self.title, line]
         for index, row in enumerate(cells):
-            out.append("|".join(f" {str(v).ljust(w)} " for v, w in zip(row, widths, strict=True)))
+            out.append("|".join(f" {_pad(str(v), w)} " for v, w in zip(row, widths, strict=True)))
             if index == 0:
                 out.append(line)
         out.append(line)
         out.extend(self.notes)
         return "\n".join(out)
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives the text: Japanese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 def _fmt(value: object) -> str:

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -23,6 +24,13 @@ urlpatterns = [
     path("demo-feeds/", include("apps.ingest.urls")),
     # The read API: one address for every language, outside the site's language prefixes.
     path("api/", include("apps.api.urls")),
+]
+
+# The public site names its language in the URL (docs/i18n.md): English at /labs/meta/ as
+# always, Japanese at /ja/labs/meta/, so a link means the same page for everyone who opens it.
+# The alerts pages and Atom feeds are here too: a Japanese feed is /ja/feeds/all.atom.
+urlpatterns += i18n_patterns(
     path("", include("apps.alerts.urls")),
     path("", include("apps.site.urls")),
-]
+    prefix_default_language=False,
+)

@@ -36,6 +36,29 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(MARKED_BY_FIXTURE[fixture])
 
 
+def _back_to_english(**kwargs: Any) -> None:
+    from django.utils import translation
+
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """``reverse()`` in a test answers English addresses, whatever the test fetched before.
+
+    A request activates the language its URL names (/ja/…) in the thread that served it, and
+    the test client serves requests in the test's own thread: without this, fetching a Japanese
+    page would turn every address the test builds afterwards into a /ja/ one."""
+    from django.core.signals import request_finished
+    from django.utils import translation
+
+    translation.activate("en")
+    request_finished.connect(_back_to_english)
+    yield
+    request_finished.disconnect(_back_to_english)
+    translation.deactivate()
+
+
 @functools.cache
 def _password_hash() -> str:
     """The users' password, "correct horse", hashed once per session by the configured hasher.

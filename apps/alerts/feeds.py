@@ -1,7 +1,8 @@
 """Atom feeds of events: everything, one lab, one model.
 
-A feed is in one language throughout, the reader's (LocaleMiddleware: cookie or
-Accept-Language, hence its Vary header): titles and items alike, with xml:lang saying which.
+A feed is in one language throughout, the one its address names (/feeds/all.atom in English,
+/ja/feeds/all.atom in Japanese; see apps/lib/language_urls.py): titles, items and the links to
+our pages alike, with xml:lang saying which.
 
 Every text in a feed is what editors or ingested pages wrote, and a feed reader shows it outside
 our pages and their Content Security Policy. Titles are Atom text constructs (no type attribute
@@ -18,6 +19,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -81,7 +83,8 @@ class _EventFeed(Feed):
 
 
 class AllEventsFeed(_EventFeed):
-    link = "/"
+    def link(self) -> str:
+        return reverse("home")  # in the feed's language
 
     def title(self) -> str:
         return _("Aperture: every change")

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from apps.claims.models import Citation, Statement
 from apps.datasets.compare import web_link
 from apps.datasets.labels import dataset_short_name, part_label, value_label
+from apps.lib.bilingual import text_for_reader
 from apps.lib.dates import DatePrecision, date_display, date_format_at_precision
 from apps.lib.text import isolate
 
@@ -149,8 +150,13 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _summary(statement: Statement) -> str:
+    """In the mail's language when an editor wrote it (apps/lib/bilingual.py), else English."""
+    return text_for_reader(statement, "summary").text
+
+
 def _cause(statement: Statement | None) -> str:
-    return isolate(one_line(statement.summary).rstrip(".")) if statement is not None else ""
+    return isolate(one_line(_summary(statement)).rstrip(".")) if statement is not None else ""
 
 
 def _dataset_change_text(event: Event) -> EventText:
@@ -259,7 +265,7 @@ def event_text(event: Event) -> EventText:
             ),
             url=absolute(company.get_absolute_url()),
             statements=[
-                StatementRef(s.summary, absolute(s.get_absolute_url())) for s in statements
+                StatementRef(_summary(s), absolute(s.get_absolute_url())) for s in statements
             ],
             quote=_quote_for(cause, language) if cause is not None else None,
             new_statement=(
@@ -292,7 +298,7 @@ def event_text(event: Event) -> EventText:
                 names=["lab"],
             ),
             url=url,
-            statements=[StatementRef(statement.summary, url)],
+            statements=[StatementRef(_summary(statement), url)],
             quote=_quote_for(statement, language),
         )
     status = event.model_status_change
@@ -360,11 +366,13 @@ class AlertMail(EmailMultiAlternatives):
 
 
 def subscriber_links(subscriber: Subscriber) -> dict[str, str]:
+    """The subscriber's own pages, in the language of their mail (/ja/alerts/… for Japanese)."""
     token = subscriber_token_make(subscriber)
-    return {
-        "manage_url": absolute(reverse("alerts:manage", kwargs={"token": token})),
-        "unsubscribe_url": absolute(reverse("alerts:unsubscribe", kwargs={"token": token})),
-    }
+    with translation.override(subscriber.language):
+        return {
+            "manage_url": absolute(reverse("alerts:manage", kwargs={"token": token})),
+            "unsubscribe_url": absolute(reverse("alerts:unsubscribe", kwargs={"token": token})),
+        }
 
 
 def alert_mail(*, subscriber: Subscriber, texts: Sequence[EventText], digest: bool) -> AlertMail:

@@ -14,6 +14,11 @@ from apps.lib.text import length_constraint
 
 #: The longest description of a lab or a model: a few paragraphs (see apps/lib/text.py).
 DESCRIPTION_MAX = 4000
+#: What an editor reads beside a text's Japanese version (apps/lib/bilingual.py).
+JAPANESE_HELP = _(
+    "Shown on the Japanese pages. Left empty, they show the English text and say so; an "
+    "English page shows this one, and says so, when the English text is empty."
+)
 
 
 class Company(models.Model):
@@ -33,6 +38,14 @@ class Company(models.Model):
         blank=True,
         max_length=DESCRIPTION_MAX,
         validators=[MaxLengthValidator(DESCRIPTION_MAX)],
+        help_text=_("In English."),
+    )
+    description_ja = models.TextField(
+        _("description in Japanese"),
+        blank=True,
+        max_length=DESCRIPTION_MAX,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX)],
+        help_text=JAPANESE_HELP,
     )
     is_lab = models.BooleanField(
         _("tracked as a lab"),
@@ -53,6 +66,11 @@ class Company(models.Model):
             ),
             length_constraint(
                 field="description", limit=DESCRIPTION_MAX, name="company_description_length"
+            ),
+            length_constraint(
+                field="description_ja",
+                limit=DESCRIPTION_MAX,
+                name="company_description_ja_length",
             ),
         ]
 
@@ -98,6 +116,14 @@ class AIModel(models.Model):
         blank=True,
         max_length=DESCRIPTION_MAX,
         validators=[MaxLengthValidator(DESCRIPTION_MAX)],
+        help_text=_("In English."),
+    )
+    description_ja = models.TextField(
+        _("description in Japanese"),
+        blank=True,
+        max_length=DESCRIPTION_MAX,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX)],
+        help_text=JAPANESE_HELP,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -114,6 +140,11 @@ class AIModel(models.Model):
             ),
             length_constraint(
                 field="description", limit=DESCRIPTION_MAX, name="aimodel_description_length"
+            ),
+            length_constraint(
+                field="description_ja",
+                limit=DESCRIPTION_MAX,
+                name="aimodel_description_ja_length",
             ),
         ]
 

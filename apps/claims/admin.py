@@ -35,6 +35,7 @@ from .models import (
     Statement,
     StatementLink,
 )
+from .search import statements_matching
 
 
 class CitationFormSet(forms.BaseInlineFormSet):
@@ -133,14 +134,15 @@ class StatementAdmin(HistoryAdmin):
     ]
     list_filter = ["state", "company", "stance", "kind", "verification", "quote_language"]
     list_select_related = ["company", "speaker"]
-    search_fields = ["summary", "quote", "translation", "speaker_label", "speaker__name"]
+    # Searched as the public site searches (get_search_results): one indexed column.
+    search_fields = ["search_text"]
     autocomplete_fields = ["company", "speaker", "ai_models"]
     date_hierarchy = "occurred_on"
     inlines = [CitationInline, StatementLinkInline]
     readonly_fields = ["state", "published_at", "retracted_at", "retraction_reason", "created_by"]
     actions = ["submit_selected", "publish_selected", "retract_selected"]
     fieldsets = [
-        (None, {"fields": ["company", "ai_models", "summary"]}),
+        (None, {"fields": ["company", "ai_models", "summary", "summary_ja"]}),
         (
             _("Who said it, and how sure we are"),
             {"fields": ["speaker", "speaker_label", "kind", "stance", "verification"]},
@@ -173,6 +175,14 @@ class StatementAdmin(HistoryAdmin):
     @admin.display(description=_("summary"), ordering="summary")
     def summary_short(self, obj: Statement) -> str:
         return text_short(obj.summary, 90)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Statement], search_term: str
+    ) -> tuple[QuerySet[Statement], bool]:
+        """Summaries in both languages, quote, translation, speaker: apps/claims/search.py."""
+        if not search_term.strip():
+            return queryset, False
+        return statements_matching(queryset, search_term), False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # The same rules as services.statement_save, so the form opens read-only where the

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from apps.catalog.models import AIModel, Company, Person, Source
+from apps.catalog.models import JAPANESE_HELP, AIModel, Company, Person, Source
 from apps.lib.dates import DatePrecision, date_format_at_precision
+from apps.lib.search_text import search_text_expression
 from apps.lib.text import length_constraint
 
 # The longest texts editors write or paste (see apps/lib/text.py): a summary is a sentence or
@@ -20,6 +21,8 @@ SUMMARY_MAX = 2000
 QUOTE_MAX = 5000
 REASON_MAX = 2000
 RATIONALE_MAX = 4000
+#: What search reads of a statement besides its speaker's name (apps/claims/search.py).
+SEARCHED_FIELDS = ("summary", "summary_ja", "quote", "translation", "speaker_label")
 
 
 class StatementKind(models.TextChoices):
@@ -120,6 +123,14 @@ class Statement(models.Model):
         _("editor's summary"),
         max_length=SUMMARY_MAX,
         validators=[MaxLengthValidator(SUMMARY_MAX)],
+        help_text=_("In English."),
+    )
+    summary_ja = models.TextField(
+        _("editor's summary in Japanese"),
+        blank=True,
+        max_length=SUMMARY_MAX,
+        validators=[MaxLengthValidator(SUMMARY_MAX)],
+        help_text=JAPANESE_HELP,
     )
     state = models.CharField(
         _("editorial state"),
@@ -154,7 +165,14 @@ class Statement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[ai_models])
+    #: Every text a reader finds a statement by, normalised, kept by the database itself
+    #: whatever writes the row (apps/claims/search.py, docs/search.md).
+    search_text = models.GeneratedField(
+        expression=search_text_expression(*SEARCHED_FIELDS),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    history = HistoricalRecords(m2m_fields=[ai_models], excluded_fields=["search_text"])
 
     objects = StatementQuerySet.as_manager()
 
@@ -190,6 +208,9 @@ class Statement(models.Model):
                 name="statement_quote_has_language",
             ),
             length_constraint(field="summary", limit=SUMMARY_MAX, name="statement_summary_length"),
+            length_constraint(
+                field="summary_ja", limit=SUMMARY_MAX, name="statement_summary_ja_length"
+            ),
             length_constraint(field="quote", limit=QUOTE_MAX, name="statement_quote_length"),
             length_constraint(
                 field="translation", limit=QUOTE_MAX, name="statement_translation_length"

@@ -65,6 +65,7 @@ class CompanyRow:
     is_lab: bool = True
     website: str = ""
     description: str = ""
+    description_ja: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,6 +157,7 @@ class StatementRow:
     occurred_on: datetime.date
     summary: str
     citations: tuple[CitationRow, ...]
+    summary_ja: str = ""
     speaker: str = ""
     speaker_label: str = ""
     quote: str = ""

@@ -105,7 +105,9 @@ class RequestTextMiddleware:
         problem = request_text_problem(request)
         if problem is not None:
             logger.info("refused bad text in the %s of %r", problem, request.path[:200])
-            with translation.override(translation.get_language_from_request(request)):
+            # The language a /ja/ address names, else the reader's cookie or Accept-Language.
+            language = translation.get_language_from_request(request, check_path=True)
+            with translation.override(language):
                 message = _(
                     "Bad request: the address or the form holds control characters or text "
                     "that is not valid UTF-8."

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from apps.catalog.models import Source
 from apps.claims.models import EditorialState, Statement, StatementKind
+from apps.lib.bilingual import text_for_reader
 from apps.lib.dates import date_format_at_precision
 
 #: Claims made about a lab by others, whose verification is a verdict on whether they hold.
@@ -102,7 +103,8 @@ def claim_review(item: Statement) -> dict[str, Any] | None:
         "datePublished": (item.published_at or item.created_at).date().isoformat(),
         "dateModified": item.updated_at.isoformat(),
         "author": _organization("Aperture", settings.SITE_URL + "/"),
-        "claimReviewed": item.summary,
+        # In the page's language when an editor wrote it (apps/lib/bilingual.py).
+        "claimReviewed": text_for_reader(item, "summary").text,
         "itemReviewed": claim,
         "reviewRating": {"@type": "Rating", "alternateName": verdict},
         "reviewBody": _(

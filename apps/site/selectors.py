@@ -24,6 +24,7 @@ from apps.claims.models import (
     Statement,
     StatementLink,
 )
+from apps.claims.search import MIN_QUERY, statements_matching
 from apps.claims.selectors import statements_for_display
 
 SEARCH_LIMIT = 20
@@ -189,9 +190,9 @@ class SearchResults:
 
 
 def _matching(fields: list[str], query: str) -> Q:
-    """Substring match everywhere (exact, and right for Japanese, which has no spaces); on
-    PostgreSQL also trigram word similarity, which forgives typos. GIN trigram indexes
-    (apps/site/migrations) serve both."""
+    """Substring match (right for Japanese, which has no spaces); on PostgreSQL also trigram
+    word similarity, which forgives typos. GIN trigram indexes (apps/site/migrations) serve
+    both. For the small tables: statements have an index of their own (apps/claims/search.py)."""
     condition = Q()
     for name in fields:
         condition |= Q(**{f"{name}__icontains": query})
@@ -216,27 +217,26 @@ def search(query: str, limit: int = SEARCH_LIMIT) -> SearchResults:
     results = SearchResults(query=query)
     if not query:
         return results
-    statement_fields = ["summary", "quote", "translation", "speaker_label"]
-    statements = Statement.objects.published().filter(
-        _matching([*statement_fields, "speaker__name"], query)
-    )
+    # Statements newest first, as on a lab's page: ranking by similarity would score every
+    # match, and at a million statements a common word matches hundreds of thousands; in date
+    # order the database stops after the first page (docs/search.md).
+    statements = statements_matching(Statement.objects.published(), query)
     results.statements = list(
-        statements_for_display(
-            _ranked(statements, statement_fields, query, ["-occurred_on", "-id"])
-        )[:limit]
+        statements_for_display(statements.order_by("-occurred_on", "-id"))[:limit]
     )
-    # Only sources the public record stands on: not ingested articles nor a draft's sources.
-    cited_publicly = Citation.objects.filter(
-        source=OuterRef("pk"), statement__state__in=PUBLIC_STATES
-    )
-    sources = Source.objects.filter(
-        Exists(cited_publicly), _matching(["title", "publisher__name"], query)
-    )
-    results.sources = list(
-        _ranked(sources.select_related("publisher"), ["title"], query, ["-published_at", "id"])[
-            :limit
-        ]
-    )
+    if len(query) >= MIN_QUERY:
+        # Only sources the public record stands on: not ingested articles nor a draft's.
+        cited_publicly = Citation.objects.filter(
+            source=OuterRef("pk"), statement__state__in=PUBLIC_STATES
+        )
+        sources = Source.objects.filter(
+            Exists(cited_publicly), _matching(["title", "publisher__name"], query)
+        )
+        results.sources = list(
+            _ranked(sources.select_related("publisher"), ["title"], query, ["-published_at", "id"])[
+                :limit
+            ]
+        )
     # Aliases hold the other spellings and languages ("メタ"); a subquery keeps one row per lab.
     lab_ids = Company.objects.filter(_matching(["name", "aliases__name"], query)).values("pk")
     results.labs = list(Company.objects.filter(pk__in=lab_ids).order_by("name")[:limit])

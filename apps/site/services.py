@@ -27,12 +27,9 @@ from apps.claims.models import (
     StatementLink,
     Verification,
 )
+from apps.site.generated_text import texts_generate
 
 STANCES = list(Stance.values)
-QUOTES = {
-    "en": "We will keep releasing leading models openly, alongside some closed ones. ({n})",
-    "ja": "主要なモデルは引き続きオープンに公開しつつ、一部はクローズドにします。({n})",
-}
 
 
 @dataclass(frozen=True)
@@ -57,9 +54,12 @@ def timeline_generate(
     The stance drifts from open to closed over the period so the band has changes to show;
     many statements share a date, which is what the (occurred_on, id) keyset must handle. Every
     statement cites a source, every other one concerns one of three models, and statement 1 of
-    every five responds to the one before it and is contradicted by the one after it.
+    every five responds to the one before it and is contradicted by the one after it. Quotes,
+    translations and summaries are sentences of common and rare words in both languages
+    (generated_text.py); every other statement has a Japanese summary.
     """
     rng = random.Random(seed)
+    words = random.Random(seed + 1)  # a stream of its own: the rest of the record stays as it was
     now = timezone.now()
     with transaction.atomic():
         company, _ = Company.objects.get_or_create(slug=slug, defaults={"name": name})
@@ -100,6 +100,7 @@ def timeline_generate(
             centre = 4 * progress
             stance = STANCES[min(4, max(0, round(rng.gauss(centre, 0.8))))]
             language = "ja" if n % 4 == 0 else "en"
+            texts = texts_generate(words, n=n, name=name, language=language)
             statements.append(
                 Statement(
                     company=company,
@@ -107,12 +108,13 @@ def timeline_generate(
                     kind=rng.choice(StatementKind.values),
                     stance=stance,
                     verification=rng.choice(Verification.values),
-                    quote=QUOTES[language].format(n=n),
+                    quote=texts.quote,
                     quote_language=language,
-                    translation="" if language == "en" else QUOTES["en"].format(n=n),
-                    translation_language="" if language == "en" else "en",
+                    translation=texts.translation,
+                    translation_language="en" if language == "ja" else "ja",
                     occurred_on=day,
-                    summary=f"{name} statement number {n} about releasing its models.",
+                    summary=texts.summary,
+                    summary_ja=texts.summary_ja,
                     state=EditorialState.PUBLISHED,
                     published_at=now,
                 )

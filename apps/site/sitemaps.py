@@ -36,7 +36,13 @@ else:
 
 
 class _PublicSitemap(_Sitemap):
-    """URLs on SITE_URL's scheme and host; the section's latest lastmod in one query."""
+    """URLs on SITE_URL's scheme and host; the section's latest lastmod in one query. Each
+    page is listed in every language (/ja/… beside the English address) with its hreflang
+    alternates, as the pages themselves name them (docs/i18n.md)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     def items(self) -> QuerySet[Any]:
         raise NotImplementedError

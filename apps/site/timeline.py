@@ -23,6 +23,9 @@ from apps.catalog.models import AIModel
 from apps.claims.models import Stance, Statement, StatementKind, Verification
 
 PAGE_SIZE = 20
+#: The most statements one page load shows when the address says how many the reader had
+#: loaded (``?shown=``): enough for a long read, bounded so that no address is expensive.
+SHOWN_MAX = 1000
 StrOrPromise = str | Promise
 # ASCII digits only (\d takes any script's digits), at most 18 for the id: it fits a bigint.
 CURSOR_PATTERN = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})\.([0-9]{1,18})")
@@ -54,9 +57,16 @@ def _any(label: StrOrPromise) -> list[tuple[str, Any]]:
 
 
 class TimelineCursorForm(forms.Form):
-    """Where a timeline page starts (``after``): a broken value is reported and ignored."""
+    """Where a timeline page starts (``after``), and how many statements the list holds once
+    this page is shown (``shown``). A broken value is reported and ignored.
+
+    "Load more" asks for the page after the last statement shown and replaces the address with
+    ``?shown=N``, so that coming back to the list (Back from a statement, a reload, a shared
+    link) shows the N newest again, and the browser can put the reader back where they were.
+    """
 
     after = forms.CharField(required=False, widget=forms.HiddenInput)
+    shown = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def clean_after(self) -> Cursor | None:
         value = self.cleaned_data.get("after") or ""
@@ -66,6 +76,10 @@ class TimelineCursorForm(forms.Form):
             return Cursor.decode(value)
         except ValueError:
             raise forms.ValidationError(_("That page link is not valid.")) from None
+
+    def clean_shown(self) -> int | None:
+        value = self.cleaned_data.get("shown")
+        return min(value, SHOWN_MAX) if value else None
 
     def valid_data(self) -> dict[str, Any]:
         """The fields that passed validation, even when others did not."""
@@ -163,6 +177,13 @@ def keyset_after(queryset: QuerySet[Statement], cursor: Cursor | None) -> QueryS
 class TimelinePage:
     statements: list[Statement]
     next_cursor: Cursor | None
+    #: How many statements the reader's list holds with this page: None for a page of older
+    #: statements on its own (no JavaScript), which does not start at the newest.
+    shown: int | None = None
+
+    @property
+    def next_shown(self) -> int | None:
+        return None if self.shown is None else min(self.shown + PAGE_SIZE, SHOWN_MAX)
 
 
 def timeline_page(
@@ -173,3 +194,18 @@ def timeline_page(
     more = len(rows) > size
     rows = rows[:size]
     return TimelinePage(rows, Cursor.of(rows[-1]) if more and rows else None)
+
+
+def timeline_window(queryset: QuerySet[Statement], data: dict[str, Any]) -> TimelinePage:
+    """The statements a request asks for (``data`` from a TimelineCursorForm).
+
+    With a cursor: the page after it ("load more", whose link sends as ``shown`` how long the
+    list will be with a full page). Without: the newest ``shown`` statements, or the first page.
+    """
+    cursor, shown = data.get("after"), data.get("shown")
+    if cursor is not None:
+        page = timeline_page(queryset, cursor)
+        total = None if shown is None else max(shown - PAGE_SIZE, 0) + len(page.statements)
+        return TimelinePage(page.statements, page.next_cursor, total)
+    page = timeline_page(queryset, None, size=max(shown or PAGE_SIZE, PAGE_SIZE))
+    return TimelinePage(page.statements, page.next_cursor, len(page.statements))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import push_url
+from django_htmx.http import push_url, replace_url
 
 from apps.catalog.models import AIModel, Company, Component
 from apps.claims.models import Stance, Statement
@@ -35,7 +35,13 @@ from apps.datasets.openwashing import model_open_washing, statement_open_washing
 from . import charts, selectors
 from .claimreview import claim_review
 from .claimreview import json_ld as _json_ld
-from .timeline import TimelineCursorForm, TimelineFilterForm, timeline_filter, timeline_page
+from .timeline import (
+    TimelineCursorForm,
+    TimelineFilterForm,
+    TimelinePage,
+    timeline_filter,
+    timeline_window,
+)
 
 HISTORY_SHOWN = 10
 NEWEST_SHOWN = 10
@@ -43,6 +49,7 @@ COMPARE_MAX = 6
 # What the public revision history names when it says what changed (never who changed it).
 HISTORY_FIELDS = [
     "summary",
+    "summary_ja",
     "quote",
     "quote_language",
     "translation",
@@ -61,6 +68,18 @@ HISTORY_FIELDS = [
 def _fragment(request: HttpRequest) -> bool:
     htmx = getattr(request, "htmx", None)  # set by django_htmx's middleware
     return htmx is not None and bool(htmx) and not htmx.history_restore_request
+
+
+def _length_in_address(
+    response: HttpResponse, request: HttpRequest, query: str, page: TimelinePage
+) -> HttpResponse:
+    """After "load more", the address says how many statements the list holds (?shown=N), so
+    that Back from a statement, a reload or a shared link finds the list as long as it was and
+    the browser can put the reader back where they were. Replaced, not pushed: Back leaves the
+    list rather than taking the last page off it."""
+    if page.shown is None:  # a page of older statements on its own, without JavaScript
+        return response
+    return replace_url(response, f"{request.path}?{query}{'&' if query else ''}shown={page.shown}")
 
 
 @require_safe
@@ -94,7 +113,7 @@ def lab(request: HttpRequest, slug: str) -> HttpResponse:
     statements = timeline_filter(
         statements_for_display(Statement.objects.published().for_company(company)), data
     )
-    page = timeline_page(statements, data.get("after"))
+    page = timeline_window(statements, data)
     context: dict[str, Any] = {
         "company": company,
         "form": form,
@@ -105,7 +124,8 @@ def lab(request: HttpRequest, slug: str) -> HttpResponse:
     if _fragment(request):
         # "Load more" appends a page; a filter change replaces the whole list.
         if data.get("after"):
-            return render(request, "site/lab.html#page", context)
+            response = render(request, "site/lab.html#page", context)
+            return _length_in_address(response, request, context["filter_query"], page)
         response = render(request, "site/lab.html#timeline", context)
         # The form sends its empty fields too; the address bar gets the tidy, shareable form.
         query = context["filter_query"]
@@ -150,9 +170,10 @@ def lab(request: HttpRequest, slug: str) -> HttpResponse:
 def model(request: HttpRequest, slug: str) -> HttpResponse:
     ai_model = get_object_or_404(AIModel.objects.select_related("developer"), slug=slug)
     form = TimelineCursorForm(request.GET)
-    cursor = form.valid_data().get("after")
-    page = timeline_page(
-        statements_for_display(Statement.objects.published().filter(ai_models=ai_model)), cursor
+    data = form.valid_data()
+    cursor = data.get("after")
+    page = timeline_window(
+        statements_for_display(Statement.objects.published().filter(ai_models=ai_model)), data
     )
     context: dict[str, Any] = {
         "model": ai_model,
@@ -161,7 +182,9 @@ def model(request: HttpRequest, slug: str) -> HttpResponse:
         "is_continuation": cursor is not None,
     }
     if _fragment(request):  # "Load more" appends a page
-        return render(request, "site/model.html#page", context)
+        return _length_in_address(
+            render(request, "site/model.html#page", context), request, "", page
+        )
     selectors.models_prefetch([ai_model])  # status and openness, for the whole page only
     history = list(ai_model.status_history.all())
     context.update(

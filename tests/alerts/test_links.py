@@ -329,3 +329,32 @@ def test_staff_see_pending_requests_and_can_revoke_a_subscribers_links(
     )
     assert "Links revoked for 1 subscriber." in done.content.decode()
     assert client.get(old).status_code == 400
+
+
+def test_every_link_in_a_mail_leads_to_the_pages_in_the_subscribers_language(
+    client: Client, smtp: SMTPServer
+) -> None:
+    lab = company_make(name="Meta", slug="meta")
+    subscribe(client, "yamada@example.org", lab="meta", language="ja")
+    [confirm] = re.findall(
+        r"http://testserver(\S+/alerts/confirm/\S+/)", smtp.messages[0].part("text/plain")
+    )
+    assert confirm.startswith("/ja/alerts/confirm/")
+    assert '<html lang="ja">' in client.get(confirm).content.decode()
+
+    subscriber_make("smith@example.org", company=lab, language="en", statements=True)
+    subscriber_make("sato@example.org", company=lab, language="ja", statements=True)
+    statement_make(company=lab, stance="closed", publish=True)
+    for event_id in Event.objects.values_list("pk", flat=True):
+        services.event_fan_out(event_id=event_id)
+    services.deliveries_send()
+    mails = {mail.to: mail for mail in smtp.messages[1:]}
+    for email, prefix in [("smith@example.org", ""), ("sato@example.org", "/ja")]:
+        mail = mails[email]
+        links = re.findall(
+            r"http://testserver(/[^\s\"<>]*)", mail.part("text/plain") + mail.part("text/html")
+        )
+        links.append(mail.message["List-Unsubscribe"].strip("<>").removeprefix("http://testserver"))
+        assert all(link.startswith(f"{prefix}/") for link in links), (email, links)
+        pages = {link.removeprefix(prefix).split("/")[1] for link in links}
+        assert {"alerts", "statements"} <= pages <= {"alerts", "labs", "statements"}, links

@@ -23,7 +23,7 @@ from tests.support.smtpserver import SMTPServer
 
 pytestmark = pytest.mark.django_db
 
-CONFIRM_LINK = re.compile(r"http://testserver(/alerts/confirm/[^/\s]+/)")
+CONFIRM_LINK = re.compile(r"http://testserver((?:/ja)?/alerts/confirm/[^/\s]+/)")
 
 
 @pytest.fixture(autouse=True)
@@ -175,7 +175,7 @@ def test_a_confirmed_reader_lands_on_a_page_that_says_so_in_their_language(
 
     # The same page later, from a mail's manage link, says nothing of a confirmation.
     assert "Confirmed" not in client.get(url.split("?")[0]).content.decode()
-    japanese = client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    japanese = client.get(f"/ja{url}").content.decode()
     assert "確認しました。登録は完了です。" in japanese
     assert "Meta についてのアラートを reader@example.org にお送りします。" in japanese
 
@@ -327,7 +327,8 @@ def _checked(form: str, name: str) -> list[str]:
 def test_the_subscribe_form_on_a_lab_page_ignores_the_pages_own_filters(
     client: Client, seeded: None, interface: str, quote_filter: str, mail_language: str
 ) -> None:
-    page = client.get(f"/labs/meta/?language={quote_filter}", HTTP_ACCEPT_LANGUAGE=interface)
+    prefix = "" if interface == "en" else f"/{interface}"
+    page = client.get(f"{prefix}/labs/meta/?language={quote_filter}")
     assert page.status_code == 200
     form = _subscribe_form(page.content.decode())
     assert 'name="lab" value="meta"' in form
@@ -417,19 +418,22 @@ def test_with_no_trusted_proxy_a_forged_forwarded_for_changes_nothing(settings: 
 
 
 @pytest.mark.parametrize("path", ["/feeds/all.atom", "/feeds/labs/meta.atom"])
-def test_a_feed_is_in_one_language_the_readers_titles_and_items_alike(
+def test_a_feed_is_in_the_language_its_address_names_titles_items_and_links_alike(
     client: Client, path: str
 ) -> None:
     meta = company_make(name="Meta", slug="meta")
     statement_make(company=meta, stance="closed", publish=True)
 
-    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # The address decides, not the feed reader's Accept-Language: a subscribed feed stays put.
+    english = client.get(path, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert 'xml:lang="en"' in english
     assert "closed" in english and "クローズド" not in english
-    japanese = client.get(path, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert 'href="http://127.0.0.1:8000/labs/meta/"' in english
+    japanese = client.get(f"/ja{path}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'xml:lang="ja"' in japanese
-    assert "クローズド" in japanese, "the items follow the reader's language"
+    assert "クローズド" in japanese, "the items follow the feed's language"
     assert "-&gt; closed" not in japanese
+    assert 'href="http://127.0.0.1:8000/ja/labs/meta/"' in japanese, "and link to its pages"
     if path == "/feeds/all.atom":
         assert "<title>Aperture: every change</title>" in english
         assert "Aperture: every change" not in japanese, "the title follows it too"

@@ -88,8 +88,7 @@ def test_the_lab_page_shows_says_and_does_and_flags_the_divergence(
     assert 'id="says-band' in html and 'id="does-band' in html
     assert 'class="divergence"' in html
     assert "Alpha-70B" in html and "Unreleased" in html
-    client.cookies["django_language"] = "ja"
-    japanese = client.get(one.get_absolute_url()).content.decode()
+    japanese = client.get(f"/ja{one.get_absolute_url()}").content.decode()
     assert "発言と行動が乖離" in japanese and "「オープン」" in japanese
 
 

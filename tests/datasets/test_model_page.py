@@ -115,8 +115,8 @@ def test_the_section_costs_the_same_queries_for_no_record_or_three(
 
 def test_the_section_reads_in_japanese(client: Client, alpha: AIModel) -> None:
     record_make("epoch", alpha, {"access_level": "Unreleased"}, key="Alpha-7B")
-    client.cookies["django_language"] = "ja"
-
-    html = page(client, alpha)
+    response = client.get(f"/ja{alpha.get_absolute_url()}")
+    assert response.status_code == 200
+    html = response.content.decode()
 
     assert "データセットの記載" in html and "データセットと食い違い" in html

@@ -8,48 +8,19 @@ made with transactional_db.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 from playwright.sync_api import expect
 
 from apps.claims.models import Statement
 from apps.site.services import timeline_generate
 from apps.site.templatetags.aperture import precise_date
+from tests.support.browser import DESKTOP, PHONE
 from tests.support.screenshots import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture
-def seeded_live(transactional_db: None, live_server: Any) -> str:
-    call_command("seed", verbosity=0)
-    return str(live_server.url)
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
-    tab = context.new_page()
-    problems: list[str] = []
-    tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    tab.on(
-        "console",
-        lambda message: (
-            problems.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text
-            else None
-        ),
-    )
-    yield tab
-    context.close()
-    assert problems == [], problems
 
 
 def _mark(tab: Any) -> None:
@@ -173,13 +144,14 @@ def test_the_language_switch_turns_the_interface_japanese_and_back(
     with translation.override("ja"):
         said_on = precise_date(official.occurred_on, official.date_precision)
     page.goto(f"{seeded_live}/labs/meta/?kind=official")
-    page.get_by_role("button", name="日本語").click()
+    page.get_by_role("link", name="日本語", exact=True).click()
     page.wait_for_selector("html[lang=ja]")
-    assert page.url.endswith("/labs/meta/?kind=official")
+    assert page.url.endswith("/ja/labs/meta/?kind=official")
     assert page.locator("#stance-heading").inner_text() == "スタンスの推移"
     assert said_on in page.locator("#statement-list").inner_text()
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English", exact=True).click()
     page.wait_for_selector("html[lang=en]")
+    assert page.url.endswith("/labs/meta/?kind=official") and "/ja/" not in page.url
     assert page.locator("#stance-heading").inner_text() == "Stance over time"
 
 
@@ -206,8 +178,9 @@ def test_the_pages_work_without_javascript(seeded_live: str, browser: Any) -> No
         assert tab.locator("#lab-xai").count() == 1
 
         tab.goto(f"{seeded_live}/")
-        tab.get_by_role("button", name="日本語").click()
+        tab.get_by_role("link", name="日本語", exact=True).click()
         tab.wait_for_selector("html[lang=ja]")
+        assert tab.url == f"{seeded_live}/ja/"
     finally:
         context.close()
 

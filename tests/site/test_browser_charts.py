@@ -35,11 +35,9 @@ LABELS_JS = """
 """
 
 
-def _language(tab: Any, base: str, language: str) -> None:
-    host = base.split("//", 1)[1].split(":")[0]
-    tab.context.add_cookies(
-        [{"name": "django_language", "value": language, "domain": host, "path": "/"}]
-    )
+def _in(language: str, base: str, path: str) -> str:
+    """The page's address in ``language``: English has no prefix, Japanese is under /ja/."""
+    return f"{base}{'' if language == 'en' else '/' + language}{path}"
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
@@ -47,8 +45,7 @@ def _language(tab: Any, base: str, language: str) -> None:
 def test_year_labels_are_legible_on_a_phone(
     seeded_live: str, phone_tab: Any, path: str, language: str
 ) -> None:
-    _language(phone_tab, seeded_live, language)
-    phone_tab.goto(f"{seeded_live}{path}")
+    phone_tab.goto(_in(language, seeded_live, path))
     assert phone_tab.evaluate("document.documentElement.lang") == language
     labels = phone_tab.evaluate(LABELS_JS)
     assert labels, "no year labels"
@@ -133,7 +130,6 @@ def test_screenshots_of_the_about_and_why_pages_fit_a_phone(
     seeded_live: str, phone_tab: Any, language: str
 ) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    _language(phone_tab, seeded_live, language)
     for label, path in [
         ("about", "/about/"),
         ("why-meta", "/labs/meta/why/?on=2025-07-14"),
@@ -141,7 +137,8 @@ def test_screenshots_of_the_about_and_why_pages_fit_a_phone(
         ("home", "/"),
         ("compare", "/compare/?labs=meta,openai,xai"),
     ]:
-        phone_tab.goto(f"{seeded_live}{path}")
+        phone_tab.goto(_in(language, seeded_live, path))
+        assert phone_tab.evaluate("document.documentElement.lang") == language
         file = SCREENSHOTS / f"{label}-phone-{language}.png"
         phone_tab.screenshot(path=str(file), full_page=True)
         assert file.stat().st_size > 10_000

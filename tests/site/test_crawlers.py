@@ -134,16 +134,41 @@ def test_the_sitemap_lists_labs_models_and_published_statements_on_the_public_ad
         "https://aperture.example/sitemap-statements.xml",
     ]
     statements = locations(client, "/sitemap-statements.xml")
-    assert list(statements) == [f"https://aperture.example/statements/{published.pk}/"]
+    assert list(statements) == [
+        f"https://aperture.example/statements/{published.pk}/",
+        f"https://aperture.example/ja/statements/{published.pk}/",
+    ]
     assert draft.pk != published.pk
     labs = locations(client, "/sitemap-labs.xml")
     assert set(labs) == {
-        "https://aperture.example/labs/meta/",
-        "https://aperture.example/labs/quiet/",
+        f"https://aperture.example{prefix}/labs/{slug}/"
+        for prefix in ("", "/ja")
+        for slug in ("meta", "quiet")
     }
     models = locations(client, "/sitemap-models.xml")
-    assert set(models) == {f"https://aperture.example/models/{model.slug}/"}
+    assert set(models) == {
+        f"https://aperture.example/models/{model.slug}/",
+        f"https://aperture.example/ja/models/{model.slug}/",
+    }
     assert quiet.pk
+
+
+def test_each_sitemap_entry_names_its_versions_in_both_languages(client: Client) -> None:
+    company_make(name="Meta", slug="meta")
+    tree = ET.fromstring(client.get("/sitemap-labs.xml").content)  # noqa: S314 (our own)
+    xhtml = "{http://www.w3.org/1999/xhtml}link"
+    entries = {
+        url.findtext(f"{SITEMAP}loc", ""): {
+            link.get("hreflang"): link.get("href") for link in url.iter(xhtml)
+        }
+        for url in tree.iter(f"{SITEMAP}url")
+    }
+    versions = {
+        "en": "http://127.0.0.1:8000/labs/meta/",
+        "ja": "http://127.0.0.1:8000/ja/labs/meta/",
+        "x-default": "http://127.0.0.1:8000/labs/meta/",
+    }
+    assert entries == {versions["en"]: versions, versions["ja"]: versions}
 
 
 def test_a_labs_lastmod_is_its_latest_published_statement_or_its_own_edit(
@@ -162,6 +187,7 @@ def test_a_labs_lastmod_is_its_latest_published_statement_or_its_own_edit(
     )
     labs = locations(client, "/sitemap-labs.xml")
     assert labs["https://aperture.example/labs/meta/"] == later.date().isoformat()
+    assert labs["https://aperture.example/ja/labs/meta/"] == later.date().isoformat()
     statements = locations(client, "/sitemap-statements.xml")
     assert statements[f"https://aperture.example/statements/{statement.pk}/"] == (
         later.date().isoformat()

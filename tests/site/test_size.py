@@ -136,10 +136,10 @@ PAGES = {
         queries=7,
         shows=lambda t, html: html.count(b'class="band"') >= 2,
     ),
-    # Statements (+ citations, models), sources, labs, models.
+    # Speakers by name, statements (+ citations, models), sources, labs, models.
     "search": PublicPage(
         url=lambda t: f"/search/?q={t.company.name.replace(' ', '+')}",
-        queries=6,
+        queries=7,
         shows=lambda t, html: _articles(html) > 0 and b"story" in html,
     ),
 }

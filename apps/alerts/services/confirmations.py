@@ -12,7 +12,7 @@ import logging
 
 from django.db.models import Count, Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ..conf import alerts_conf
 from ..mail import MailError, MailSession
@@ -67,7 +67,8 @@ def confirmation_send(*, request_id: int) -> bool:
         return False
     subscriber = request.subscriber
     token = subscription_request_token_make(request)
-    confirm_url = absolute(reverse("alerts:confirm", kwargs={"token": token}))
+    with translation.override(request.language):  # the confirm page in the mail's language
+        confirm_url = absolute(reverse("alerts:confirm", kwargs={"token": token}))
     try:
         with MailSession() as session:
             session.send(

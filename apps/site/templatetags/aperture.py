@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.claims.models import Stance, StatementKind, Verification
 from apps.claims.stance import IMPORTED, IMPORTED_ACT
+from apps.lib.bilingual import Shown, text_for_reader
 from apps.lib.dates import DatePrecision, date_display
 from apps.lib.text import isolate
 
@@ -63,3 +64,10 @@ FORMULA_LABELS = {
 def formula_label(value: str) -> str:
     """A stance, kind or verification value in the reader's words (imported acts included)."""
     return str(FORMULA_LABELS.get(value, value))
+
+
+@register.filter
+def in_reader_language(obj: object, field: str) -> Shown:
+    """``statement|in_reader_language:"summary"``: the summary in the reader's language, or
+    the other one, marked as such (include site/_fallback.html with shown=...)."""
+    return text_for_reader(obj, field)

@@ -96,6 +96,7 @@ class Command(BaseCommand):
                     "is_lab": row.is_lab,
                     "website": row.website,
                     "description": row.description,
+                    "description_ja": row.description_ja,
                 },
             )
             count("companies", was)
@@ -199,6 +200,7 @@ class Command(BaseCommand):
                     verification=row.verification,
                     occurred_on=row.occurred_on,
                     summary=row.summary,
+                    summary_ja=row.summary_ja,
                     speaker=people.get(row.speaker),
                     speaker_label=row.speaker_label,
                     quote=row.quote,
