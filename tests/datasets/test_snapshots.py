@@ -127,6 +127,7 @@ def test_the_command_imports_a_local_folder_and_a_dry_run_writes_nothing(
     assert ImportRun.objects.get().created == DatasetRecord.objects.count() > 200
 
 
+@pytest.mark.slow  # all 1755 rows of Epoch's snapshot, seconds per import
 def test_on_the_seeded_catalogue_only_organisations_with_many_epoch_models_become_companies(
     http_server: LocalHTTPServer, seeded: None
 ) -> None:
