@@ -78,10 +78,17 @@ test: venv services lint
 
 # The quick tier for while you work: no Chromium, no Celery worker, no large corpus. It assumes
 # PostgreSQL and Redis are up (`make services`, which also installs Chromium, is left to `make test`).
+# It runs in one pytest-xdist worker per core (at most 8), each with a test database of its own
+# and a Redis database of its own: REDIS_URL's and the next ones (tests/support/run_settings.py).
+# --dist load hands each worker its tests in pytest-django's order, database tests before the
+# transactional ones that empty the tables after them (work stealing would not keep that order).
+# TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test-fast: venv
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-	  $(PY) -m pytest -m "not browser and not worker and not slow" $(PYTEST_ARGS)
+	  $(PY) -m pytest -m "not browser and not worker and not slow" \
+	  --numprocesses $(TEST_WORKERS) --maxprocesses 8 --dist load $(PYTEST_ARGS)
 
 bench: venv services
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \

@@ -5,6 +5,7 @@ Helpers that test modules import live in tests/support/; conftest files hold fix
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
 from collections.abc import Iterator
@@ -15,16 +16,32 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
+from django.test import override_settings
 
 from apps.lib.fetch import robots_cache_clear
 from config.celery import app as celery_app
 from tests.support.httpserver import LocalHTTPServer, ipv6_loopback_available
+from tests.support.run_settings import run_settings_apply
 from tests.support.seed import SeedSnapshot, seed_snapshot_restore, seed_snapshot_take
 from tests.support.worker import CeleryWorker
 
 #: Fixtures that start a Chromium or a Celery worker (directly or through the fixtures they
 #: use), and the marker each one implies.
 MARKED_BY_FIXTURE = {"browser": "browser", "celery_worker": "worker", "mail_worker": "worker"}
+
+_RUN_SETTINGS = pytest.StashKey[list[override_settings]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A fast password hasher, and each xdist worker's own Redis database: see
+    tests/support/run_settings.py."""
+    config.stash[_RUN_SETTINGS] = run_settings_apply()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    overrides: list[override_settings] = config.stash.get(_RUN_SETTINGS, [])
+    for override in reversed(overrides):
+        override.disable()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -61,10 +78,8 @@ def _default_language() -> Iterator[None]:
 
 @functools.cache
 def _password_hash() -> str:
-    """The users' password, "correct horse", hashed once per session by the configured hasher.
-
-    Hashing is slow on purpose (half a second here); the users log in with it all the same.
-    """
+    """The users' password, "correct horse", hashed once per session by the test run's hasher
+    (tests/support/run_settings.py); the users log in with it all the same."""
     return make_password("correct horse")
 
 
@@ -111,6 +126,7 @@ def _compiled_messages() -> None:
     """Japanese pages and mail need the compiled catalogues (*.mo are build output, not in git).
 
     `make` builds them; this covers a bare `pytest`: the project's locale/ and every app's.
+    Under xdist the workers take turns (a lock file), so that none reads a half-written .mo.
     """
     from django.conf import settings
 
@@ -119,11 +135,15 @@ def _compiled_messages() -> None:
         *root.glob("locale/*/LC_MESSAGES/*.po"),
         *root.glob("apps/*/locale/*/LC_MESSAGES/*.po"),
     ]
-    for po in catalogues:
-        mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            call_command("compilemessages", ignore_patterns=[".venv", "var"], verbosity=0)
-            return
+    lock_path = root / "test-output" / "compilemessages.lock"
+    lock_path.parent.mkdir(exist_ok=True)
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        for po in catalogues:
+            mo = po.with_suffix(".mo")
+            if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+                call_command("compilemessages", ignore_patterns=[".venv", "var"], verbosity=0)
+                return
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Settings that cannot fail silently: production's required environment, no writes on import,
-the first run's key made by one explicit step."""
+the first run's key made by one explicit step, and none of the test run's own settings."""
 
 from __future__ import annotations
 
@@ -17,8 +17,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PRINT_SETTINGS = (
     "import django; django.setup(); from django.conf import settings; "
     "print(settings.SECRET_KEY); print(settings.DATABASES['default']['ENGINE']); "
-    "print(settings.CELERY_BROKER_URL)"
+    "print(settings.CELERY_BROKER_URL); print(settings.PASSWORD_HASHERS[0])"
 )
+# Django's default, which the tests swap for a fast one in their own process only
+# (tests/support/run_settings.py).
+DEFAULT_HASHER = "django.contrib.auth.hashers.PBKDF2PasswordHasher"
 
 
 def clean_env(var_dir: Path, **extra: str) -> dict[str, str]:
@@ -52,9 +55,10 @@ def test_importing_settings_and_setting_django_up_writes_no_files(tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert not var_dir.exists(), files_under(tmp_path)
     assert files_under(tmp_path) == []
-    key, engine, broker = result.stdout.split()
+    key, engine, broker, hasher = result.stdout.split()
     assert key.startswith("django-insecure-"), "no key file yet: the fixed development key"
     assert (engine, broker) == ("django.db.backends.sqlite3", "filesystem://localhost/")
+    assert hasher == DEFAULT_HASHER
 
 
 def test_without_a_mail_server_the_first_run_prints_mail_decoded_and_production_uses_smtp(
@@ -139,9 +143,10 @@ def test_production_with_everything_set_uses_postgresql_and_redis_and_writes_not
     var_dir = tmp_path / "var"
     result = run([sys.executable, "-c", PRINT_SETTINGS], clean_env(var_dir, **PRODUCTION))
     assert result.returncode == 0, result.stderr
-    key, engine, broker = result.stdout.split()
+    key, engine, broker, hasher = result.stdout.split()
     assert key == PRODUCTION["DJANGO_SECRET_KEY"]
     assert (engine, broker) == ("django.db.backends.postgresql", PRODUCTION["REDIS_URL"])
+    assert hasher == DEFAULT_HASHER
     assert files_under(tmp_path) == []
 
 

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import io
 import itertools
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
+from django.contrib.auth.hashers import get_hasher
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 
+from config.celery import app as celery_app
 from tests.support import shared
 from tests.support.feeds import rss
 from tests.support.httpserver import LocalHTTPServer
+from tests.support.run_settings import redis_url_for_worker, xdist_worker_index
 from tests.support.seed import SeedSnapshot, seed_snapshot_restore
 from tests.support.shared import shared_path
 from tests.support.waiting import wait_until
@@ -179,6 +185,59 @@ def test_the_users_in_editorial_roles_have_the_password_tests_log_in_with(
     editor.refresh_from_db()
     assert editor.check_password("correct horse") and not editor.check_password("wrong horse")
     assert set(reviewer.groups.values_list("name", flat=True)) == {"Editor", "Reviewer"}
+
+
+def test_the_test_run_hashes_passwords_with_the_fast_hasher(editor: User) -> None:
+    """A login test makes a dozen attempts; PBKDF2 would spend a third of a second on each."""
+    assert get_hasher().algorithm == "md5"
+    assert editor.password.startswith("md5$")
+
+
+# -- the test run's settings (tests/support/run_settings.py) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("worker", "index"), [("gw0", 0), ("gw1", 1), ("gw12", 12), ("", 0), ("master", 0)]
+)
+def test_the_xdist_worker_index_comes_from_its_name(
+    monkeypatch: pytest.MonkeyPatch, worker: str, index: int
+) -> None:
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", worker)
+    assert xdist_worker_index() == index
+
+
+@pytest.mark.parametrize(
+    ("url", "index", "expected"),
+    [
+        ("redis://127.0.0.1:6379/1", 0, "redis://127.0.0.1:6379/1"),
+        ("redis://127.0.0.1:6379/1", 2, "redis://127.0.0.1:6379/3"),
+        ("redis://127.0.0.1:6379", 1, "redis://127.0.0.1:6379/1"),
+        (
+            "redis://:secret@cache.internal:6380/4?timeout=5",
+            1,
+            "redis://:secret@cache.internal:6380/5?timeout=5",
+        ),
+    ],
+)
+def test_each_xdist_worker_takes_the_redis_database_its_index_places_on(
+    url: str, index: int, expected: str
+) -> None:
+    assert redis_url_for_worker(url, index) == expected
+
+
+def test_the_cache_and_celery_use_the_one_redis_database_of_this_worker() -> None:
+    """cache.clear() empties the database Celery's queues are in: under xdist that must be this
+    worker's own, for the cache, the broker and every process a test starts alike."""
+    if not django_settings.REDIS_URL:
+        pytest.fail("This test needs REDIS_URL (make test sets it).")
+    database = int(django_settings.REDIS_URL.rsplit("/", 1)[1])
+    cache_client: Any = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    with celery_app.connection_for_write() as connection:
+        channel: Any = connection.default_channel
+        broker_client = channel.client
+        assert broker_client.connection_pool.connection_kwargs["db"] == database
+    assert cache_client.connection_pool.connection_kwargs["db"] == database
+    assert os.environ["REDIS_URL"] == django_settings.REDIS_URL
 
 
 # -- the worker ---------------------------------------------------------------------------------

@@ -44,6 +44,9 @@ def before_the_move(transactional_db: None) -> Iterator[Apps]:
     migrate()  # back where the rest of the suite expects the schema
 
 
+# Slow tier: migrating the whole schema back through the move and forward again takes seconds of
+# CPU on its own (make test runs it, make test-fast does not).
+@pytest.mark.slow
 def test_sources_their_links_and_their_grants_survive_the_move(before_the_move: Apps) -> None:
     def old(label: str) -> Any:
         # The models as they were before the move, from the migration state.

@@ -1,5 +1,9 @@
 """The first run's dataset extract (apps/datasets/demo/): facts only, under its licences, imported
-by `make run` through the normal import path, once."""
+by `make run` through the normal import path, once.
+
+Making the extract from the full snapshots and importing all of it take seconds a test: those
+tests are in the slow tier (make test runs them, make test-fast does not).
+"""
 
 from __future__ import annotations
 
@@ -102,6 +106,7 @@ def test_the_extract_says_where_it_comes_from_under_which_licence_and_what_was_r
     assert "Permission is hereby granted" in (DEMO_DIR / "mot" / "LICENSE").read_text("utf-8")
 
 
+@pytest.mark.slow  # reads all three full snapshots in ../shared
 def test_the_committed_extract_is_what_the_command_makes_from_the_snapshots(
     tmp_path: Path,
 ) -> None:
@@ -121,6 +126,7 @@ def test_the_committed_extract_is_what_the_command_makes_from_the_snapshots(
     assert [name for name in made if made[name] != committed[name]] == []
 
 
+@pytest.mark.slow  # imports the whole extract (some 600 records), seconds each time
 @pytest.mark.django_db
 def test_the_first_run_imports_the_extract_and_the_pages_show_labs_acts_and_claims(
     seeded: None, client: Client
@@ -155,6 +161,7 @@ def test_the_first_run_imports_the_extract_and_the_pages_show_labs_acts_and_clai
     assert "Model Openness Tool, LF AI &amp; Data Foundation (MIT licence)." in model
 
 
+@pytest.mark.slow  # imports the whole extract (some 600 records), seconds each time
 @pytest.mark.django_db
 def test_a_second_first_run_writes_nothing(seeded: None) -> None:
     call_command("seed_demo_datasets", stdout=io.StringIO())
@@ -171,6 +178,7 @@ def test_a_second_first_run_writes_nothing(seeded: None) -> None:
     ]
 
 
+@pytest.mark.slow  # imports the whole extract (some 600 records), seconds each time
 @pytest.mark.django_db
 def test_it_never_overwrites_a_dataset_imported_from_elsewhere_and_follows_a_new_extract(
     seeded: None, tmp_path: Path

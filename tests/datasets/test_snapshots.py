@@ -1,4 +1,8 @@
-"""The three real snapshots in ../shared/datasets, served from a loopback HTTP server."""
+"""The three real snapshots in ../shared/datasets, served from a loopback HTTP server.
+
+Epoch's (1755 rows) takes seconds to import: those tests are in the slow tier (make test runs
+them, make test-fast does not); tests/datasets/test_acts.py re-imports small Epoch files there.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ def errors_by_kind(run: ImportRun) -> dict[str, int]:
     )
 
 
+@pytest.mark.slow  # all 1755 rows of Epoch's snapshot, seconds per import
 def test_it_imports_every_row_of_the_epoch_snapshot_from_a_local_server(
     http_server: LocalHTTPServer,
 ) -> None:
@@ -52,6 +57,7 @@ def test_it_imports_every_row_of_the_epoch_snapshot_from_a_local_server(
     assert {request.path for request in http_server.requests} <= {"/robots.txt", "/epoch.csv"}
 
 
+@pytest.mark.slow  # all 1755 rows of Epoch's snapshot, seconds per import
 def test_re_importing_the_unchanged_epoch_snapshot_writes_nothing(
     http_server: LocalHTTPServer,
 ) -> None:
@@ -121,6 +127,7 @@ def test_the_command_imports_a_local_folder_and_a_dry_run_writes_nothing(
     assert ImportRun.objects.get().created == DatasetRecord.objects.count() > 200
 
 
+@pytest.mark.slow  # all 1755 rows of Epoch's snapshot, seconds per import
 def test_on_the_seeded_catalogue_only_organisations_with_many_epoch_models_become_companies(
     http_server: LocalHTTPServer, seeded: None
 ) -> None:

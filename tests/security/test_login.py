@@ -144,11 +144,14 @@ def test_two_processes_share_one_count_in_redis(editor: User) -> None:
     assert not is_logged_in(third)
 
 
-# Run by test_two_processes_share_one_count_in_redis in a separate interpreter.
+# Run by test_two_processes_share_one_count_in_redis in a separate interpreter, which checks
+# passwords with the test run's hasher as this process does.
 OTHER_PROCESS = """
 import sys
 import django
 django.setup()
+from tests.support.run_settings import password_hashing_fast
+password_hashing_fast()
 from django.test import Client
 from django.test.utils import setup_test_environment
 setup_test_environment()
