@@ -90,7 +90,8 @@ def test_production_settings_pass_the_deploy_check_with_no_warnings(tmp_path: Pa
         "DJANGO_SECRET_KEY": "x7" * 40 + "-production-like-key-for-the-deploy-check",
         "DJANGO_ALLOWED_HOSTS": "aperture.example",
         "APERTURE_VAR_DIR": str(tmp_path),
-        # Production requires both; the deploy check connects to neither.
+        # Production requires both. The deploy check reads PostgreSQL's version (the system
+        # check of a generated column, Statement.search_text) and leaves Redis alone.
         "DATABASE_URL": os.environ.get("DATABASE_URL")
         or "postgres://aperture@127.0.0.1:5432/aperture",
         "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
