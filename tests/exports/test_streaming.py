@@ -32,6 +32,7 @@ def peak_memory_of_a_build(directory: Path) -> int:
     return peak
 
 
+@pytest.mark.slow  # builds from 5,000 generated statements: seconds on its own
 def test_the_builders_memory_does_not_grow_with_the_record(tmp_path: Path) -> None:
     timeline_generate(count=1_000, slug="small-lab", name="Small Lab")
     build(tmp_path / "warm-up", chunk_size=CHUNK)  # caches filled once (URLs, querysets)
@@ -47,6 +48,7 @@ def test_the_builders_memory_does_not_grow_with_the_record(tmp_path: Path) -> No
     assert large < largest_file, (large, largest_file)
 
 
+@pytest.mark.slow  # rebuilds from 2,000 generated statements while a reader reads
 def test_a_reader_never_sees_half_a_file_while_the_files_are_rebuilt(exports_dir: Path) -> None:
     lab = company_make()
     timeline_generate(count=2_000, slug="busy-lab", name="Busy Lab")
