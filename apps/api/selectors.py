@@ -87,7 +87,10 @@ def statement_rows(
     if rows:
         for citation in (
             Citation.objects.filter(statement_id__in=by_id)
-            .order_by("id")
+            # Not by id alone: at a million citations PostgreSQL then walks the primary key
+            # for the order and filters a million rows (70 ms); this order uses the statement
+            # index and sorts the page's few rows.
+            .order_by("statement_id", "id")
             .values("statement_id", "excerpt", *(f"source__{name}" for name in SOURCE_FIELDS))
         ):
             by_id[citation["statement_id"]]["citations"].append(citation)
