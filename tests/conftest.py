@@ -20,6 +20,7 @@ from django.test import override_settings
 
 from apps.lib.fetch import robots_cache_clear
 from config.celery import app as celery_app
+from tests.support.databases import database_clone_for_process, database_drop_for_process
 from tests.support.httpserver import LocalHTTPServer, ipv6_loopback_available
 from tests.support.run_settings import run_settings_apply
 from tests.support.seed import SeedSnapshot, seed_snapshot_restore, seed_snapshot_take
@@ -85,6 +86,32 @@ def _password_hash() -> str:
 
 #: Each role group the migrations made, by name: its permissions as (app label, codename).
 RoleGroups = dict[str, list[tuple[str, str]]]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """This process's test database, a copy of a migrated template on PostgreSQL (see
+    tests/support/databases.py); elsewhere pytest-django's own set-up."""
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    if connection.vendor != "postgresql":
+        with django_db_blocker.unblock():
+            created = setup_databases(verbosity=0, interactive=False)
+        yield
+        with django_db_blocker.unblock():
+            teardown_databases(created, verbosity=0)
+        return
+    with django_db_blocker.unblock():
+        old_name, _ = database_clone_for_process()
+    yield
+    with django_db_blocker.unblock():
+        database_drop_for_process(old_name=old_name)
 
 
 @pytest.fixture(scope="session")

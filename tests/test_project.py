@@ -83,6 +83,7 @@ def test_the_health_check_answers_with_the_database() -> None:
     assert (response.status_code, response.content) == (200, b"ok\n")
 
 
+@pytest.mark.process
 def test_production_settings_pass_the_deploy_check_with_no_warnings(tmp_path: Path) -> None:
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
@@ -108,6 +109,7 @@ def test_production_settings_pass_the_deploy_check_with_no_warnings(tmp_path: Pa
     assert "no issues" in result.stdout
 
 
+@pytest.mark.process
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
     env.update(

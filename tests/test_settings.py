@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+#: Every test here reads the settings of a new Python process, as a server would start one.
+pytestmark = pytest.mark.process
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # What a subprocess prints so the test can read its settings back.

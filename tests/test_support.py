@@ -263,3 +263,38 @@ def test_a_worker_is_idle_only_once_the_task_it_was_handed_has_finished(
     celery_worker.wait_until_idle()
     assert "/feed" in http_server.paths
     assert Feed.objects.get(pk=feed.pk).last_polled_at is not None
+
+
+# -- the test database --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_test_database_copied_from_the_template_has_every_migration_applied() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    assert plan == []
+    assert connection.settings_dict["NAME"].startswith("test_")
+
+
+def test_a_changed_migration_file_names_a_new_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.support.databases import migrations_fingerprint, template_name_for
+
+    before = migrations_fingerprint()
+    assert migrations_fingerprint() == before
+    config = apps.get_app_config("claims")
+    copied = tmp_path / "claims"
+    (copied / "migrations").mkdir(parents=True)
+    for path in (Path(config.path) / "migrations").glob("*.py"):
+        (copied / "migrations" / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(config, "path", str(copied))
+    assert migrations_fingerprint() == before
+    (copied / "migrations" / "0099_new.py").write_text("# a new migration\n")
+    after = migrations_fingerprint()
+    assert after != before
+    assert template_name_for("test_aperture_gw1", after) == f"test_aperture_tpl_{after}"
+    assert template_name_for("test_aperture", after) == f"test_aperture_tpl_{after}"

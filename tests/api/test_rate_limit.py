@@ -81,6 +81,7 @@ def test_each_client_has_its_own_count_and_the_one_over_it_gets_a_clear_429(
     assert reader.get("/healthz").status_code == 200
 
 
+@pytest.mark.process
 def test_the_count_is_shared_with_another_process(small_limit: None) -> None:
     """Another Python process, with its own connection to the same Redis, spends most of this
     client's allowance; this process sees it at once."""

@@ -82,6 +82,7 @@ def test_the_task_imports_from_the_url_setting(
     )  # fmt: skip
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(("switch", "scheduled"), [("", "None"), ("1", "datasets.sync")])
 def test_the_weekly_sync_is_scheduled_only_when_switched_on(
     tmp_path: Path, switch: str, scheduled: str

@@ -110,6 +110,7 @@ def test_the_lockout_page_says_how_long_to_wait_in_english_and_japanese_and_logs
     assert "ログイン" in japanese.content.decode()
 
 
+@pytest.mark.process
 def test_two_processes_share_one_count_in_redis(editor: User) -> None:
     """Three failures in another Python process and two here lock the account everywhere."""
     database = connection.settings_dict
