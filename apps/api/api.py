@@ -11,10 +11,10 @@ from django.urls import reverse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger
-from ninja.renderers import JSONRenderer
 
 from .endpoints import datasets, labs, models, sources, statements
 from .errors import ERROR_RESPONSES, ApiError, error_body, validation_errors
+from .rendering import renderer
 from .schemas import Index
 
 logger = logging.getLogger(__name__)
@@ -43,18 +43,12 @@ openness, published statements with their sources, and what outside datasets say
 """
 
 
-class Utf8Renderer(JSONRenderer):
-    """JSON as UTF-8 text, so Japanese reads as Japanese rather than \\u escapes."""
-
-    json_dumps_params = {"ensure_ascii": False}
-
-
 api = NinjaAPI(
     title="Aperture API",
     version="1",
     description=DESCRIPTION,
     urls_namespace=NAMESPACE,
-    renderer=Utf8Renderer(),
+    renderer=renderer,
     # Swagger UI from django-ninja's own static files (ninja is in INSTALLED_APPS), served by
     # this site: the strict CSP allows no CDN, and ninja's page runs no inline script.
     docs=Swagger(settings={"deepLinking": True, "tryItOutEnabled": True}),

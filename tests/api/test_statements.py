@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -217,3 +218,29 @@ def test_walking_every_page_gives_every_published_statement_once(client: Client)
     walked = [item["id"] for item in walk(client, "/statements", limit=10)]
     assert sorted(walked) == sorted(timeline.statement_ids)
     assert len(walked) == len(set(walked))
+
+
+def test_the_written_out_citation_query_reads_the_columns_the_orm_would() -> None:
+    from apps.api.selectors import CITATIONS_SQL, SOURCE_FIELDS
+
+    with connection.cursor() as database:
+        database.execute(CITATIONS_SQL, [[0]])
+        columns = [column.name for column in database.description or ()]
+    assert columns == ["statement_id", "excerpt", *(f"source__{name}" for name in SOURCE_FIELDS)]
+
+
+def test_the_written_out_queries_attach_what_the_orm_would(seeded: None) -> None:
+    from apps.api.selectors import links_attach_orm, links_attach_written_out
+
+    timeline_generate(count=40, slug="generated", name="Generated Lab")
+    ids_ = list(Statement.objects.values_list("id", flat=True))
+
+    def attached(attach: Any) -> dict[int, dict[str, Any]]:
+        by_id: dict[int, dict[str, Any]] = {pk: {"citations": [], "models": []} for pk in ids_}
+        attach(by_id)
+        return by_id
+
+    written_out, orm = attached(links_attach_written_out), attached(links_attach_orm)
+    assert written_out == orm
+    assert sum(len(row["citations"]) for row in orm.values()) > 40
+    assert sum(len(row["models"]) for row in orm.values()) > 0

@@ -17,7 +17,7 @@ from ..cursors import cursor_decode, cursor_encode
 from ..errors import ERROR_RESPONSES, parameter_error
 from ..paging import Page, PageParams, page_body
 from ..schemas import Disagreement
-from .common import link_next, slug_to_id
+from .common import page_answer, slug_to_id
 
 router = Router(tags=["datasets"])
 
@@ -71,5 +71,4 @@ def disagreements_list(
         limit=page.limit,
         next_cursor=cursor_encode("disagreements", rows[-1].pk) if more and rows else None,
     )
-    link_next(response, body)
-    return body
+    return page_answer(request, response, body)

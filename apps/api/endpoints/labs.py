@@ -21,7 +21,7 @@ from ..errors import ERROR_RESPONSES
 from ..paging import Page, PageParams, page_body
 from ..schemas import Lab, LabDetail, StanceHistory
 from ..schemas import StanceChange as StanceChangeOut
-from .common import found_or_404, link_next
+from .common import found_or_404, page_answer
 
 router = Router(tags=["labs"])
 SLUG = r"{slug:slug}"
@@ -60,8 +60,7 @@ def labs_list(request: HttpRequest, response: HttpResponse, page: Query[PagePara
         limit=page.limit,
         next_cursor=cursor_encode("labs", rows[-1].slug) if more and rows else None,
     )
-    link_next(response, body)
-    return body
+    return page_answer(request, response, body)
 
 
 def _lab(slug: str) -> Company:
@@ -166,5 +165,4 @@ def lab_stance_changes(
         if more and rows
         else None,
     )
-    link_next(response, body)
-    return body
+    return page_answer(request, response, body)

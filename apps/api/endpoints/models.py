@@ -19,7 +19,7 @@ from ..errors import ERROR_RESPONSES
 from ..paging import Page, PageParams, page_body
 from ..params import IsoDateTime
 from ..schemas import Model
-from .common import found_or_404, link_next, slug_to_id
+from .common import found_or_404, page_answer, slug_to_id
 
 router = Router(tags=["models"])
 
@@ -95,8 +95,7 @@ def models_list(
         limit=page.limit,
         next_cursor=cursor_encode("models", rows[-1].slug) if more and rows else None,
     )
-    link_next(response, body)
-    return body
+    return page_answer(request, response, body)
 
 
 @router.get(

@@ -17,7 +17,7 @@ from ..cursors import cursor_decode, cursor_encode
 from ..errors import ERROR_RESPONSES
 from ..paging import Page, PageParams, page_body
 from ..schemas import Source as SourceOut
-from .common import found_or_404, link_next, slug_to_id
+from .common import found_or_404, page_answer, slug_to_id
 from .statements import LANGUAGE_PATTERN
 
 router = Router(tags=["sources"])
@@ -100,8 +100,7 @@ def sources_list(
         limit=page.limit,
         next_cursor=cursor_encode("sources", rows[-1].pk) if more and rows else None,
     )
-    link_next(response, body)
-    return body
+    return page_answer(request, response, body)
 
 
 @router.get(

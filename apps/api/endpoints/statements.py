@@ -22,7 +22,7 @@ from ..params import IsoDate, IsoDateTime
 from ..schemas import Statement as StatementOut
 from ..schemas import StatementDetail
 from ..selectors import statement_rows
-from .common import found_or_404, link_next, slug_to_id
+from .common import found_or_404, page_answer, slug_to_id
 
 router = Router(tags=["statements"])
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})?$"
@@ -108,8 +108,7 @@ def statements_list(
         limit=page.limit,
         next_cursor=next_cursor,
     )
-    link_next(response, body)
-    return body
+    return page_answer(request, response, body)
 
 
 @router.get(
