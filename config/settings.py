@@ -157,6 +157,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, which also makes var/ on the first connection (apps/lib/sqlite).
+    DATABASES["default"]["ENGINE"] = "apps.lib.sqlite"
     # The embedded default is shared by the web server, the worker and beat: wait for locks
     # instead of failing, and take the write lock at BEGIN so two writers never deadlock.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

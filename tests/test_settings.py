@@ -60,7 +60,7 @@ def test_importing_settings_and_setting_django_up_writes_no_files(tmp_path: Path
     assert files_under(tmp_path) == []
     key, engine, broker, hasher = result.stdout.split()
     assert key.startswith("django-insecure-"), "no key file yet: the fixed development key"
-    assert (engine, broker) == ("django.db.backends.sqlite3", "filesystem://localhost/")
+    assert (engine, broker) == ("apps.lib.sqlite", "filesystem://localhost/")
     assert hasher == DEFAULT_HASHER
 
 
@@ -168,3 +168,15 @@ def test_an_unknown_log_format_is_refused(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "LOG_FORMAT must be json or plain" in result.stderr
+
+
+def test_on_a_fresh_clone_the_checks_run_before_anything_made_var(tmp_path: Path) -> None:
+    """`manage.py check` and `makemigrations --check` with no var/ yet: the embedded database's
+    first connection makes the folder (apps/lib/sqlite), which importing the settings never does."""
+    var_dir = tmp_path / "var"
+    env = clean_env(var_dir)
+    check = run([sys.executable, "manage.py", "check"], env)
+    assert check.returncode == 0, check.stderr
+    migrations = run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], env)
+    assert migrations.returncode == 0, migrations.stderr + migrations.stdout
+    assert (var_dir / "aperture.sqlite3").exists()
