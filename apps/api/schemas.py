@@ -1,6 +1,6 @@
 """What the API answers, as typed schemas; the OpenAPI document is generated from these.
 
-Plain pydantic models, not django-ninja's Schema: the views hand over dicts (apps/api/present.py),
+Plain pydantic models, not django-ninja's Schema: the views hand over dicts (apps/api/present/),
 so ninja's per-field wrapper for reading ORM objects would only cost time on every nested item.
 
 Every enumerated value is given as its stable code (``"leaning_closed"``) and, beside it, its

@@ -31,7 +31,7 @@ def page_answer(request: HttpRequest, response: HttpResponse, body: dict[str, An
 
     Written here rather than returned for django-ninja to check against the operation's schema
     and then write: on the statements list that check and re-dump cost a fifth of the request
-    (1.2 ms of 6.3). The presenters (apps/api/present.py) build exactly the schema's fields, and
+    (1.2 ms of 6.3). The presenters (apps/api/present/) build exactly the schema's fields, and
     tests/api/test_schema_fixed_point.py proves it: every list's answer, read back through its
     schema and written again, is unchanged. Single items still go through ninja's check.
     """
