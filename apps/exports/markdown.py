@@ -1,4 +1,4 @@
-"""docs/data-dictionary.md, rendered from the one definition of the tables (dictionary.py).
+"""docs/data-dictionary.md, rendered from the one definition of the tables (dictionary/).
 
 `manage.py write_data_dictionary` writes it; a test checks that the file in the repository is
 what this renders, so the document can never describe columns the files do not have.
@@ -22,8 +22,8 @@ from .dictionary import (
 from .writer import CSV, FORMATS, JSONL, file_name
 
 HEADER = (
-    "<!-- Generated from apps/exports/dictionary.py by `manage.py write_data_dictionary`; "
-    "edit that file, not this one (tests/exports/test_dictionary.py checks they agree). -->"
+    "<!-- Generated from apps/exports/dictionary/ by `manage.py write_data_dictionary`; "
+    "edit those files, not this one (tests/exports/test_dictionary.py checks they agree). -->"
 )
 
 

@@ -4,7 +4,7 @@ Each function streams one table: the main query goes through ``.iterator(chunk_s
 server-side cursor on PostgreSQL), rows are taken ``chunk_size`` at a time, and what a row lists
 (a statement's models and sources, a lab's aliases) is read for the whole chunk in one query.
 So memory holds one chunk whatever the size of the record, and the queries are a fixed number
-per chunk. Each row is a dict keyed by the table's column names (dictionary.py); writer.py
+per chunk. Each row is a dict keyed by the table's column names (dictionary/); writer.py
 checks that the keys are exactly those.
 """
 

@@ -1,4 +1,4 @@
-"""Write docs/data-dictionary.md from apps/exports/dictionary.py: `manage.py write_data_dictionary`.
+"""Write docs/data-dictionary.md from apps/exports/dictionary/: `manage.py write_data_dictionary`.
 
 With --check it only says whether the file is current (exit status 1 when it is not).
 """
