@@ -11,12 +11,12 @@ import re
 
 import pytest
 
-from apps.ingest.stance import stance_read
+from apps.ingest.stance import StanceReading, stance_read
 from tests.ingest.stance_heldout import HELD_OUT
 from tests.ingest.stance_table import TABLE, Row
 
 
-def read(row: Row):  # type: ignore[no-untyped-def]
+def read(row: Row) -> StanceReading:
     spans = [(m.start(), m.end()) for m in re.finditer(re.escape(row.lab), row.sentence)]
     assert spans, f"{row.lab} is not named in {row.sentence!r}"
     return stance_read(row.sentence, lab_name=row.lab, lab_spans=spans)
