@@ -373,6 +373,13 @@ class Suggestion(models.Model):
         _("kind guess"), max_length=20, blank=True, choices=StatementKind.choices
     )
     stance = models.CharField(_("stance guess"), max_length=20, choices=Stance.choices)
+    stance_reasons = models.JSONField(
+        _("why this stance"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("The rules and cues that gave the stance guess (apps.ingest.stance)."),
+    )
     score = models.FloatField(_("score"), help_text=_("0..1: how likely an editor accepts it."))
     scored_by = models.CharField(_("scored by"), max_length=20, default="rules")
     state = models.CharField(

@@ -1,14 +1,17 @@
-"""Candidate statements from an article's text: sentences, keyword rules, quotes and speakers.
+"""Candidate statements from an article's text: sentences, the topic filter and quotes.
 
 Everything here is a pure function of text, so the rules can be read and tested on their own.
-The rules are the starting point; once editors have decided enough suggestions, the classifier
-(apps.ingest.classifier) takes over the score and the stance guess (see services).
+The stance, the kind and the speaker are read by apps.ingest.stance; once editors have decided
+enough suggestions, the classifiers (apps.ingest.classifier) take over the score, and the
+stance where the reader found no cue (see services/suggestions.py).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from .stance import stance_read
 
 #: Words that make a sentence about openness at all (English, Japanese).
 TOPIC = re.compile(
@@ -17,28 +20,6 @@ TOPIC = re.compile(
     re.IGNORECASE,
 )
 
-#: (pattern, weight): positive leans open, negative leans closed.
-STANCE_RULES: list[tuple[re.Pattern[str], int]] = [
-    (re.compile(r"continue to release|keep releasing|will release|released?\b.*open", re.I), 2),
-    (re.compile(r"open[\s-]?source|open[\s-]?weights?", re.I), 1),
-    (re.compile(r"apache|mit licen[cs]e", re.I), 1),
-    (re.compile(r"closed|proprietary|api[\s-]only", re.I), -1),
-    (re.compile(r"abandon|shelv|move away from|no longer|stop(ped)? (releasing|work)", re.I), -1),
-    (re.compile(r"not (be )?release|won't release|withh[eo]ld|keep .* private", re.I), -2),
-    (re.compile(r"オープンソース|オープンモデル|オープンウェイト"), 1),
-    (re.compile(r"公開する|公開を継続|リリースを継続|継続していく"), 2),
-    (re.compile(r"クローズド|非公開|閉鎖的"), -1),
-    (re.compile(r"中止|転換|移行|見送"), -1),
-]
-MIXED = re.compile(r"mix of open and closed|both open and closed|組み合わせ", re.I)
-
-SPOKESPERSON = re.compile(r"spokes(person|man|woman)|representative|広報担当者|広報", re.I)
-UNNAMED = re.compile(
-    r"people familiar|according to (people|sources|a person)|sources (said|say)|"
-    r"anonymous|関係者|情報筋|匿名",
-    re.I,
-)
-REPORTED = re.compile(r"reported|according to|報じ|報道|によると", re.I)
 QUOTE = re.compile(r"“([^”]{8,})”|\"([^\"]{8,})\"|「([^」]{8,})」")
 
 
@@ -101,26 +82,10 @@ def is_on_topic(sentence: str) -> bool:
 
 
 def stance_guess(sentence: str) -> tuple[str, float]:
-    """A stance from keyword rules and a confidence in 0..1."""
-    if MIXED.search(sentence):
-        return "mixed", 0.6
-    total = 0
-    hits = 0
-    for pattern, weight in STANCE_RULES:
-        if pattern.search(sentence):
-            total += weight
-            hits += 1
-    if total >= 2:
-        stance = "open"
-    elif total == 1:
-        stance = "leaning_open"
-    elif total == -1:
-        stance = "leaning_closed"
-    elif total <= -2:
-        stance = "closed"
-    else:
-        stance = "mixed"
-    return stance, min(0.9, 0.3 + 0.15 * hits)
+    """A stance and a confidence in 0..1 from the stance reader (apps.ingest.stance), for a
+    sentence read on its own; the pipeline calls stance_read with where each lab is named."""
+    reading = stance_read(sentence)
+    return reading.stance, reading.confidence
 
 
 def quote_find(sentence: str) -> str:
@@ -128,16 +93,3 @@ def quote_find(sentence: str) -> str:
     if match is None:
         return ""
     return next(group for group in match.groups() if group)
-
-
-def kind_and_label(sentence: str, *, company_name: str, person_named: bool) -> tuple[str, str]:
-    """A statement kind and a speaker label guessed from the sentence's wording."""
-    if person_named:
-        return "executive", ""
-    if SPOKESPERSON.search(sentence):
-        return "official", f"{company_name} spokesperson"
-    if UNNAMED.search(sentence):
-        return "unnamed_report", "people familiar with the matter"
-    if REPORTED.search(sentence):
-        return "unnamed_report", "news report"
-    return "analysis", ""

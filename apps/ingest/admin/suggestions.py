@@ -6,7 +6,9 @@ is reported and the others still go through. Each suggestion's own page is where
 decided one at a time: the article's passage around the sentence, the proposed statement
 (lab, models, speaker, kind and stance as choices), and Accept / Reject buttons. A suggestion
 that a published statement of its lab already covers (models.covering_citations) says so,
-in the list and on its page. A decided suggestion's page is read-only.
+in the list and on its page. A decided suggestion's page is read-only. The list and the page
+show the evidence (admin/evidence.py): the names matched in the sentence, each with its alias
+and what it linked to, and why this stance.
 """
 
 from __future__ import annotations
@@ -18,24 +20,25 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-
-from apps.lib.admin_columns import text_short
 
 from .. import services
 from ..models import (
     Classifier,
+    Mention,
     Suggestion,
     SuggestionQuerySet,
     SuggestionState,
     covering_citations,
 )
+from .evidence import mention_title, mentions_in, reason_texts, sentence_marked, sentence_parts
 
 
 class RejectForm(forms.Form):
@@ -153,7 +156,13 @@ class SuggestionAdmin(admin.ModelAdmin):
         return fieldsets
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Suggestion]:
-        return cast(SuggestionQuerySet, super().get_queryset(request)).with_coverage()
+        # The mentions of the listed articles in one query: each row marks its matched names.
+        mentions = Mention.objects.select_related("alias", "company", "ai_model")
+        return (
+            cast(SuggestionQuerySet, super().get_queryset(request))
+            .with_coverage()
+            .prefetch_related(Prefetch("article__mentions", queryset=mentions))
+        )
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         # The review queue opens on what is waiting for a decision.
@@ -170,8 +179,15 @@ class SuggestionAdmin(admin.ModelAdmin):
         return allowed and (obj is None or obj.state == SuggestionState.PENDING)
 
     @admin.display(description=_("sentence"))
-    def sentence_short(self, obj: Suggestion) -> str:
-        return text_short(obj.sentence, 90)
+    def sentence_short(self, obj: Suggestion) -> SafeString:
+        """The sentence (shortened) with its matched names marked, and why this stance."""
+        mentions = mentions_in(obj, obj.article.mentions.all())
+        why = "; ".join(reason_texts(obj.stance_reasons))
+        return format_html(
+            '{}<br><small class="stance-why">{}</small>',
+            sentence_marked(obj, mentions, limit=90),
+            format_html("{}: {}", gettext("why this stance"), why) if why else "",
+        )
 
     @admin.display(description=_("covered"), boolean=True, ordering="covered")
     def covered(self, obj: Suggestion) -> bool:
@@ -189,6 +205,15 @@ class SuggestionAdmin(admin.ModelAdmin):
         if obj is not None:
             article = obj.article
             context["excerpt"] = excerpt(obj)
+            mentions = mentions_in(obj)
+            context["evidence"] = {
+                "parts": [
+                    (part.text, mention_title(part.mention) if part.mention else "")
+                    for part in sentence_parts(obj, mentions)
+                ],
+                "names": [(m.matched_text, mention_title(m)) for m in mentions],
+                "reasons": reason_texts(obj.stance_reasons),
+            }
             context["article"] = article
             citations = covering_citations(
                 company=obj.company_id,

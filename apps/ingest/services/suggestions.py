@@ -2,8 +2,21 @@
 sentences that speak about a lab's openness for an editor to review (review.py).
 
 Matching uses the cached catalogue's alias matcher (apps/ingest/linking.py); sentences are
-split, kept on topic and guessed at by the rules of apps/ingest/suggest.py, and scored by the
-trained classifiers when there are any (apps/ingest/classifier.py).
+split and kept on topic by apps/ingest/suggest.py, and read for each lab they name by the stance
+reader (apps/ingest/stance.py), which gives the stance, the kind, the speaker label and the
+reasons stored on the suggestion.
+
+How the rules and the classifiers trained on editors' decisions (services/classifier.py)
+combine, once a classifier has learnt from enough decisions (cache.Reading.classifier):
+
+- score: the relevance classifier's probability that an editor accepts the sentence replaces
+  the reader's confidence (``scored_by`` says which one scored it);
+- topic: a sentence naming a lab that the topic filter misses is still suggested when the
+  relevance classifier is at least OFF_TOPIC_ADMIT sure of it, so a phrasing editors accepted
+  ("let anyone download the parameters") is learnt; the reason says so;
+- stance: the reader decides when it found an open or closed cue (its reasons explain it);
+  where it found none, the stance classifier's most likely stance is taken, with its
+  probability as the reason.
 """
 
 from __future__ import annotations
@@ -17,7 +30,11 @@ from apps.catalog.models import AIModel, Company
 from .. import cache, classifier
 from ..linking import Matcher
 from ..models import Article, Mention, Suggestion
-from ..suggest import is_on_topic, kind_and_label, quote_find, sentences_split, stance_guess
+from ..stance import Reason, stance_read
+from ..suggest import is_on_topic, quote_find, sentences_split
+
+#: How sure the relevance classifier must be to suggest a sentence the topic filter misses.
+OFF_TOPIC_ADMIT = 0.9
 
 
 def mentions_link(*, article: Article, matcher: Matcher | None = None) -> list[Mention]:
@@ -81,9 +98,13 @@ def suggestions_make(
     planned: dict[tuple[int, str], tuple[Suggestion, list[int]]] = {}
     for sentence in sentences_split(article.text):
         inside = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
-        if not inside or not is_on_topic(sentence.text):
+        if not inside:
+            continue
+        on_topic = is_on_topic(sentence.text)
+        if not on_topic and relevance is None:
             continue
         labs: list[Company] = []
+        spans: dict[int, list[tuple[int, int]]] = {}
         sentence_models: list[AIModel] = []
         for mention in inside:
             if mention.ai_model_id is not None:
@@ -96,27 +117,40 @@ def suggestions_make(
                     if mention.company_id
                     else None
                 )
-            if lab is not None and lab not in labs:
+            if lab is None:
+                continue
+            if lab not in labs:
                 labs.append(lab)
+            spans.setdefault(lab.pk, []).append(
+                (mention.start - sentence.start, mention.end - sentence.start)
+            )
         if not labs:
             continue
-        stance, confidence = stance_guess(sentence.text)
-        score, scored_by = confidence, "rules"
+        learned_score = None
         if relevance is not None:
-            score = classifier.predict(relevance, sentence.text).get("accepted", score)
-            scored_by = "classifier"
-        if stance_model is not None:
-            stance = max(
-                classifier.predict(stance_model, sentence.text).items(), key=lambda kv: kv[1]
-            )[0]
+            learned_score = classifier.predict(relevance, sentence.text).get("accepted", 0.0)
+            if not on_topic and learned_score < OFF_TOPIC_ADMIT:
+                continue
+        learned_stance = classifier.predict(stance_model, sentence.text) if stance_model else {}
         speaker = next((p for p in people if p.name in sentence.text), None)
         sentence_hash = hashlib.sha256(sentence.text.encode()).hexdigest()
         for lab in labs:
             if (lab.pk, sentence_hash) in planned:  # the same sentence again: the first counts
                 continue
-            kind, label = kind_and_label(
-                sentence.text, company_name=lab.name, person_named=speaker is not None
+            read = stance_read(
+                sentence.text,
+                lab_name=lab.name,
+                lab_spans=spans[lab.pk],
+                other_spans=[span for pk, own in spans.items() if pk != lab.pk for span in own],
+                person_named=speaker is not None,
             )
+            stance, reasons = read.stance, list(read.reasons)
+            if not read.cued and learned_stance:
+                stance, probability = max(learned_stance.items(), key=lambda kv: kv[1])
+                reasons.append(Reason("learned", f"{probability:.2f}", stance))
+            if not on_topic:
+                reasons.insert(0, Reason("learned_topic", f"{learned_score:.2f}"))
+            score = read.confidence if learned_score is None else learned_score
             suggestion = Suggestion(
                 article=article,
                 company=lab,
@@ -126,11 +160,12 @@ def suggestions_make(
                 language=article.language,
                 quote=quote_find(sentence.text),
                 speaker=speaker,
-                speaker_label=label,
-                kind=kind,
+                speaker_label=read.speaker_label[:200],
+                kind=read.kind,
                 stance=stance,
+                stance_reasons=[reason.as_json() for reason in reasons],
                 score=round(score, 4),
-                scored_by=scored_by,
+                scored_by="rules" if learned_score is None else "classifier",
             )
             model_ids = {
                 m.pk: None

@@ -1,0 +1,458 @@
+"""The stance reader: which way a sentence says a lab is going, who says it, and why we think so.
+
+A pure function of the sentence (and where the lab is named in it), so each rule can be read and
+tested on its own (tests/ingest/test_stance_reader.py). Steps:
+
+1. Attribution. Find the saying verb and its subject: "the NYT reported that …" is a report
+   about the lab, "Meta said it will …" or a Meta spokesperson's quote are the lab's own words,
+   "critics say …" is an outside opinion, "according to people familiar …" an unnamed report.
+   The claim is the clause that is said (the complement or the quote), and it is what is read.
+2. Clauses. The claim is cut at clause boundaries ("but", ";", "、", "一方"); a clause that only
+   describes ("which has kept …", "unlike …") is background, read only if nothing else speaks;
+   where several labs are named, a lab is read from its own clauses.
+3. Events and operators (apps.ingest.stance_cues): each open or closed cue is flipped once per
+   negation or reversal that scopes it ("will not stop releasing" is two flips, so open),
+   made partial by a limiter ("not truly open"), and firm by a commitment ("will", 予定) or
+   a flat denial ("does not release", 公開しない; "has yet to" is not one).
+4. The step. The clauses' open and closed weights give the side and the step; a hedge or a
+   condition ("may", "if", 検討, 可能性) or an outside opinion softens closed to leaning closed
+   and open to leaning open, never the other side.
+
+Every rule that fired is returned as a Reason, stored on the suggestion and shown to the
+editor ("negated: 'will not' scopes 'release'"). The classifier trained on editors' decisions
+(apps.ingest.classifier) decides only where the reader found no cue (services/suggestions.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import stance_cues as cues
+
+Span = tuple[int, int]
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_STEPS = {2: "open", 1: "leaning_open", 0: "mixed", -1: "leaning_closed", -2: "closed"}
+_SOFTER = {"open": "leaning_open", "closed": "leaning_closed"}
+MAX_REASONS = 10
+_NEGATED_BEFORE = re.compile(r"\bnot\b|n['\u2019]t\b|\bnever\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One rule that fired: ``rule`` is a code the admin explains, ``cue`` the words."""
+
+    rule: str
+    cue: str = ""
+    target: str = ""
+
+    def as_json(self) -> dict[str, str]:
+        return {"rule": self.rule, "cue": self.cue, "target": self.target}
+
+
+@dataclass(frozen=True)
+class StanceReading:
+    stance: str
+    confidence: float
+    reasons: tuple[Reason, ...]
+    kind: str
+    speaker_label: str
+    #: False when no open or closed cue was found: the stance is only a default.
+    cued: bool
+
+
+@dataclass(frozen=True)
+class _Attribution:
+    category: str  # own, reported, unnamed, opinion, third
+    speaker: str
+    cue: str
+    claim: tuple[Span, ...]
+
+
+@dataclass
+class _Event:
+    start: int
+    end: int
+    text: str
+    polarity: int
+    strength: int
+    flips: list[str]
+    partial: str = ""
+
+
+def stance_read(
+    sentence: str,
+    *,
+    lab_name: str = "",
+    lab_spans: Sequence[Span] = (),
+    other_spans: Sequence[Span] = (),
+    person_named: bool = False,
+) -> StanceReading:
+    """Read one sentence for one lab; spans are where the lab (or another lab) is named."""
+    attribution = _attribution_find(sentence, lab_spans, other_spans)
+    claim = _masked(sentence, attribution.claim) if attribution else sentence
+    reasons: list[Reason] = []
+    value, cued, events_found = _claim_read(claim, lab_spans, other_spans, reasons)
+    if not cued and attribution is not None:  # nothing in the claim: read the whole sentence
+        value, cued, events_found = _claim_read(sentence, lab_spans, other_spans, reasons)
+    stance = "mixed" if value is None else _STEPS[max(-2, min(2, value))]
+    hedge = cues.HEDGE.search(claim)
+    if hedge and stance in _SOFTER:
+        stance = _SOFTER[stance]
+        reasons.append(Reason("hedged", hedge.group(0)))
+    elif hedge and cued:
+        reasons.append(Reason("hedged", hedge.group(0)))
+    if attribution is not None:
+        reasons.append(Reason(_ATTRIBUTION_RULES[attribution.category], attribution.cue))
+        if attribution.category == "opinion" and stance in _SOFTER:
+            stance = _SOFTER[stance]
+    if not cued:
+        reasons.append(Reason("no_cue"))
+    kind, label = _kind_and_label(sentence, attribution, lab_name, lab_spans, person_named)
+    confidence = min(0.9, 0.3 + 0.15 * events_found) if cued else 0.3
+    return StanceReading(
+        stance=stance,
+        confidence=confidence,
+        reasons=tuple(reasons[:MAX_REASONS]),
+        kind=kind,
+        speaker_label=label,
+        cued=cued,
+    )
+
+
+_ATTRIBUTION_RULES = {
+    "own": "own_words",
+    "reported": "reported",
+    "unnamed": "unnamed",
+    "opinion": "opinion",
+    "third": "third_party",
+}
+
+
+# Attribution -----------------------------------------------------------------------------
+
+
+def _attribution_find(
+    sentence: str, lab_spans: Sequence[Span], other_spans: Sequence[Span]
+) -> _Attribution | None:
+    japanese = _JAPANESE.search(sentence)
+    found = _attribution_ja(sentence) if japanese else _attribution_en(sentence)
+    if found is None:
+        return None
+    speaker_span, cue, claim = found
+    speaker = sentence[speaker_span[0] : speaker_span[1]].strip(' ,、は「」"“”')
+    category = _speaker_category(sentence, speaker, speaker_span, cue, lab_spans, other_spans)
+    return _Attribution(category, speaker, cue, claim)
+
+
+def _attribution_en(text: str) -> tuple[Span, str, tuple[Span, ...]] | None:
+    match = cues.SAY_EN.search(text)
+    if match is None:
+        return None
+    cue = match.group(0)
+    low = cue.casefold()
+    if low == "according to":
+        comma = text.find(",", match.end())
+        if match.start() < 3 and comma > 0:  # "According to X, claim"
+            return (match.end(), comma), cue, ((comma + 1, len(text)),)
+        return (match.end(), len(text)), cue, ((0, match.start()),)
+    if "report" in low and low not in ("reported", "reports"):  # reportedly, was reported
+        return (match.start(), match.start()), cue, ((0, match.start()), (match.end(), len(text)))
+    before, after = text[: match.start()], text[match.end() :]
+    separator = max(before.rfind(","), before.rfind("”"), before.rfind('"'))
+    trailing = not after.strip(' .!?"”') or after.lstrip().startswith(",")
+    if separator > 0 and trailing and len(before[separator:].split()) <= 8:
+        # "claim, X said" / "“quote,” X said, adding that …"
+        rest = (match.end(), len(text)) if after.strip(" .") else (len(text), len(text))
+        return (separator + 1, match.start()), cue, ((0, separator), rest)
+    start = max(before.rfind(";"), before.rfind("—")) + 1
+    claim_start = match.end()
+    that = re.match(r"[\s,:]*(?:that\b)?", text[claim_start:])
+    if that:
+        claim_start += that.end()
+    return (start, match.start()), cue, ((claim_start, len(text)),)
+
+
+def _attribution_ja(text: str) -> tuple[Span, str, tuple[Span, ...]] | None:
+    matches = list(cues.SAY_JA.finditer(text))
+    if not matches:
+        return None
+    first = matches[0]
+    if first.group(0) in ("によると", "によれば"):
+        comma = first.end() + (1 if text[first.end() : first.end() + 1] in "、\uff0c" else 0)
+        return (0, first.start()), first.group(0), ((comma, len(text)),)
+    match = matches[-1]
+    cue = match.group(0)
+    if "られ" in cue or "とされ" in cue or cue == "という":
+        return (match.start(), match.start()), cue, ((0, match.start()),)
+    before = text[: match.start()].rstrip()
+    if before.endswith("」") and "「" in before:
+        opening = before.rfind("「")
+        return (0, opening), cue, ((opening + 1, len(before) - 1),)
+    topic = before.find("は")
+    if topic > 0:
+        return (0, topic), cue, ((topic + 1, match.start()),)
+    return (match.start(), match.start()), cue, ((0, match.start()),)
+
+
+def _speaker_category(
+    sentence: str,
+    speaker: str,
+    span: Span,
+    cue: str,
+    lab_spans: Sequence[Span],
+    other_spans: Sequence[Span],
+) -> str:
+    if cues.UNNAMED.search(speaker):
+        return "unnamed"
+    if cues.CRITIC.search(speaker) or (
+        not speaker and cues.CRITIC.search(cue)
+    ):  # "と批判" with no subject
+        return "opinion"
+    if _overlaps(span, lab_spans):
+        return "own"
+    if _overlaps(span, other_spans):
+        return "third"
+    if speaker and (
+        cues.SPOKESPERSON.search(speaker)
+        or cues.OWN.search(speaker)
+        or cues.EXECUTIVE.search(speaker)
+    ):
+        return "own"
+    if not speaker or cues.NEWS.search(speaker) or cues.NEWS.search(cue):
+        return "reported"
+    return "third"
+
+
+def _overlaps(span: Span, spans: Sequence[Span]) -> bool:
+    return any(start < span[1] and span[0] < end for start, end in spans)
+
+
+def _masked(sentence: str, claim: Sequence[Span]) -> str:
+    """The sentence with everything outside the claim blanked: offsets stay as they were, and
+    a comma where a blank starts keeps the claim's parts in separate clauses."""
+    keep = [False] * len(sentence)
+    for start, end in claim:
+        for index in range(max(0, start), min(len(sentence), end)):
+            keep[index] = True
+    out = []
+    for index, char in enumerate(sentence):
+        if keep[index]:
+            out.append(char)
+        else:
+            out.append("," if index == 0 or keep[index - 1] else " ")
+    return "".join(out)
+
+
+def _kind_and_label(
+    sentence: str,
+    attribution: _Attribution | None,
+    lab_name: str,
+    lab_spans: Sequence[Span],
+    person_named: bool,
+) -> tuple[str, str]:
+    category = attribution.category if attribution else ""
+    if category == "unnamed":
+        return "unnamed_report", "people familiar with the matter"
+    if category == "opinion":
+        critic = cues.CRITIC.search(attribution.speaker if attribution else "")
+        return "analysis", critic.group(0) if critic else ""
+    if category == "reported":
+        return "unnamed_report", "news report"
+    if person_named:
+        return "executive", ""
+    if category == "own" and attribution is not None:
+        if cues.SPOKESPERSON.search(attribution.speaker):
+            return "official", f"{lab_name} spokesperson"
+        if cues.EXECUTIVE.search(attribution.speaker):
+            return "executive", attribution.speaker[:200]
+        return "official", lab_name
+    if category == "third":
+        return "analysis", ""
+    if cues.SPOKESPERSON.search(sentence):
+        return "official", f"{lab_name} spokesperson"
+    act = cues.ACT.search(sentence)
+    if (
+        act
+        and any(start < act.start() for start, _end in lab_spans)
+        and not _NEGATED_BEFORE.search(sentence[max(0, act.start() - 12) : act.start()])
+    ):
+        return "action", ""
+    return "analysis", ""
+
+
+# Reading the claim -----------------------------------------------------------------------
+
+
+def _segments(text: str) -> list[Span]:
+    found: list[Span] = []
+    start = 0
+    for match in cues.BOUNDARY.finditer(text):
+        if text[start : match.start()].strip():
+            found.append((start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        found.append((start, len(text)))
+    return found
+
+
+def _events(text: str) -> list[_Event]:
+    taken: list[Span] = []
+    found: list[_Event] = []
+    for cue in cues.EVENTS:
+        for match in cue.pattern.finditer(text):
+            span = (match.start(), match.end())
+            if _overlaps(span, taken):
+                continue
+            taken.append(span)
+            found.append(_Event(*span, match.group(0), cue.polarity, cue.strength, []))
+    return sorted(found, key=lambda event: event.start)
+
+
+def _operators(text: str) -> list[tuple[cues.OperatorCue, re.Match[str]]]:
+    taken: list[Span] = []
+    found = []
+    for cue in cues.OPERATORS:
+        for match in cue.pattern.finditer(text):
+            span = (match.start(), match.end())
+            if _overlaps(span, taken):
+                continue
+            taken.append(span)
+            found.append((cue, match))
+    return found
+
+
+def _claim_read(
+    text: str,
+    lab_spans: Sequence[Span],
+    other_spans: Sequence[Span],
+    reasons: list[Reason],
+) -> tuple[int | None, bool, int]:
+    """The claim's value (-2..2, None for both sides at once), whether a cue was found, and
+    how many events were read. Reasons are appended."""
+    segments = _segments(text)
+    events = _events(text)
+    if not events:
+        return None, False, 0
+    for cue, match in _operators(text):
+        segment = next((s for s in segments if s[0] <= match.start() < s[1]), None)
+        if segment is None:
+            continue
+        for event in events:
+            if not _in_scope(cue, match, segment, event, text):
+                continue
+            if cue.role == "partial":
+                event.partial = match.group(0)
+            else:
+                event.flips.append(match.group(0))
+    firm = cues.COMMITMENT.search(text)
+    chosen = _segments_for_lab(segments, lab_spans, other_spans)
+    main = [s for s in chosen if not cues.BACKGROUND.search(text[s[0] : s[1]])]
+    background = [s for s in chosen if s not in main]
+    read = _segments_with_events(main, events) or _segments_with_events(background, events)
+    if not read:
+        return None, False, 0
+    if read[0] in background:
+        reasons.append(Reason("background", text[read[0][0] : read[0][1]].strip()[:80]))
+    elif background and _segments_with_events(background, events):
+        reasons.append(
+            Reason("background_skipped", text[background[0][0] : background[0][1]].strip()[:80])
+        )
+    open_weight = closed_weight = 0
+    count = 0
+    mixed_cue = ""
+    for segment in read:
+        side_open = side_closed = 0
+        for event in (e for e in events if segment[0] <= e.start < segment[1]):
+            count += 1
+            # A flat denial ("does not release", "has not abandoned", "公開しない") is firm,
+            # unless it is only "not yet".
+            denied = any(_is_negation(flip) for flip in event.flips)
+            flat = denied and not cues.NOT_YET.search(text, segment[0], segment[1])
+            strength = 2 if firm or flat else event.strength
+            polarity = event.polarity * (-1) ** len(event.flips)
+            reasons.append(_event_reason(event, polarity))
+            if event.polarity == 0:
+                mixed_cue = event.text
+                side_open, side_closed = side_open + 2, side_closed + 2
+            elif event.partial:
+                side_open, side_closed = side_open + 1, side_closed + 1
+            elif polarity > 0:
+                side_open += strength
+            else:
+                side_closed += strength
+        open_weight += min(2, side_open)
+        closed_weight += min(2, side_closed)
+    if firm:
+        reasons.append(Reason("committed", firm.group(0)))
+    if mixed_cue or (open_weight and closed_weight and abs(open_weight - closed_weight) <= 1):
+        if not mixed_cue:
+            reasons.append(Reason("both_sides"))
+        return 0, True, count
+    return open_weight - closed_weight, True, count
+
+
+def _in_scope(
+    cue: cues.OperatorCue, match: re.Match[str], segment: Span, event: _Event, text: str
+) -> bool:
+    if not segment[0] <= event.start < segment[1]:
+        return False
+    if cue.forward:
+        end = segment[1]
+        if cue.until is not None:
+            stop = cue.until.search(text, match.end(), segment[1])
+            end = stop.start() if stop else end
+        return match.end() <= event.start < end
+    if event.start < segment[0] or event.end > match.end():
+        return False
+    if cue.role == "partial":
+        return True
+    if event.end > match.start():
+        return False
+    # A Japanese move's target ("クローズドへ移行") is not what the move leaves behind.
+    return not (cue.role == "reversal" and cues.TARGET.match(text[event.end : match.start()]))
+
+
+def _segments_for_lab(
+    segments: list[Span], lab_spans: Sequence[Span], other_spans: Sequence[Span]
+) -> list[Span]:
+    """The lab's own clauses where several labs are named; a clause naming none belongs to the
+    lab named before it."""
+    if not lab_spans or not other_spans:
+        return segments
+    owners: list[set[str]] = []
+    current: set[str] = set()
+    for segment in segments:
+        named = set()
+        if _overlaps(segment, lab_spans):
+            named.add("lab")
+        if _overlaps(segment, other_spans):
+            named.add("other")
+        current = named or current
+        owners.append(current)
+    mine = [s for s, owner in zip(segments, owners, strict=True) if "lab" in owner or not owner]
+    return mine or segments
+
+
+def _segments_with_events(segments: list[Span], events: list[_Event]) -> list[Span]:
+    return [s for s in segments if any(s[0] <= e.start < s[1] for e in events)]
+
+
+def _event_reason(event: _Event, polarity: int) -> Reason:
+    if event.polarity == 0:
+        return Reason("mixed", event.text)
+    if event.partial:
+        return Reason("partial", event.partial, event.text)
+    if len(event.flips) >= 2:
+        return Reason("double_negation", " … ".join(event.flips), event.text)
+    if event.flips:
+        flip = event.flips[0]
+        rule = "negated" if _is_negation(flip) else "reversed"
+        return Reason(rule, flip, event.text)
+    return Reason("open_cue" if polarity > 0 else "closed_cue", event.text)
+
+
+def _is_negation(words: str) -> bool:
+    return any(cue.role == "negation" and cue.pattern.fullmatch(words) for cue in cues.OPERATORS)

@@ -1,0 +1,245 @@
+"""The words the stance reader (apps.ingest.stance) looks for, in English and Japanese.
+
+Two kinds of cue. *Events* say which way a clause points: open (release, open-source, open
+weights, 公開, オープンソース) or closed (closed, proprietary, API only, 非公開, クローズド), with a
+strength of 1 (a description) or 2 (an act on the weights, or a firm keep-closed). *Operators*
+change the events they scope: a negation or a reversal ("stop", "abandon", 中止, 見送る) flips
+the side, a limiter ("not truly", 真の…ではない) makes it partial, a commitment ("will",
+"continue", 予定, 継続) makes it firm, a hedge or condition ("may", "if", 検討, 可能性) softens
+the step. English operators scope forward, to the end of their clause; Japanese ones follow the
+verb, so they scope backward, to the start of theirs.
+
+The lists are of the general language of openness statements, not of any page's wording.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_I = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class EventCue:
+    pattern: re.Pattern[str]
+    polarity: int  # +1 open, -1 closed, 0 mixed
+    strength: int
+
+
+@dataclass(frozen=True)
+class OperatorCue:
+    pattern: re.Pattern[str]
+    role: str  # "negation", "reversal", "partial"
+    forward: bool
+    #: Where a forward operator's scope ends before its clause does ("from A to B").
+    until: re.Pattern[str] | None = None
+
+
+# Highest priority first: a later match overlapping an earlier one is dropped ("非公開" is not
+# "公開", "keep the weights private" is one closed act, not the word "weights").
+EVENTS: tuple[EventCue, ...] = (
+    EventCue(
+        re.compile(
+            r"\bmix(?:ture)? of open and closed\b|\bboth open and closed\b|"
+            r"\bopen and closed (?:models|approach\w*|weights)\b|\bhybrid (?:approach|strategy)\b|"
+            r"オープンとクローズド|クローズドとオープン|組み合わせ|併用",
+            _I,
+        ),
+        0,
+        2,
+    ),
+    EventCue(
+        re.compile(
+            r"\bwithh[eo]ld\w*|\bkeep\w* (?:[\w'\u2019-]+ ){0,5}?(?:closed|private|proprietary|"
+            r"in-house|secret|under wraps)\b|\block\w* (?:it |them )?(?:down|up)\b|"
+            r"非公開(?:に|の)(?:する|し|まま|とする)|非公開を(?:維持|継続)",
+            _I,
+        ),
+        -1,
+        2,
+    ),
+    EventCue(
+        re.compile(
+            r"\b(?:releas|publish|shar|open[- ]?sourc|post)\w*(?:\s+[\w'\u2019.-]+){0,5}?\s+"
+            r"(?:weights|parameters|checkpoints|source code)\b|"
+            r"(?:重み|ウェイト|パラメータ|ソースコード)[^、。非]{0,20}?(?:公開|リリース)",
+            _I,
+        ),
+        1,
+        2,
+    ),
+    EventCue(
+        re.compile(
+            r"\bclosed(?:[- ]source)?\b|\bproprietary\b|\bapi[- ]only\b|"
+            r"\b(?:only )?(?:through|via) (?:its|an|the|a paid) (?:paid )?api\b|"
+            r"\bprivate\b|\bbehind (?:an?|its) (?:api|paywall)\b|"
+            r"クローズド|非公開|閉鎖的|プロプライエタリ|API(?:経由)?(?:で)?のみ|囲い込",
+            _I,
+        ),
+        -1,
+        1,
+    ),
+    EventCue(
+        re.compile(
+            r"\bopen[- ]?sourc\w*|\bopen[- ]?weights?\b|\bopen models?\b|\bopenly\b|"
+            r"\bopen licen[cs]e\b|\bapache\b|\bmit licen[cs]e\b|\bpermissive licen[cs]e\b|"
+            r"\breleas\w*|\bpublish\w*|\bmak\w* (?:[\w'\u2019-]+ ){0,3}?(?:available|public)\b|"
+            r"オープンソース化?|オープンウェイト|オープンモデル|オープンな|公開|リリース|Apache|MIT",
+            _I,
+        ),
+        1,
+        1,
+    ),
+)
+
+OPERATORS: tuple[OperatorCue, ...] = (
+    # Limiters first: "not truly open" is partly open, not closed.
+    OperatorCue(
+        re.compile(
+            r"\b(?:not|n['\u2019]t|never)\s+(?:truly|fully|really|entirely|completely|genuinely|"
+            r"quite|totally|wholly|purely|actually|real)\b|\b(?:partially|partly|semi-|"
+            r"somewhat)|\bless open\b",
+            _I,
+        ),
+        "partial",
+        True,
+    ),
+    OperatorCue(
+        re.compile(
+            r"(?:真|本当|完全|真正|純粋)(?:の|に|な)?[^、。]{0,15}?(?:ではない|ではありません|"
+            r"とは言えない|とはいえない|ではなく|とは言い難い)|部分的"
+        ),
+        "partial",
+        False,
+    ),
+    OperatorCue(
+        re.compile(
+            r"\bno longer\b|\bno plans? to\b|\bno intention\b|\b(?:refus|declin|fail)\w* to\b|"
+            r"\byet to\b|\brather than\b|\binstead of\b|\bunlikely to\b|"
+            r"\bnot\b(?! only| just)|\b(?:never|no|none|neither|nor|without|cannot)\b|"
+            r"n['\u2019]t\b",
+            _I,
+        ),
+        "negation",
+        True,
+    ),
+    OperatorCue(
+        re.compile(
+            r"(?<!少)(?<!危)(?<!しか)(?<!ほか)(?<!違い)(?<!間も)(?:ない|なく|なかっ|ません)|"
+            r"(?:せ|され|でき|おら)ず"
+        ),
+        "negation",
+        False,
+    ),
+    OperatorCue(
+        re.compile(
+            r"\b(?:mov|shift|turn|back|pull|retreat|walk)\w* (?:away |back )?from\b|\bfrom\b",
+            _I,
+        ),
+        "reversal",
+        True,
+        until=re.compile(r"\bto(?:wards?)?\b|\bin favou?r of\b", _I),
+    ),
+    OperatorCue(
+        re.compile(
+            r"\b(?:abandon|shelv|scrap|drop|stop|ceas|halt|quit|revers|delay|postpon|"
+            r"discontinu)\w*|\bend(?:s|ed|ing)?\b|\bphas\w* out\b|\bwind\w* down\b|"
+            r"\bwalk\w* back\b|\bpush\w* back\b",
+            _I,
+        ),
+        "reversal",
+        True,
+        # "abandon open source for a closed model": what comes after "for" is taken up.
+        until=re.compile(r"\bfor\b|\bin favou?r of\b", _I),
+    ),
+    OperatorCue(
+        re.compile(
+            r"中止|撤回|取りやめ|とりやめ|やめ|止め|停止|終了|断念|見送|撤退|放棄|離れ|延期|"
+            r"(?<![へに])転換|から(?=[^、。]{0,30}?(?:へ|に)(?:の)?(?:移行|転換|シフト|切り替|舵))"
+        ),
+        "reversal",
+        False,
+    ),
+)
+
+#: Firm words, a commitment or a move to a side: an event they cover counts with strength 2.
+COMMITMENT = re.compile(
+    r"\b(?:will|shall|plans? to|planning to|intends? to|commit\w*|continu\w*|keep\w*|"
+    r"remain\w*|pledg\w*|vow\w*|going to|going forward|(?:switch|mov|shift|transition)\w* to)\b|"
+    r"['\u2019]ll\b|予定|方針|継続|引き続き|今後も|約束|表明|決定|決め|計画|つもり|移行|シフト|切り替",
+    _I,
+)
+#: A denial only for now: "has yet to release" is not as firm as "will not release".
+NOT_YET = re.compile(r"\byet to\b|\bnot yet\b|まだ|未だ", _I)
+#: Hedges and conditions: they soften the step (closed -> leaning closed), never the side.
+HEDGE = re.compile(
+    r"\b(?:may|might|could|perhaps|possibly|potentially|consider\w*|weigh(?:s|ed|ing)?|"
+    r"explor\w*|discuss\w*|mull\w*|debat\w*|thinking about|if|unless|provided|as long as|"
+    r"depending on|subject to|some|certain|tentativ\w*|likely|unlikely)\b|"
+    r"検討|可能性|かもしれ|議論|模索|視野|示唆|見込|場合|次第|条件付|もし|一部|"
+    r"(?:れ|け|せ|て|め)ば(?!かり)",
+    _I,
+)
+#: Where one clause ends and the next begins; an operator never reaches past one.
+BOUNDARY = re.compile(
+    r"[;:—\u2013,、\uff0c\uff1b\uff1a]|が、|けど|ものの|一方|に対し|"
+    r"\b(?:but|while|whereas|although|though|however|instead|in favou?r of|even as|unlike)\b|"
+    r"\band\b(?=\s+(?:will|would|is|are|was|has|have|had|plans?|intends?|keeps?|it|they|we|"
+    r"also|then|offers?|releases?|continues?)\b)",
+    _I,
+)
+#: A clause that describes rather than claims: read only when nothing else has a cue.
+BACKGROUND = re.compile(
+    r"^\s*(?:which|who|whose|unlike|compared (?:to|with)|in contrast to|by contrast)\b", _I
+)
+#: A Japanese event followed by へ / に+change verb is where a move goes, not what is left.
+TARGET = re.compile(r"^[^、。]{0,8}?(?:へ|に(?:の)?(?:移行|転換|シフト|切り替|舵))")
+
+# Attribution: who says the claim.
+SAY_EN = re.compile(
+    r"\baccording to\b|\b(?:is|was|were|has been|have been) reported\b|\breportedly\b|"
+    r"\b(?:said|says|say|told|tells|reported|reports|announced|announces|stated|states|wrote|"
+    r"writes|claimed|claims|argued|argues|argue|added|adding|confirmed|confirms|denied|"
+    r"denies|insisted|insists|noted|notes|warned|warns|believes?|contends?|contend|"
+    r"complained|complains|maintains?|explained|explains|acknowledged|suggests?|suggested)\b",
+    _I,
+)
+SAY_JA = re.compile(
+    r"によると|によれば|と(?:報じ|伝え|報道)られ|とされ(?:てい)?(?:る|た|ます)|"
+    r"(?<!よう)と(?:述べ|語|話し|説明|発表|強調|明らかに|コメント|主張|指摘|批判|報じ|伝え|"
+    r"考え|見てい|みてい|みる|見る|し(?:てい)?(?:る|た|ます))|という(?=。|$)"
+)
+UNNAMED = re.compile(
+    r"people familiar|familiar with|sources?\b|insiders?|anonymous|person close|"
+    r"関係者|情報筋|匿名",
+    _I,
+)
+CRITIC = re.compile(
+    r"\b(?:critics?|analysts?|experts?|researchers?|observers?|advocates?|skeptics?|sceptics?|"
+    r"academics?|commentators?|campaigners?|opponents?|detractors?)\b|"
+    r"批評家|批判|専門家|アナリスト|研究者|識者|評論家|懐疑",
+    _I,
+)
+SPOKESPERSON = re.compile(r"spokes(?:person|man|woman)|representative|広報", _I)
+EXECUTIVE = re.compile(
+    r"\b(?:ceo|chief|founder|co-founder|president|chairman|head of|executive|cto|vice president)\b|"
+    r"最高経営責任者|創業者|幹部|社長|会長|責任者",
+    _I,
+)
+OWN = re.compile(
+    r"^\s*(?:it|we|they|the company|the firm|the lab|the startup)\s*$|"
+    r"\b(?:the company|the firm|the lab|its|our)\b|同社|当社",
+    _I,
+)
+NEWS = re.compile(
+    r"\b(?:report|reports|reported|reportedly|times|journal|news|post|newspaper|outlet|media|"
+    r"reuters|bloomberg|information|wire|magazine)\b|報道|新聞|タイムズ|ニュース|メディア|報じ|伝え",
+    _I,
+)
+#: A lab's own act, in the past: "X released …", "Xは…を公開した".
+ACT = re.compile(
+    r"\b(?:released|published|open-sourced|open sourced|made \w+ available)\b|"
+    r"(?:公開|リリース|オープンソース化)(?:し|され)た",
+    _I,
+)
