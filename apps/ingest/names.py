@@ -15,6 +15,7 @@ from apps.catalog.naming import rule_effective
 from .linking import (
     AFTER_FULL_NAME,
     AFTER_PREFIX,
+    ANYWHERE,
     PIECES,
     SEPARATOR,
     TEXT_TOKEN,
@@ -32,10 +33,10 @@ Row = dict[str, Any]
 def matcher_build() -> Matcher:
     """A matcher over every name and alias of the catalogue's labs, families, models and
     people (five queries)."""
-    return Matcher(_CatalogueNames().names())
+    return Matcher(CatalogueNames().names())
 
 
-class _CatalogueNames:
+class CatalogueNames:
     """The catalogue's names with their rules, read once."""
 
     def __init__(self) -> None:
@@ -242,7 +243,9 @@ def _unique(names: list[Name]) -> list[Name]:
     unique: list[Name] = []
     for name in names:
         thing = name.model_id or name.family_id or name.person_id or name.company_id
-        key = (loose(name.text) or name.text, name.rule, name.kind, thing)
+        # Spellings differ only by case or separators: one name, unless case is what matters.
+        spelling = loose(name.text) if name.rule == ANYWHERE else name.text.strip()
+        key = (spelling or name.text, name.rule, name.kind, thing)
         if key not in seen:
             seen.add(key)
             unique.append(name)
