@@ -13,23 +13,35 @@ from .models import (
     AIModel,
     Alias,
     Company,
+    ModelFamily,
     ModelStatusChange,
     OpennessComponent,
     Person,
     Publisher,
     Source,
 )
+from .naming import rule_effective
 
 
 class CompanyAliasInline(admin.TabularInline):
     model = Alias
     fk_name = "company"
-    fields = ["name", "language", "case_sensitive"]
+    fields = ["name", "language", "match_rule"]
     extra = 1
 
 
 class ModelAliasInline(CompanyAliasInline):
     fk_name = "model"
+
+
+class FamilyAliasInline(CompanyAliasInline):
+    fk_name = "family"
+
+
+@admin.display(description=_("matched"))
+def rule_applied(obj: Any) -> str:
+    """The rule ingestion applies to the name: the editor's, or the one decided by the name."""
+    return str(rule_effective(rule=obj.match_rule, name=obj.name).label)
 
 
 class ModelStatusChangeInline(admin.TabularInline):
@@ -57,7 +69,7 @@ class OpennessComponentInline(admin.TabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(HistoryAdmin):
-    list_display = ["name", "slug", "parent", "is_lab"]
+    list_display = ["name", "slug", "parent", "is_lab", rule_applied]
     list_filter = ["is_lab"]
     search_fields = ["name", "slug", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -67,12 +79,12 @@ class CompanyAdmin(HistoryAdmin):
 
 @admin.register(AIModel)
 class AIModelAdmin(HistoryAdmin):
-    list_display = ["name", "developer", "family", "parameter_count", "access_level"]
+    list_display = ["name", "developer", "family", "parameter_count", "access_level", rule_applied]
     list_filter = ["access_level", "developer"]
-    list_select_related = ["developer"]
-    search_fields = ["name", "slug", "family", "aliases__name"]
+    list_select_related = ["developer", "family"]
+    search_fields = ["name", "slug", "family__name", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["developer"]
+    autocomplete_fields = ["developer", "family"]
     inlines = [ModelAliasInline, ModelStatusChangeInline, OpennessComponentInline]
 
     def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
@@ -97,6 +109,28 @@ class AIModelAdmin(HistoryAdmin):
                 )
 
 
+class FamilyMemberInline(admin.TabularInline):
+    """The family's models, to read here; a model joins or leaves a family on its own page."""
+
+    model = AIModel
+    fields = ["name", "access_level"]
+    readonly_fields = ["name", "access_level"]
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(ModelFamily)
+class ModelFamilyAdmin(HistoryAdmin):
+    list_display = ["name", "developer", rule_applied]
+    list_select_related = ["developer"]
+    search_fields = ["name", "slug", "aliases__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["developer"]
+    inlines = [FamilyAliasInline, FamilyMemberInline]
+
+
 @admin.register(Person)
 class PersonAdmin(HistoryAdmin):
     list_display = ["name", "role", "company"]
@@ -116,10 +150,11 @@ class PublisherAdmin(HistoryAdmin):
 
 @admin.register(Alias)
 class AliasAdmin(HistoryAdmin):
-    list_display = ["name", "language", "company", "model"]
-    list_filter = ["language"]
+    list_display = ["name", "language", "company", "model", "family", "match_rule", rule_applied]
+    list_filter = ["language", "match_rule"]
+    list_select_related = ["company", "model", "family"]
     search_fields = ["name"]
-    autocomplete_fields = ["company", "model"]
+    autocomplete_fields = ["company", "model", "family"]
 
 
 class SourceForm(forms.ModelForm):

@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 from apps.lib.dates import DatePrecision
 from apps.lib.text import length_constraint
 
+from .naming import MATCH_RULE_HELP, MatchRule
+
 #: The longest description of a lab or a model: a few paragraphs (see apps/lib/text.py).
 DESCRIPTION_MAX = 4000
 #: What an editor reads beside a text's Japanese version (apps/lib/bilingual.py).
@@ -52,6 +54,13 @@ class Company(models.Model):
         default=True,
         help_text=_("Labs get a stance timeline; other companies are only referenced."),
     )
+    match_rule = models.CharField(
+        _("name matched"),
+        max_length=12,
+        choices=MatchRule.choices,
+        default=MatchRule.DEFAULT,
+        help_text=MATCH_RULE_HELP,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -91,12 +100,58 @@ class AccessLevel(models.TextChoices):
     UNRELEASED = "unreleased", _("unreleased")
 
 
+class ModelFamily(models.Model):
+    """A named line of models of one developer (Llama 4, Gemma): what "the Llama 4 family" or
+    "Gemma models" refers to, rather than any one member."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    developer = models.ForeignKey(
+        Company, verbose_name=_("developer"), on_delete=models.PROTECT, related_name="families"
+    )
+    match_rule = models.CharField(
+        _("name matched"),
+        max_length=12,
+        choices=MatchRule.choices,
+        default=MatchRule.DEFAULT,
+        help_text=MATCH_RULE_HELP,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["developer__name", "name"]
+        verbose_name = _("model family")
+        verbose_name_plural = _("model families")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["developer", "name"], name="modelfamily_unique_per_developer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AIModel(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    family = models.CharField(_("family"), max_length=100, blank=True)
+    family = models.ForeignKey(
+        ModelFamily,
+        verbose_name=_("family"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
     developer = models.ForeignKey(
         Company, verbose_name=_("developer"), on_delete=models.PROTECT, related_name="models"
+    )
+    match_rule = models.CharField(
+        _("name matched"),
+        max_length=12,
+        choices=MatchRule.choices,
+        default=MatchRule.DEFAULT,
+        help_text=MATCH_RULE_HELP,
     )
     parameter_count = models.BigIntegerField(
         _("total parameters"), null=True, blank=True, help_text=_("Leave empty when unknown.")
@@ -158,7 +213,8 @@ class AIModel(models.Model):
 
 
 class Alias(models.Model):
-    """Another name of a company or a model, in any language, used to find mentions in text."""
+    """Another name of a company, a model or a model family, in any language, used to find
+    mentions in text, with the rule by which it may be matched (apps/catalog/naming.py)."""
 
     company = models.ForeignKey(
         Company, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases"
@@ -166,12 +222,17 @@ class Alias(models.Model):
     model = models.ForeignKey(
         AIModel, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases"
     )
+    family = models.ForeignKey(
+        ModelFamily, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases"
+    )
     name = models.CharField(_("name"), max_length=200)
     language = models.CharField(_("language"), max_length=10, blank=True)
-    case_sensitive = models.BooleanField(
-        _("case sensitive"),
-        default=False,
-        help_text=_("For short names that are also common words."),
+    match_rule = models.CharField(
+        _("matched"),
+        max_length=12,
+        choices=MatchRule.choices,
+        default=MatchRule.DEFAULT,
+        help_text=MATCH_RULE_HELP,
     )
     history = HistoricalRecords()
 
@@ -181,8 +242,9 @@ class Alias(models.Model):
         verbose_name_plural = _("aliases")
         constraints = [
             models.CheckConstraint(
-                condition=Q(company__isnull=False, model__isnull=True)
-                | Q(company__isnull=True, model__isnull=False),
+                condition=Q(company__isnull=False, model__isnull=True, family__isnull=True)
+                | Q(company__isnull=True, model__isnull=False, family__isnull=True)
+                | Q(company__isnull=True, model__isnull=True, family__isnull=False),
                 name="alias_names_exactly_one_thing",
             ),
             models.UniqueConstraint(
@@ -194,6 +256,11 @@ class Alias(models.Model):
                 fields=["model", "name"],
                 condition=Q(model__isnull=False),
                 name="alias_unique_per_model",
+            ),
+            models.UniqueConstraint(
+                fields=["family", "name"],
+                condition=Q(family__isnull=False),
+                name="alias_unique_per_family",
             ),
         ]
 

@@ -21,7 +21,7 @@ from apps.lib.pages import page_metadata
 from apps.lib.urls import url_canonicalize
 
 from .events import ModelStatusChanged
-from .models import AIModel, Company, ModelStatusChange, Publisher, Source
+from .models import AIModel, Company, ModelFamily, ModelStatusChange, Publisher, Source
 
 
 def model_status_add(
@@ -130,6 +130,23 @@ def company_create(*, name: str, is_lab: bool = False) -> Company:
     company.full_clean()
     company.save()
     return company
+
+
+def model_family_get_or_create(*, name: str, developer: Company) -> ModelFamily:
+    """The developer's family of that name, made with a free slug when there is none yet."""
+    name = name.strip()[:100]
+    family = ModelFamily.objects.filter(developer=developer, name=name).first()
+    if family is not None:
+        return family
+    base = (slugify(name) or "family")[:90]
+    slug, number = base, 1
+    while ModelFamily.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    family = ModelFamily(name=name, slug=slug, developer=developer)
+    family.full_clean()
+    family.save()
+    return family
 
 
 def publisher_for_page(*, url: str) -> Publisher:

@@ -22,13 +22,14 @@ from django.db import connection
 from django.db.models import Model
 from simple_history.utils import get_history_model_for_model
 
-from apps.catalog.models import AIModel, Alias, Company, Person
+from apps.catalog.models import AIModel, Alias, Company, ModelFamily, Person
 
 from .conf import ingest_conf
-from .linking import Matcher, matcher_build
+from .linking import Matcher
 from .models import Classifier
+from .names import matcher_build
 
-CATALOGUE_MODELS: tuple[type[Model], ...] = (Company, AIModel, Alias, Person)
+CATALOGUE_MODELS: tuple[type[Model], ...] = (Company, ModelFamily, AIModel, Alias, Person)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Catalogue:
     matcher: Matcher
     companies: dict[int, Company]
     models: dict[int, AIModel]
+    families: dict[int, ModelFamily]
     people: list[Person]
 
 
@@ -134,6 +136,7 @@ def _catalogue_load() -> Catalogue:
         matcher=matcher_build(),
         companies={c.pk: c for c in Company.objects.all()},
         models={m.pk: m for m in AIModel.objects.all()},
+        families={f.pk: f for f in ModelFamily.objects.all()},
         people=list(Person.objects.exclude(name="").select_related("company")),
     )
 

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.catalog.models import AIModel, Alias, Company, Person
+from apps.catalog.models import AIModel, Alias, Company, ModelFamily, Person
 from apps.claims.models import Citation, EditorialState, Stance, StatementKind
 
 
@@ -274,7 +274,8 @@ class SourceFetch(models.Model):
 
 
 class Mention(models.Model):
-    """Where an article names a company or a model: the alias and the character span."""
+    """Where an article names a company, a model family or a model: the alias and the
+    character span. A person's name counts as a mention of their company (``person`` set)."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
     company = models.ForeignKey(
@@ -282,6 +283,17 @@ class Mention(models.Model):
     )
     ai_model = models.ForeignKey(
         AIModel, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    family = models.ForeignKey(
+        ModelFamily, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="mentions",
+        help_text=_("A person named: the mention is of their company."),
     )
     alias = models.ForeignKey(
         Alias, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentions"
@@ -296,9 +308,14 @@ class Mention(models.Model):
         verbose_name_plural = _("mentions")
         constraints = [
             models.CheckConstraint(
-                condition=Q(company__isnull=False, ai_model__isnull=True)
-                | Q(company__isnull=True, ai_model__isnull=False),
+                condition=Q(company__isnull=False, ai_model__isnull=True, family__isnull=True)
+                | Q(company__isnull=True, ai_model__isnull=False, family__isnull=True)
+                | Q(company__isnull=True, ai_model__isnull=True, family__isnull=False),
                 name="mention_names_exactly_one_thing",
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=True) | Q(company__isnull=False),
+                name="mention_person_names_their_company",
             ),
             models.UniqueConstraint(fields=["article", "start", "end"], name="mention_unique_span"),
         ]

@@ -241,7 +241,7 @@ def search(query: str, limit: int = SEARCH_LIMIT) -> SearchResults:
     lab_ids = Company.objects.filter(_matching(["name", "aliases__name"], query)).values("pk")
     results.labs = list(Company.objects.filter(pk__in=lab_ids).order_by("name")[:limit])
     model_ids = AIModel.objects.filter(
-        _matching(["name", "family", "aliases__name"], query)
+        _matching(["name", "family__name", "aliases__name"], query)
     ).values("pk")
     results.models = list(
         AIModel.objects.filter(pk__in=model_ids)

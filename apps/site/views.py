@@ -168,7 +168,7 @@ def lab(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @vary_on_headers("HX-Request")
 def model(request: HttpRequest, slug: str) -> HttpResponse:
-    ai_model = get_object_or_404(AIModel.objects.select_related("developer"), slug=slug)
+    ai_model = get_object_or_404(AIModel.objects.select_related("developer", "family"), slug=slug)
     form = TimelineCursorForm(request.GET)
     data = form.valid_data()
     cursor = data.get("after")

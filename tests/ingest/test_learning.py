@@ -91,7 +91,8 @@ def test_an_alias_an_editor_adds_in_the_admin_is_matched_from_the_next_article(
     client = Client()
     client.force_login(admin_user)
     response = client.post(
-        "/admin/catalog/alias/add/", {"name": "Facebook", "language": "en", "company": meta.pk}
+        "/admin/catalog/alias/add/",
+        {"name": "Facebook", "language": "en", "company": meta.pk, "match_rule": "default"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     alias = Alias.objects.get(name="Facebook")

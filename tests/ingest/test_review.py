@@ -121,10 +121,10 @@ def test_naive_bayes_on_character_ngrams_learns_japanese_without_a_tokenizer() -
 def test_aliases_match_as_substrings_in_japanese_and_as_whole_words_in_latin_script() -> None:
     matcher = Matcher(
         [
-            Name("Meta", 1, None, None, False),
-            Name("メタ", 1, None, None, False),
-            Name("Llama 4 Behemoth", None, 2, None, False),
-            Name("Behemoth", None, 2, None, False),
+            Name("Meta", company_id=1),
+            Name("メタ", company_id=1),
+            Name("Llama 4 Behemoth", model_id=2),
+            Name("Behemoth", model_id=2),
         ]
     )
     text = "MetaはLlama 4 Behemothを中止。メタバースのMetaverseとmetadataは別。Meta's plan"

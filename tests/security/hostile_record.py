@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apps.catalog.models import AIModel, Alias, Company, Component, Person, Publisher
-from apps.catalog.services import model_status_add, source_create
+from apps.catalog.services import model_family_get_or_create, model_status_add, source_create
 from apps.claims import services as claims
 from apps.claims.models import Statement
 from apps.ingest import services as ingest
@@ -87,7 +87,7 @@ def record_build(server: LocalHTTPServer) -> Record:
                 developer=lab,
                 slug=f"xss-model-{i}",
                 name=names[i % len(names)],
-                family=short[i % len(short)],
+                family=model_family_get_or_create(name=short[i % len(short)], developer=lab),
                 licence=names[i % len(names)],
                 description=quotes[i % len(quotes)],
             )

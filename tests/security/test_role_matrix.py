@@ -34,7 +34,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.alerts.models import Bounce, Delivery, Event, Subscriber, WebhookDelivery, WebhookEndpoint
 from apps.catalog.models import Alias, Person
-from apps.catalog.services import model_status_add
+from apps.catalog.services import model_family_get_or_create, model_status_add
 from apps.claims import services
 from apps.claims.models import RecordedAct, StanceChange, Statement
 from apps.datasets.models import (
@@ -75,6 +75,7 @@ MODEL_PAGES = {
     "auth.user":                  ("s/s",     "s/s"),
     "catalog.company":            ("ers/ers", "ers/ers"),
     "catalog.aimodel":            ("ers/ers", "ers/ers"),
+    "catalog.modelfamily":        ("ers/ers", "ers/ers"),
     "catalog.person":             ("ers/ers", "ers/ers"),
     "catalog.publisher":          ("ers/ers", "ers/ers"),
     "catalog.alias":              ("ers/ers", "ers/ers"),
@@ -116,6 +117,7 @@ OBJECT_PAGES = {
     "auth.user":                  ("s/s",     "s/s",     "s/s",     None),
     "catalog.company":            ("ers/ers", "s/s",     "ers/ers", "ers/-"),
     "catalog.aimodel":            ("ers/ers", "s/s",     "ers/ers", "ers/-"),
+    "catalog.modelfamily":        ("ers/ers", "s/s",     "ers/ers", "ers/-"),
     "catalog.person":             ("ers/ers", "s/s",     "ers/ers", "ers/-"),
     "catalog.publisher":          ("ers/ers", "s/s",     "ers/ers", "ers/-"),
     "catalog.alias":              ("ers/ers", "ers/ers", "ers/ers", "ers/-"),
@@ -159,6 +161,7 @@ ACTIONS = {
     "auth.user": {"delete_selected": "s"},
     "catalog.company": {"delete_selected": "s"},
     "catalog.aimodel": {"delete_selected": "s"},
+    "catalog.modelfamily": {"delete_selected": "s"},
     "catalog.person": {"delete_selected": "s"},
     "catalog.publisher": {"delete_selected": "s"},
     "catalog.alias": {"delete_selected": "ers"},
@@ -229,6 +232,7 @@ CUSTOM_VIEWS = {
 AUTOCOMPLETE = {
     "catalog.company": "ers/-",
     "catalog.aimodel": "ers/-",
+    "catalog.modelfamily": "ers/-",
     "catalog.person": "ers/-",
     "catalog.publisher": "ers/-",
     "catalog.source": "ers/-",
@@ -323,6 +327,7 @@ def record_make() -> dict[str, Model]:
         "auth.user": User.objects.create_user("someone", password="correct horse"),
         "catalog.company": lab,
         "catalog.aimodel": ai_model,
+        "catalog.modelfamily": model_family_get_or_create(name="Matrix family", developer=lab),
         "catalog.person": Person.objects.create(
             name="Matrix Person", slug="matrix-person", company=lab
         ),

@@ -74,7 +74,7 @@ def models_list(
     filters: Query[ModelFilters],
     page: Query[PageParams],
 ) -> Any:
-    models = AIModel.objects.select_related("developer").order_by("slug")
+    models = AIModel.objects.select_related("developer", "family").order_by("slug")
     if filters.lab:
         models = models.filter(
             developer_id=slug_to_id(Company.objects.all(), filters.lab, parameter="lab")
@@ -107,6 +107,6 @@ def models_list(
 )
 def model_get(request: HttpRequest, slug: str) -> Any:
     ai_model = found_or_404(
-        AIModel.objects.select_related("developer").filter(slug=slug).first(), "model"
+        AIModel.objects.select_related("developer", "family").filter(slug=slug).first(), "model"
     )
     return _present([ai_model])[0]

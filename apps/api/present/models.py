@@ -98,14 +98,15 @@ def model(
     aliases: list[Alias],
     claims: ModelClaims,
 ) -> dict[str, Any]:
-    """``developer`` selected; status history and components prefetched (models_prefetch)."""
+    """``developer`` and ``family`` selected; status history and components prefetched
+    (models_prefetch)."""
     history = list(ai_model.status_history.all())
     return {
         "slug": ai_model.slug,
         "name": ai_model.name,
         "name_ja": name_ja(aliases),
         "aliases": aliases_listed(aliases),
-        "family": ai_model.family,
+        "family": ai_model.family.name if ai_model.family else "",
         "developer": lab_ref(ai_model.developer),
         "parameter_count": ai_model.parameter_count,
         "active_parameter_count": ai_model.active_parameter_count,

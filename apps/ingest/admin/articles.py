@@ -40,8 +40,9 @@ class ArticleURLInline(admin.TabularInline):
 
 class MentionInline(admin.TabularInline):
     model = Mention
-    fields = ["matched_text", "company", "ai_model", "start", "end"]
-    readonly_fields = ["matched_text", "company", "ai_model", "start", "end"]
+    fields = ["matched_text", "company", "family", "ai_model", "person", "alias", "start", "end"]
+    readonly_fields = ["matched_text", "company", "family", "ai_model", "person", "alias"]
+    readonly_fields += ["start", "end"]
     extra = 0
     max_num = 0
     can_delete = False

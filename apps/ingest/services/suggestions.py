@@ -46,8 +46,12 @@ def mentions_link(*, article: Article, matcher: Matcher | None = None) -> list[M
         mentions = [
             Mention(
                 article=article,
-                company_id=span.name.company_id if span.name.model_id is None else None,
+                company_id=span.name.company_id
+                if span.name.kind in ("company", "person")
+                else None,
                 ai_model_id=span.name.model_id,
+                family_id=span.name.family_id if span.name.kind == "family" else None,
+                person_id=span.name.person_id,
                 alias_id=span.name.alias_id,
                 start=span.start,
                 end=span.end,
@@ -93,6 +97,7 @@ def suggestions_make(
     companies = reading.catalogue.companies
     models = reading.catalogue.models
     people = reading.catalogue.people
+    people_by_id = {person.pk: person for person in people}
     relevance = reading.classifier("relevance")
     stance_model = reading.classifier("stance")
     planned: dict[tuple[int, str], tuple[Suggestion, list[int]]] = {}
@@ -111,7 +116,10 @@ def suggestions_make(
                 model = models[mention.ai_model_id]
                 sentence_models.append(model)
                 lab = _lab_for(companies[model.developer_id], companies)
-            else:
+            elif mention.family_id is not None:
+                family = reading.catalogue.families[mention.family_id]
+                lab = _lab_for(companies[family.developer_id], companies)
+            else:  # a lab, or a person of it (an executive speaking where the lab is not named)
                 lab = (
                     _lab_for(companies[mention.company_id], companies)
                     if mention.company_id
@@ -132,7 +140,10 @@ def suggestions_make(
             if not on_topic and learned_score < OFF_TOPIC_ADMIT:
                 continue
         learned_stance = classifier.predict(stance_model, sentence.text) if stance_model else {}
-        speaker = next((p for p in people if p.name in sentence.text), None)
+        speaker = next(
+            (people_by_id[m.person_id] for m in inside if m.person_id in people_by_id),
+            next((p for p in people if p.name in sentence.text), None),
+        )
         sentence_hash = hashlib.sha256(sentence.text.encode()).hexdigest()
         for lab in labs:
             if (lab.pk, sentence_hash) in planned:  # the same sentence again: the first counts

@@ -136,11 +136,18 @@ class Command(BaseCommand):
         count: Count,
     ) -> None:
         for row in record.models:
+            family = (
+                catalog_services.model_family_get_or_create(
+                    name=row.family, developer=companies[row.developer]
+                )
+                if row.family.strip()
+                else None
+            )
             model, was = AIModel.objects.get_or_create(
                 slug=row.slug,
                 defaults={
                     "name": row.name,
-                    "family": row.family,
+                    "family": family,
                     "developer": companies[row.developer],
                     "parameter_count": row.parameter_count,
                     "active_parameter_count": row.active_parameter_count,
