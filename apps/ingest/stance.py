@@ -80,6 +80,7 @@ class _Event:
     strength: int
     flips: list[str]
     partial: str = ""
+    needs_object: bool = False
 
 
 def stance_read(
@@ -88,15 +89,19 @@ def stance_read(
     lab_name: str = "",
     lab_spans: Sequence[Span] = (),
     other_spans: Sequence[Span] = (),
+    model_spans: Sequence[Span] = (),
     person_named: bool = False,
 ) -> StanceReading:
-    """Read one sentence for one lab; spans are where the lab (or another lab) is named."""
+    """Read one sentence for one lab; spans are where the lab (or another lab) is named, and
+    where the linker found a model (an openness object for a word with other senses)."""
     attribution = _attribution_find(sentence, lab_spans, other_spans)
     claim = _masked(sentence, attribution.claim) if attribution else sentence
     reasons: list[Reason] = []
-    value, cued, events_found = _claim_read(claim, lab_spans, other_spans, reasons)
+    value, cued, events_found = _claim_read(claim, lab_spans, other_spans, model_spans, reasons)
     if not cued and attribution is not None:  # nothing in the claim: read the whole sentence
-        value, cued, events_found = _claim_read(sentence, lab_spans, other_spans, reasons)
+        value, cued, events_found = _claim_read(
+            sentence, lab_spans, other_spans, model_spans, reasons
+        )
     stance = "mixed" if value is None else _STEPS[max(-2, min(2, value))]
     hedge = cues.HEDGE.search(claim)
     if hedge and stance in _SOFTER:
@@ -111,7 +116,7 @@ def stance_read(
     if not cued:
         reasons.append(Reason("no_cue"))
     kind, label = _kind_and_label(sentence, attribution, lab_name, lab_spans, person_named)
-    confidence = min(0.9, 0.3 + 0.15 * events_found) if cued else 0.3
+    confidence = _confidence(events_found, attribution) if cued else 0.3
     return StanceReading(
         stance=stance,
         confidence=confidence,
@@ -120,6 +125,18 @@ def stance_read(
         speaker_label=label,
         cued=cued,
     )
+
+
+def _confidence(events_found: int, attribution: _Attribution | None) -> float:
+    """More cues, more confidence; the lab's own words rank above an outside opinion of it,
+    which is about the lab but is not its position (the editor sees the lab's words first)."""
+    confidence = 0.3 + 0.15 * min(3, events_found)
+    category = attribution.category if attribution else ""
+    if category == "own":
+        confidence += 0.1
+    elif category in ("opinion", "third"):
+        confidence -= 0.1
+    return round(min(0.9, confidence), 2)
 
 
 _ATTRIBUTION_RULES = {
@@ -162,17 +179,31 @@ def _attribution_en(text: str) -> tuple[Span, str, tuple[Span, ...]] | None:
         return (match.start(), match.start()), cue, ((0, match.start()), (match.end(), len(text)))
     before, after = text[: match.start()], text[match.end() :]
     separator = max(before.rfind(","), before.rfind("”"), before.rfind('"'))
-    trailing = not after.strip(' .!?"”') or after.lstrip().startswith(",")
+    trailing = (
+        not after.strip(' .!?"”')
+        or after.lstrip().startswith(",")
+        or bool(_TRAILING_CIRCUMSTANCE.match(after))
+    )
     if separator > 0 and trailing and len(before[separator:].split()) <= 8:
         # "claim, X said" / "“quote,” X said, adding that …"
         rest = (match.end(), len(text)) if after.strip(" .") else (len(text), len(text))
         return (separator + 1, match.start()), cue, ((0, separator), rest)
     start = max(before.rfind(";"), before.rfind("—")) + 1
+    if cues.DENIAL_EN.fullmatch(cue):  # what is denied is read with its denial
+        return (start, match.start()), cue, ((match.start(), len(text)),)
     claim_start = match.end()
     that = re.match(r"[\s,:]*(?:that\b)?", text[claim_start:])
     if that:
         claim_start += that.end()
     return (start, match.start()), cue, ((claim_start, len(text)),)
+
+
+#: What may follow "…, X said" and still leave the claim before it: when, where, how it was said.
+_TRAILING_CIRCUMSTANCE = re.compile(
+    r"\s*(?:(?:on|in|at|during|last|this|earlier|late|later|yesterday|today|to|from|after|"
+    r"before|via|through|by)\b[^,;:\"\u201c\u201d]{0,60}?|(?:[A-Z]\w*day|\w+ (?:ago|earlier))"
+    r"[^,;:\"\u201c\u201d]{0,40}?)\s*(?:[.,!?]|$)"
+)
 
 
 def _attribution_ja(text: str) -> tuple[Span, str, tuple[Span, ...]] | None:
@@ -187,14 +218,20 @@ def _attribution_ja(text: str) -> tuple[Span, str, tuple[Span, ...]] | None:
     cue = match.group(0)
     if "られ" in cue or "とされ" in cue or cue == "という":
         return (match.start(), match.start()), cue, ((0, match.start()),)
+    denial = "否定" in cue
     before = text[: match.start()].rstrip()
+    if denial:
+        # "「…」 一部報道を否定": a report named without its content; the quote is the lab's.
+        before = cues.REPORT_NOUN_JA.sub("", before)
     if before.endswith("」") and "「" in before:
         opening = before.rfind("「")
         return (0, opening), cue, ((opening + 1, len(before) - 1),)
+    # A denial's claim keeps the denial: it negates what it follows ("…との報道を否定").
+    claim_end = match.end() if denial else match.start()
     topic = before.find("は")
     if topic > 0:
-        return (0, topic), cue, ((topic + 1, match.start()),)
-    return (match.start(), match.start()), cue, ((0, match.start()),)
+        return (0, topic), cue, ((topic + 1, claim_end),)
+    return (match.start(), match.start()), cue, ((0, claim_end),)
 
 
 def _speaker_category(
@@ -307,8 +344,43 @@ def _events(text: str) -> list[_Event]:
             if _overlaps(span, taken):
                 continue
             taken.append(span)
-            found.append(_Event(*span, match.group(0), cue.polarity, cue.strength, []))
+            if match.groupdict().get("word"):  # "is not fully open": the event is "open"
+                span = match.span("word")
+            found.append(
+                _Event(
+                    *span,
+                    text[span[0] : span[1]],
+                    cue.polarity,
+                    cue.strength,
+                    [],
+                    needs_object=cue.needs_object,
+                )
+            )
     return sorted(found, key=lambda event: event.start)
+
+
+def _events_about_openness(
+    text: str, segments: list[Span], model_spans: Sequence[Span]
+) -> list[_Event]:
+    """The events that speak of openness: a word with other senses counts only where its clause
+    names a model, weights, code, data, a licence or access; and a weak act said in passing
+    (a "which … released" clause, a Japanese attributive "公開した<noun>") not at all."""
+    kept = []
+    for event in _events(text):
+        if not event.needs_object:
+            kept.append(event)
+            continue
+        segment = next((s for s in segments if s[0] <= event.start < s[1]), None)
+        if segment is None:
+            continue
+        clause = text[segment[0] : segment[1]]
+        named = cues.OBJECT.search(clause) or _overlaps(segment, model_spans)
+        in_passing = event.strength == 1 and (
+            cues.BACKGROUND.search(clause) or cues.ATTRIBUTIVE.match(text[event.end :])
+        )
+        if named and not in_passing:
+            kept.append(event)
+    return kept
 
 
 def _operators(text: str) -> list[tuple[cues.OperatorCue, re.Match[str]]]:
@@ -328,12 +400,13 @@ def _claim_read(
     text: str,
     lab_spans: Sequence[Span],
     other_spans: Sequence[Span],
+    model_spans: Sequence[Span],
     reasons: list[Reason],
 ) -> tuple[int | None, bool, int]:
     """The claim's value (-2..2, None for both sides at once), whether a cue was found, and
     how many events were read. Reasons are appended."""
     segments = _segments(text)
-    events = _events(text)
+    events = _events_about_openness(text, segments, model_spans)
     if not events:
         return None, False, 0
     for cue, match in _operators(text):

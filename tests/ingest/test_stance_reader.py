@@ -20,7 +20,8 @@ from tests.ingest.stance_table import TABLE, Row
 def read(row: Row) -> StanceReading:
     spans = [(m.start(), m.end()) for m in re.finditer(re.escape(row.lab), row.sentence)]
     assert spans, f"{row.lab} is not named in {row.sentence!r}"
-    return stance_read(row.sentence, lab_name=row.lab, lab_spans=spans)
+    models = [span for model in row.models for span in spans_of(model, row.sentence)]
+    return stance_read(row.sentence, lab_name=row.lab, lab_spans=spans, model_spans=models)
 
 
 @pytest.mark.parametrize("row", TABLE + HELD_OUT, ids=lambda row: row.sentence[:50])
