@@ -116,7 +116,8 @@ def stance_read(
     if not cued:
         reasons.append(Reason("no_cue"))
     kind, label = _kind_and_label(sentence, attribution, lab_name, lab_spans, person_named)
-    confidence = _confidence(events_found, attribution) if cued else 0.3
+    earlier = bool(cues.PAST_PERFECT.search(sentence))
+    confidence = _confidence(events_found, attribution, earlier) if cued else 0.3
     return StanceReading(
         stance=stance,
         confidence=confidence,
@@ -127,16 +128,18 @@ def stance_read(
     )
 
 
-def _confidence(events_found: int, attribution: _Attribution | None) -> float:
-    """More cues, more confidence; the lab's own words rank above an outside opinion of it,
-    which is about the lab but is not its position (the editor sees the lab's words first)."""
-    confidence = 0.3 + 0.15 * min(3, events_found)
+def _confidence(clauses: int, attribution: _Attribution | None, earlier: bool) -> float:
+    """More clauses that speak of openness, more confidence. A statement attributed to the lab
+    or reported about it ranks above the article's own narration, and an outside opinion of the
+    lab below it (it is not the lab's position); a saying in the past perfect ("had said",
+    述べていた) is background to the news, not the news."""
+    confidence = 0.3 + 0.15 * min(2, clauses)
     category = attribution.category if attribution else ""
-    if category == "own":
+    if category in ("own", "reported", "unnamed") and not earlier:
         confidence += 0.1
     elif category in ("opinion", "third"):
         confidence -= 0.1
-    return round(min(0.9, confidence), 2)
+    return round(confidence, 2)
 
 
 _ATTRIBUTION_RULES = {
@@ -174,6 +177,8 @@ def _attribution_en(text: str) -> tuple[Span, str, tuple[Span, ...]] | None:
         comma = text.find(",", match.end())
         if match.start() < 3 and comma > 0:  # "According to X, claim"
             return (match.end(), comma), cue, ((comma + 1, len(text)),)
+        if comma > 0:  # "claim, according to X, and more claim"
+            return (match.end(), comma), cue, ((0, match.start()), (comma + 1, len(text)))
         return (match.end(), len(text)), cue, ((0, match.start()),)
     if "report" in low and low not in ("reported", "reports"):  # reportedly, was reported
         return (match.start(), match.start()), cue, ((0, match.start()), (match.end(), len(text)))
@@ -185,8 +190,9 @@ def _attribution_en(text: str) -> tuple[Span, str, tuple[Span, ...]] | None:
         or bool(_TRAILING_CIRCUMSTANCE.match(after))
     )
     if separator > 0 and trailing and len(before[separator:].split()) <= 8:
-        # "claim, X said" / "“quote,” X said, adding that …"
-        rest = (match.end(), len(text)) if after.strip(" .") else (len(text), len(text))
+        # "claim, X said" / "“quote,” X said, adding that …"; not "…, citing the risk …"
+        continues = cues.CONTINUES_CLAIM.search(after)
+        rest = (match.end(), len(text)) if continues else (len(text), len(text))
         return (separator + 1, match.start()), cue, ((0, separator), rest)
     start = max(before.rfind(";"), before.rfind("—")) + 1
     if cues.DENIAL_EN.fullmatch(cue):  # what is denied is read with its denial
@@ -207,6 +213,9 @@ _TRAILING_CIRCUMSTANCE = re.compile(
 
 
 def _attribution_ja(text: str) -> tuple[Span, str, tuple[Span, ...]] | None:
+    after_speaker = cues.SAY_JA_AFTER_SPEAKER.search(text)
+    if after_speaker:
+        return after_speaker.span("speaker"), after_speaker.group(0), ((0, after_speaker.start()),)
     matches = list(cues.SAY_JA.finditer(text))
     if not matches:
         return None
@@ -404,7 +413,7 @@ def _claim_read(
     reasons: list[Reason],
 ) -> tuple[int | None, bool, int]:
     """The claim's value (-2..2, None for both sides at once), whether a cue was found, and
-    how many events were read. Reasons are appended."""
+    how many clauses with a cue were read. Reasons are appended."""
     segments = _segments(text)
     events = _events_about_openness(text, segments, model_spans)
     if not events:
@@ -438,8 +447,8 @@ def _claim_read(
     mixed_cue = ""
     for segment in read:
         side_open = side_closed = 0
+        count += 1  # clauses read, not cues: "released … under Apache" is one act
         for event in (e for e in events if segment[0] <= e.start < segment[1]):
-            count += 1
             # A flat denial ("does not release", "has not abandoned", "公開しない") is firm,
             # unless it is only "not yet".
             denied = any(_is_negation(flip) for flip in event.flips)

@@ -86,6 +86,16 @@ EVENTS: tuple[EventCue, ...] = (
         2,
         needs_object=True,
     ),
+    # A release done openly is an act on the model, like releasing its weights.
+    EventCue(
+        re.compile(
+            r"\b(?:releas|publish|shar|mak|distribut|offer)\w*(?:\s+[\w'\u2019-]+){0,5}?\s+"
+            r"(?:openly|freely|under an? (?:open|permissive)\b)",
+            _I,
+        ),
+        1,
+        2,
+    ),
     EventCue(
         re.compile(
             r"\b(?:releas|publish|shar|open[- ]?sourc|post|distribut|offer)\w*"
@@ -101,8 +111,8 @@ EVENTS: tuple[EventCue, ...] = (
         re.compile(
             r"\bclosed[- ]source\b|\bclosed[- ]weights?\b|\bclosed models?\b|\bapi[- ]only\b|"
             r"\bclosed (?:ai )?(?:company|firm|lab|startup|approach|ecosystem|systems?)\b|"
-            r"\b(?:only )?(?:through|via) (?:its|an|the|a paid) (?:paid )?api\b|"
-            r"\bbehind (?:an?|its) api\b|API(?:経由)?(?:で)?のみ",
+            r"\b(?:only )?(?:through|via) (?:[\w-]+ (?:and|or) )?(?:its|an|the|a paid|their) "
+            r"(?:own |paid )?api\b|\bbehind (?:an?|its) api\b|API(?:経由)?(?:で)?のみ",
             _I,
         ),
         -1,
@@ -128,8 +138,6 @@ EVENTS: tuple[EventCue, ...] = (
             r"\bopen[- ]?sourc\w*|\bopen[- ]?weights?\b|\bopen models?\b|\bopen licen[cs]e\b|"
             r"\bapache\b|\bmit licen[cs]e\b|\bpermissive licen[cs]e\b|\bdownloadabl\w*|"
             r"\bavailable (?:for|to) download\b|"
-            r"\b(?:releas|publish|shar|mak|distribut|offer)\w*(?:\s+[\w'\u2019-]+){0,5}?\s+"
-            r"(?:openly|freely|under an? (?:open|permissive)\b)|"
             r"オープンソース化?|オープンウェイト|オープンモデル|オープン化|オープン路線|オープン戦略|"
             r"ダウンロード可能|ダウンロードでき|(?<![A-Za-z])(?-i:Apache|MIT)(?![A-Za-z])",
             _I,
@@ -194,7 +202,7 @@ OPERATORS: tuple[OperatorCue, ...] = (
             r"\bno longer\b|\bno plans? to\b|\bno intention\b|\b(?:refus|declin|fail)\w* to\b|"
             r"\byet to\b|\brather than\b|\binstead of\b|\bunlikely to\b|"
             r"\b(?:den(?:y|ies|ied|ying)|reject\w*|dismiss\w*|refut\w*|rebut\w*)\b|"
-            r"\brul\w* out\b|\bpush\w* back (?:on|against)\b|"
+            r"\brul\w* out\b|\bpush\w* back (?:on|against)\b|\btoo [\w-]+ to\b|"
             r"\bnot\b(?! only| just| (?:chang|alter)\w*)|\b(?:never|no|none|neither|nor|without|"
             r"cannot)\b(?! (?:chang|alter)\w*)|n['\u2019]t\b(?! (?:chang|alter)\w*)",
             _I,
@@ -266,6 +274,8 @@ HEDGE = re.compile(
     r"\b(?:some|certain)\b(?= (?:of )?(?:its |their |the |our |[\w-]+ ){0,2}(?:models?|weights|"
     r"versions?|parts?|components?|releases?|of them|of its|of their)\b)|\bpush\w* back\b(?! on)|"
     r"検討|可能性|かもしれ|議論|模索|視野|示唆|見込|場合|次第|条件付|もし|一部(?!の?報)|延期|先送り|"
+    # A question asks; it does not claim.
+    r"[?\uff1f]\s*$|"
     r"(?:れ|け|せ|て|め)ば(?!かり)",
     _I,
 )
@@ -308,7 +318,8 @@ SAY_JA = re.compile(
     r"考え|見てい|みてい|みる|見る|し(?:てい)?(?:る|た|ます))|という(?=。|$)"
 )
 UNNAMED = re.compile(
-    r"people familiar|familiar with|sources?\b|insiders?|anonymous|person close|"
+    r"people familiar|familiar with|(?<!open )(?<!open-)\bsources?\b|insiders?|anonymous|"
+    r"person close|"
     r"関係者|情報筋|匿名",
     _I,
 )
@@ -335,6 +346,23 @@ NEWS = re.compile(
     _I,
 )
 #: A lab's own act, in the past: "X released …", "Xは…を公開した".
+#: "…と、米メディアが関係者の話として報じた": the saying verb comes after its speaker.
+SAY_JA_AFTER_SPEAKER = re.compile(
+    r"と、(?P<speaker>[^、。「」]{1,40}?)(?:が|は)[^、。「」]{0,20}?"
+    r"(?:報じ|伝え|述べ|語っ|明らかにし|発表し|説明し|指摘し|批判し)"
+)
+#: What may follow "…, X said" and still continue the claim ("adding that …").
+CONTINUES_CLAIM = re.compile(
+    r"^[^,;:]{0,60}?,?\s*(?:adding|saying|noting|stressing|explaining|insisting|arguing)\b|"
+    r"^\s*(?:and|but) (?:added|said|noted|stressed)\b",
+    _I,
+)
+#: An earlier saying, background to the news: "had said", "述べていた".
+PAST_PERFECT = re.compile(
+    r"\bhad (?:\w+ ){0,2}?(?:said|told|stated|pledged|promised|announced|vowed)\b|"
+    r"(?:述べ|語っ|話し|説明し|発表し|明らかにし|表明し|約束し|強調し)てい(?:た|ました)",
+    _I,
+)
 #: A report named without its content ("一部報道を否定"): what the lab said is elsewhere.
 REPORT_NOUN_JA = re.compile(r"\s*(?:一部の?)?(?:報道|報じ|憶測|観測|うわさ|噂)\s*$")
 ACT = re.compile(
