@@ -135,10 +135,10 @@ def _confidence(clauses: int, attribution: _Attribution | None, earlier: bool) -
     述べていた) is background to the news, not the news."""
     confidence = 0.3 + 0.15 * min(2, clauses)
     category = attribution.category if attribution else ""
-    if category in ("own", "reported", "unnamed") and not earlier:
-        confidence += 0.1
-    elif category in ("opinion", "third"):
+    if earlier or category in ("opinion", "third"):
         confidence -= 0.1
+    elif category in ("own", "reported", "unnamed"):
+        confidence += 0.1
     return round(confidence, 2)
 
 

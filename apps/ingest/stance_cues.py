@@ -55,7 +55,7 @@ EVENTS: tuple[EventCue, ...] = (
     # Access acts on the closed side: a release only through an API or a product.
     EventCue(
         re.compile(
-            r"\b(?:releas|offer|provid|mak|launch|ship|deploy)\w*(?:\s+[\w'\u2019-]+){0,6}?\s+"
+            r"\b(?:releas|offer|provid|mak|launch|ship|deploy)\w*(?:\s+[\w'\u2019-]+){0,8}?\s+"
             r"only (?:through|via|in|as|on) (?:its |an? |the |their )?(?:own |paid )?"
             r"(?:api|products?|apps?|chatbot|cloud|platform)\b|"
             r"API(?:経由)?(?:で)?のみ(?:で)?(?:の)?(?:提供|公開|利用)",
@@ -289,7 +289,10 @@ BOUNDARY = re.compile(
 )
 #: A clause that describes rather than claims: read only when nothing else has a cue.
 BACKGROUND = re.compile(
-    r"^\s*(?:which|who|whose|unlike|compared (?:to|with)|in contrast to|by contrast)\b", _I
+    r"^\s*(?:which|who|whose|unlike|compared (?:to|with)|in contrast to|by contrast|"
+    # The reasons given for a position are not the position ("…, citing safety").
+    r"citing|arguing|because|given)\b",
+    _I,
 )
 #: A Japanese event followed by へ / に+change verb is where a move goes, not what is left.
 TARGET = re.compile(r"^[^、。]{0,8}?(?:へ|に(?:の)?(?:移行|転換|シフト|切り替|舵|変更))")
