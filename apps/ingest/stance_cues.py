@@ -124,7 +124,8 @@ EVENTS: tuple[EventCue, ...] = (
             r"(?<!that )(?<!which )\bclosed\b(?![- ]door)(?!\s+(?:on|at|in|a|an|the|its|their|"
             r"his|her|down|up|out|off|higher|lower|with|by|after|\d)\b)|"
             r"\bproprietary\b|\bprivate\b(?! (?:company|companies|firm|equity|sector|placement|"
-            r"investors?|markets?|funding|round|meeting|event|beta)\b)|\bbehind (?:an?|its) paywall\b|"
+            r"investors?|markets?|funding|round|meeting|event|beta)\b)|"
+            r"\bbehind (?:an?|its) paywall\b|"
             r"クローズド|非公開(?!の(?:会合|会議|会談|場|イベント|説明会)|企業|会社)|閉鎖的|"
             r"プロプライエタリ|囲い込",
             _I,
@@ -175,7 +176,9 @@ OBJECT = re.compile(
 )
 #: A Japanese act in the attributive form describes a noun ("昨年公開したモデル"): it is said
 #: in passing, like an English "which … released", and read only if it names openness itself.
-ATTRIBUTIVE = re.compile(r"^(?:し|され)た(?=[\u4e00-\u9fff\u30a0-\u30ff\uff21-\uff5a「『A-Za-z0-9])")
+ATTRIBUTIVE = re.compile(
+    r"^(?:し|され)た(?=[\u4e00-\u9fff\u30a0-\u30ff\uff21-\uff5a「『A-Za-z0-9])"
+)
 
 OPERATORS: tuple[OperatorCue, ...] = (
     # Limiters first: "not truly open" is partly open, not closed.

@@ -27,9 +27,7 @@ class NoClaim(NamedTuple):
 
 NO_CLAIM: list[NoClaim] = [
     NoClaim("funding round", "Mistral closed a €600 million funding round on Monday.", "Mistral"),
-    NoClaim(
-        "deal", "The acquisition xAI agreed in March closed last week, xAI said.", "xAI"
-    ),
+    NoClaim("deal", "The acquisition xAI agreed in March closed last week, xAI said.", "xAI"),
     NoClaim("stock", "Meta's shares closed 3% higher after the results.", "Meta"),
     NoClaim("product", "Google released a redesigned Pixel phone on Tuesday.", "Google"),
     NoClaim(
@@ -139,7 +137,9 @@ STANCE: list[ModelRow] = [
         )
     ),
     ModelRow(
-        Row("denial", "Google、「Gemmaの公開は続ける」 一部報道を否定", "Google", "open", "official"),
+        Row(
+            "denial", "Google、「Gemmaの公開は続ける」 一部報道を否定", "Google", "open", "official"
+        ),
         "Gemma",
     ),
     # Ruling out, rejecting calls.
@@ -241,7 +241,9 @@ STANCE: list[ModelRow] = [
         )
     ),
     # Offering or distributing weights, openly.
-    ModelRow(Row("offer", "Alibabaはモデルの重みを研究者向けに無償で配布している。", "Alibaba", "open")),
+    ModelRow(
+        Row("offer", "Alibabaはモデルの重みを研究者向けに無償で配布している。", "Alibaba", "open")
+    ),
     ModelRow(
         Row(
             "offer",
