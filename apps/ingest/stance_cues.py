@@ -174,6 +174,15 @@ OBJECT = re.compile(
     r"LLM|路線|戦略",
     _I,
 )
+#: The parts of a model whose openness is recorded (DESIGN: openness components). A sentence
+#: naming one and a lab, with no cue the reader knows, is still shown to editors, so that they
+#: can teach the classifier a phrasing the rules do not know ("can download the weights").
+COMPONENT = re.compile(
+    r"\bweights\b|\bcheckpoints\b|\bsource code\b|\btraining (?:code|data)\b|"
+    r"\bdata cards?\b|\bmodel cards?\b|\blicen[cs]e\b|"
+    r"重み|ウェイト|ソースコード|学習(?:コード|データ)|訓練データ|ライセンス",
+    _I,
+)
 #: A Japanese act in the attributive form describes a noun ("昨年公開したモデル"): it is said
 #: in passing, like an English "which … released", and read only if it names openness itself.
 ATTRIBUTIVE = re.compile(

@@ -32,6 +32,7 @@ from .. import cache, classifier
 from ..linking import Matcher
 from ..models import Article, Mention, Suggestion
 from ..stance import Reason, stance_read
+from ..stance_cues import COMPONENT
 from ..suggest import quote_find, sentences_split
 
 #: How sure the relevance classifier must be to suggest a sentence with no openness cue.
@@ -143,16 +144,23 @@ def suggestions_make(
                 model_spans=model_spans,
                 person_named=speaker is not None,
             )
-            # The reader decides what is about openness: no openness cue in the lab's clauses,
-            # no suggestion, unless editors' decisions taught the classifier the phrasing.
+            # The reader decides what is about openness: an openness cue in the lab's clauses.
+            # A sentence naming an openness component with no cue the reader knows is shown
+            # too (score 0.3, "no cue"), so editors can teach the phrasing; once the relevance
+            # classifier has learnt from them, it decides those.
             on_topic = read.cued
-            if not on_topic and (learned_score is None or learned_score < OFF_TOPIC_ADMIT):
+            candidate = not read.cued and bool(COMPONENT.search(sentence.text))
+            if (
+                not on_topic
+                and not (candidate and relevance is None)
+                and (learned_score is None or learned_score < OFF_TOPIC_ADMIT)
+            ):
                 continue
             stance, reasons = read.stance, list(read.reasons)
             if not read.cued and learned_stance:
                 stance, probability = max(learned_stance.items(), key=lambda kv: kv[1])
                 reasons.append(Reason("learned", f"{probability:.2f}", stance))
-            if not on_topic:
+            if not on_topic and learned_score is not None:
                 reasons.insert(0, Reason("learned_topic", f"{learned_score:.2f}"))
             score = read.confidence if learned_score is None else learned_score
             suggestion = Suggestion(
