@@ -80,6 +80,7 @@ class _Event:
     strength: int
     flips: list[str]
     partial: str = ""
+    needs_object: bool = False
 
 
 def stance_read(
@@ -88,15 +89,19 @@ def stance_read(
     lab_name: str = "",
     lab_spans: Sequence[Span] = (),
     other_spans: Sequence[Span] = (),
+    model_spans: Sequence[Span] = (),
     person_named: bool = False,
 ) -> StanceReading:
-    """Read one sentence for one lab; spans are where the lab (or another lab) is named."""
+    """Read one sentence for one lab; spans are where the lab (or another lab) is named, and
+    where the linker found a model (an openness object for a word with other senses)."""
     attribution = _attribution_find(sentence, lab_spans, other_spans)
     claim = _masked(sentence, attribution.claim) if attribution else sentence
     reasons: list[Reason] = []
-    value, cued, events_found = _claim_read(claim, lab_spans, other_spans, reasons)
+    value, cued, events_found = _claim_read(claim, lab_spans, other_spans, model_spans, reasons)
     if not cued and attribution is not None:  # nothing in the claim: read the whole sentence
-        value, cued, events_found = _claim_read(sentence, lab_spans, other_spans, reasons)
+        value, cued, events_found = _claim_read(
+            sentence, lab_spans, other_spans, model_spans, reasons
+        )
     stance = "mixed" if value is None else _STEPS[max(-2, min(2, value))]
     hedge = cues.HEDGE.search(claim)
     if hedge and stance in _SOFTER:
@@ -111,7 +116,8 @@ def stance_read(
     if not cued:
         reasons.append(Reason("no_cue"))
     kind, label = _kind_and_label(sentence, attribution, lab_name, lab_spans, person_named)
-    confidence = min(0.9, 0.3 + 0.15 * events_found) if cued else 0.3
+    earlier = bool(cues.PAST_PERFECT.search(sentence))
+    confidence = _confidence(events_found, attribution, earlier) if cued else 0.3
     return StanceReading(
         stance=stance,
         confidence=confidence,
@@ -120,6 +126,20 @@ def stance_read(
         speaker_label=label,
         cued=cued,
     )
+
+
+def _confidence(clauses: int, attribution: _Attribution | None, earlier: bool) -> float:
+    """More clauses that speak of openness, more confidence. A statement attributed to the lab
+    or reported about it ranks above the article's own narration, and an outside opinion of the
+    lab below it (it is not the lab's position); a saying in the past perfect ("had said",
+    述べていた) is background to the news, not the news."""
+    confidence = 0.3 + 0.15 * min(2, clauses)
+    category = attribution.category if attribution else ""
+    if earlier or category in ("opinion", "third"):
+        confidence -= 0.1
+    elif category in ("own", "reported", "unnamed"):
+        confidence += 0.1
+    return round(confidence, 2)
 
 
 _ATTRIBUTION_RULES = {
@@ -157,17 +177,26 @@ def _attribution_en(text: str) -> tuple[Span, str, tuple[Span, ...]] | None:
         comma = text.find(",", match.end())
         if match.start() < 3 and comma > 0:  # "According to X, claim"
             return (match.end(), comma), cue, ((comma + 1, len(text)),)
+        if comma > 0:  # "claim, according to X, and more claim"
+            return (match.end(), comma), cue, ((0, match.start()), (comma + 1, len(text)))
         return (match.end(), len(text)), cue, ((0, match.start()),)
     if "report" in low and low not in ("reported", "reports"):  # reportedly, was reported
         return (match.start(), match.start()), cue, ((0, match.start()), (match.end(), len(text)))
     before, after = text[: match.start()], text[match.end() :]
     separator = max(before.rfind(","), before.rfind("”"), before.rfind('"'))
-    trailing = not after.strip(' .!?"”') or after.lstrip().startswith(",")
+    trailing = (
+        not after.strip(' .!?"”')
+        or after.lstrip().startswith(",")
+        or bool(_TRAILING_CIRCUMSTANCE.match(after))
+    )
     if separator > 0 and trailing and len(before[separator:].split()) <= 8:
-        # "claim, X said" / "“quote,” X said, adding that …"
-        rest = (match.end(), len(text)) if after.strip(" .") else (len(text), len(text))
+        # "claim, X said" / "“quote,” X said, adding that …"; not "…, citing the risk …"
+        continues = cues.CONTINUES_CLAIM.search(after)
+        rest = (match.end(), len(text)) if continues else (len(text), len(text))
         return (separator + 1, match.start()), cue, ((0, separator), rest)
     start = max(before.rfind(";"), before.rfind("—")) + 1
+    if cues.DENIAL_EN.fullmatch(cue):  # what is denied is read with its denial
+        return (start, match.start()), cue, ((match.start(), len(text)),)
     claim_start = match.end()
     that = re.match(r"[\s,:]*(?:that\b)?", text[claim_start:])
     if that:
@@ -175,7 +204,18 @@ def _attribution_en(text: str) -> tuple[Span, str, tuple[Span, ...]] | None:
     return (start, match.start()), cue, ((claim_start, len(text)),)
 
 
+#: What may follow "…, X said" and still leave the claim before it: when, where, how it was said.
+_TRAILING_CIRCUMSTANCE = re.compile(
+    r"\s*(?:(?:on|in|at|during|last|this|earlier|late|later|yesterday|today|to|from|after|"
+    r"before|via|through|by)\b[^,;:\"\u201c\u201d]{0,60}?|(?:[A-Z]\w*day|\w+ (?:ago|earlier))"
+    r"[^,;:\"\u201c\u201d]{0,40}?)\s*(?:[.,!?]|$)"
+)
+
+
 def _attribution_ja(text: str) -> tuple[Span, str, tuple[Span, ...]] | None:
+    after_speaker = cues.SAY_JA_AFTER_SPEAKER.search(text)
+    if after_speaker:
+        return after_speaker.span("speaker"), after_speaker.group(0), ((0, after_speaker.start()),)
     matches = list(cues.SAY_JA.finditer(text))
     if not matches:
         return None
@@ -187,14 +227,20 @@ def _attribution_ja(text: str) -> tuple[Span, str, tuple[Span, ...]] | None:
     cue = match.group(0)
     if "られ" in cue or "とされ" in cue or cue == "という":
         return (match.start(), match.start()), cue, ((0, match.start()),)
+    denial = "否定" in cue
     before = text[: match.start()].rstrip()
+    if denial:
+        # "「…」 一部報道を否定": a report named without its content; the quote is the lab's.
+        before = cues.REPORT_NOUN_JA.sub("", before)
     if before.endswith("」") and "「" in before:
         opening = before.rfind("「")
         return (0, opening), cue, ((opening + 1, len(before) - 1),)
+    # A denial's claim keeps the denial: it negates what it follows ("…との報道を否定").
+    claim_end = match.end() if denial else match.start()
     topic = before.find("は")
     if topic > 0:
-        return (0, topic), cue, ((topic + 1, match.start()),)
-    return (match.start(), match.start()), cue, ((0, match.start()),)
+        return (0, topic), cue, ((topic + 1, claim_end),)
+    return (match.start(), match.start()), cue, ((0, claim_end),)
 
 
 def _speaker_category(
@@ -307,8 +353,43 @@ def _events(text: str) -> list[_Event]:
             if _overlaps(span, taken):
                 continue
             taken.append(span)
-            found.append(_Event(*span, match.group(0), cue.polarity, cue.strength, []))
+            if match.groupdict().get("word"):  # "is not fully open": the event is "open"
+                span = match.span("word")
+            found.append(
+                _Event(
+                    *span,
+                    text[span[0] : span[1]],
+                    cue.polarity,
+                    cue.strength,
+                    [],
+                    needs_object=cue.needs_object,
+                )
+            )
     return sorted(found, key=lambda event: event.start)
+
+
+def _events_about_openness(
+    text: str, segments: list[Span], model_spans: Sequence[Span]
+) -> list[_Event]:
+    """The events that speak of openness: a word with other senses counts only where its clause
+    names a model, weights, code, data, a licence or access; and a weak act said in passing
+    (a "which … released" clause, a Japanese attributive "公開した<noun>") not at all."""
+    kept = []
+    for event in _events(text):
+        if not event.needs_object:
+            kept.append(event)
+            continue
+        segment = next((s for s in segments if s[0] <= event.start < s[1]), None)
+        if segment is None:
+            continue
+        clause = text[segment[0] : segment[1]]
+        named = cues.OBJECT.search(clause) or _overlaps(segment, model_spans)
+        in_passing = event.strength == 1 and (
+            cues.BACKGROUND.search(clause) or cues.ATTRIBUTIVE.match(text[event.end :])
+        )
+        if named and not in_passing:
+            kept.append(event)
+    return kept
 
 
 def _operators(text: str) -> list[tuple[cues.OperatorCue, re.Match[str]]]:
@@ -328,12 +409,13 @@ def _claim_read(
     text: str,
     lab_spans: Sequence[Span],
     other_spans: Sequence[Span],
+    model_spans: Sequence[Span],
     reasons: list[Reason],
 ) -> tuple[int | None, bool, int]:
     """The claim's value (-2..2, None for both sides at once), whether a cue was found, and
-    how many events were read. Reasons are appended."""
+    how many clauses with a cue were read. Reasons are appended."""
     segments = _segments(text)
-    events = _events(text)
+    events = _events_about_openness(text, segments, model_spans)
     if not events:
         return None, False, 0
     for cue, match in _operators(text):
@@ -365,8 +447,8 @@ def _claim_read(
     mixed_cue = ""
     for segment in read:
         side_open = side_closed = 0
+        count += 1  # clauses read, not cues: "released … under Apache" is one act
         for event in (e for e in events if segment[0] <= e.start < segment[1]):
-            count += 1
             # A flat denial ("does not release", "has not abandoned", "公開しない") is firm,
             # unless it is only "not yet".
             denied = any(_is_negation(flip) for flip in event.flips)

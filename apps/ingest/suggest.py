@@ -1,7 +1,8 @@
-"""Candidate statements from an article's text: sentences, the topic filter and quotes.
+"""Candidate statements from an article's text: sentences and quotes.
 
 Everything here is a pure function of text, so the rules can be read and tested on their own.
-The stance, the kind and the speaker are read by apps.ingest.stance; once editors have decided
+Whether a sentence speaks of openness at all, the stance, the kind and the speaker are read by
+apps.ingest.stance; once editors have decided
 enough suggestions, the classifiers (apps.ingest.classifier) take over the score, and the
 stance where the reader found no cue (see services/suggestions.py).
 """
@@ -12,13 +13,6 @@ import re
 from dataclasses import dataclass
 
 from .stance import stance_read
-
-#: Words that make a sentence about openness at all (English, Japanese).
-TOPIC = re.compile(
-    r"open[\s-]?source|open[\s-]?weights?|closed|proprietary|releas|licen[cs]e|weights|"
-    r"オープンソース|オープン|クローズド|非公開|公開|リリース|ライセンス|閉鎖的|重み",
-    re.IGNORECASE,
-)
 
 QUOTE = re.compile(r"“([^”]{8,})”|\"([^\"]{8,})\"|「([^」]{8,})」")
 
@@ -75,10 +69,6 @@ def _add(found: list[Sentence], text: str, start: int, end: int) -> None:
     if len(stripped) >= 12:
         offset = start + (len(raw) - len(raw.lstrip()))
         found.append(Sentence(offset, offset + len(stripped), stripped))
-
-
-def is_on_topic(sentence: str) -> bool:
-    return bool(TOPIC.search(sentence))
 
 
 def stance_guess(sentence: str) -> tuple[str, float]:

@@ -17,6 +17,8 @@ class Row(NamedTuple):
     lab: str
     stance: str
     kind: str = ""
+    #: Models the linker finds in the sentence: their spans are passed as model mentions.
+    models: tuple[str, ...] = ()
 
 
 def side(stance: str) -> str:
@@ -134,6 +136,7 @@ TABLE: list[Row] = [
         "Meta",
         "closed",
         "unnamed_report",
+        ("Llama 4 Behemoth",),
     ),
     Row(
         "reported",

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils.html import escape
 from pytest_django import Settings as SettingsWrapper
 
 from apps.ingest import services
@@ -97,7 +98,8 @@ def test_the_admin_shows_feed_errors_and_ingests_pasted_urls(
     assert queue.status_code == 200
     pending = Suggestion.objects.filter(state=SuggestionState.PENDING)
     target = pending.first()
-    assert target is not None and target.sentence[:40] in queue.content.decode()
+    # The list shows the sentence escaped (a quote's “"” is &quot;).
+    assert target is not None and escape(target.sentence[:40]) in queue.content.decode()
 
     asked = client.post(
         "/admin/ingest/suggestion/?state__exact=pending",

@@ -13,13 +13,15 @@ import pytest
 
 from apps.ingest.stance import StanceReading, stance_read
 from tests.ingest.stance_heldout import HELD_OUT
+from tests.ingest.stance_precision import NO_CLAIM, STANCE, ModelRow, NoClaim
 from tests.ingest.stance_table import TABLE, Row
 
 
 def read(row: Row) -> StanceReading:
     spans = [(m.start(), m.end()) for m in re.finditer(re.escape(row.lab), row.sentence)]
     assert spans, f"{row.lab} is not named in {row.sentence!r}"
-    return stance_read(row.sentence, lab_name=row.lab, lab_spans=spans)
+    models = [span for model in row.models for span in spans_of(model, row.sentence)]
+    return stance_read(row.sentence, lab_name=row.lab, lab_spans=spans, model_spans=models)
 
 
 @pytest.mark.parametrize("row", TABLE + HELD_OUT, ids=lambda row: row.sentence[:50])
@@ -75,3 +77,39 @@ def test_a_sentence_with_no_cue_says_so_and_is_not_given_a_side() -> None:
     reading = read(Row("", "Meta held its developer conference in Menlo Park.", "Meta", ""))
     assert (reading.stance, reading.cued) == ("mixed", False)
     assert [reason.rule for reason in reading.reasons] == ["no_cue"]
+
+
+def spans_of(name: str, sentence: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(re.escape(name), sentence)] if name else []
+
+
+@pytest.mark.parametrize("case", NO_CLAIM, ids=lambda case: case.sentence[:50])
+def test_a_sentence_using_an_openness_word_in_another_sense_has_no_cue(case: NoClaim) -> None:
+    reading = stance_read(
+        case.sentence,
+        lab_name=case.lab,
+        lab_spans=spans_of(case.lab, case.sentence),
+        model_spans=spans_of(case.model, case.sentence),
+    )
+    assert not reading.cued, reading.reasons
+
+
+@pytest.mark.parametrize("case", STANCE, ids=lambda case: case.row.sentence[:50])
+def test_denials_delays_and_closed_acts_are_read_as_a_careful_reader_does(
+    case: ModelRow,
+) -> None:
+    row = case.row
+    reading = stance_read(
+        row.sentence,
+        lab_name=row.lab,
+        lab_spans=spans_of(row.lab, row.sentence),
+        model_spans=spans_of(case.model, row.sentence),
+    )
+    assert (reading.stance, reading.cued) == (row.stance, True), reading.reasons
+    if row.kind:
+        assert reading.kind == row.kind
+
+
+def test_a_denial_is_named_in_the_reasons() -> None:
+    found = rules("Mistral denied a report that it would stop releasing open models.", "Mistral")
+    assert found["double_negation"][0] == "denied … stop"

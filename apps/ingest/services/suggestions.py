@@ -2,18 +2,19 @@
 sentences that speak about a lab's openness for an editor to review (review.py).
 
 Matching uses the cached catalogue's alias matcher (apps/ingest/linking.py); sentences are
-split and kept on topic by apps/ingest/suggest.py, and read for each lab they name by the stance
-reader (apps/ingest/stance.py), which gives the stance, the kind, the speaker label and the
-reasons stored on the suggestion.
+split by apps/ingest/suggest.py and read for each lab they name by the stance reader
+(apps/ingest/stance.py), which decides whether the lab's clauses speak of openness at all (an
+openness cue on an openness object: "closed a funding round" or "公開した報告書" is none) and
+gives the stance, the kind, the speaker label and the reasons stored on the suggestion.
 
 How the rules and the classifiers trained on editors' decisions (services/classifier.py)
 combine, once a classifier has learnt from enough decisions (cache.Reading.classifier):
 
 - score: the relevance classifier's probability that an editor accepts the sentence replaces
   the reader's confidence (``scored_by`` says which one scored it);
-- topic: a sentence naming a lab that the topic filter misses is still suggested when the
-  relevance classifier is at least OFF_TOPIC_ADMIT sure of it, so a phrasing editors accepted
-  ("let anyone download the parameters") is learnt; the reason says so;
+- topic: a sentence naming a lab in which the reader finds no openness cue is still suggested
+  when the relevance classifier is at least OFF_TOPIC_ADMIT sure of it, so a phrasing editors
+  accepted ("let anyone download the parameters") is learnt; the reason says so;
 - stance: the reader decides when it found an open or closed cue (its reasons explain it);
   where it found none, the stance classifier's most likely stance is taken, with its
   probability as the reason.
@@ -31,9 +32,10 @@ from .. import cache, classifier
 from ..linking import Matcher
 from ..models import Article, Mention, Suggestion
 from ..stance import Reason, stance_read
-from ..suggest import is_on_topic, quote_find, sentences_split
+from ..stance_cues import COMPONENT
+from ..suggest import quote_find, sentences_split
 
-#: How sure the relevance classifier must be to suggest a sentence the topic filter misses.
+#: How sure the relevance classifier must be to suggest a sentence with no openness cue.
 OFF_TOPIC_ADMIT = 0.9
 
 
@@ -105,16 +107,15 @@ def suggestions_make(
         inside = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
         if not inside:
             continue
-        on_topic = is_on_topic(sentence.text)
-        if not on_topic and relevance is None:
-            continue
         labs: list[Company] = []
         spans: dict[int, list[tuple[int, int]]] = {}
+        model_spans: list[tuple[int, int]] = []
         sentence_models: list[AIModel] = []
         for mention in inside:
             if mention.ai_model_id is not None:
                 model = models[mention.ai_model_id]
                 sentence_models.append(model)
+                model_spans.append((mention.start - sentence.start, mention.end - sentence.start))
                 lab = _lab_for(companies[model.developer_id], companies)
             elif mention.family_id is not None:
                 family = reading.catalogue.families[mention.family_id]
@@ -137,8 +138,6 @@ def suggestions_make(
         learned_score = None
         if relevance is not None:
             learned_score = classifier.predict(relevance, sentence.text).get("accepted", 0.0)
-            if not on_topic and learned_score < OFF_TOPIC_ADMIT:
-                continue
         learned_stance = classifier.predict(stance_model, sentence.text) if stance_model else {}
         speaker = next(
             (people_by_id[m.person_id] for m in inside if m.person_id in people_by_id),
@@ -153,13 +152,26 @@ def suggestions_make(
                 lab_name=lab.name,
                 lab_spans=spans[lab.pk],
                 other_spans=[span for pk, own in spans.items() if pk != lab.pk for span in own],
+                model_spans=model_spans,
                 person_named=speaker is not None,
             )
+            # The reader decides what is about openness: an openness cue in the lab's clauses.
+            # A sentence naming an openness component with no cue the reader knows is shown
+            # too (score 0.3, "no cue"), so editors can teach the phrasing; once the relevance
+            # classifier has learnt from them, it decides those.
+            on_topic = read.cued
+            candidate = not read.cued and bool(COMPONENT.search(sentence.text))
+            if (
+                not on_topic
+                and not (candidate and relevance is None)
+                and (learned_score is None or learned_score < OFF_TOPIC_ADMIT)
+            ):
+                continue
             stance, reasons = read.stance, list(read.reasons)
             if not read.cued and learned_stance:
                 stance, probability = max(learned_stance.items(), key=lambda kv: kv[1])
                 reasons.append(Reason("learned", f"{probability:.2f}", stance))
-            if not on_topic:
+            if not on_topic and learned_score is not None:
                 reasons.insert(0, Reason("learned_topic", f"{learned_score:.2f}"))
             score = read.confidence if learned_score is None else learned_score
             suggestion = Suggestion(
