@@ -285,10 +285,10 @@ class Matcher:
                     names_at=names_at,
                     title_lines=title_lines,
                 )
-            elif item.rule in _UNCONDITIONAL:
+            elif item.rule in _UNCONDITIONAL and item.name.kind != "person":
                 reading = katakana_reading(normal, item.at, item.after)
-            else:  # a conditional rule already asks for the lab nearby
-                reading = Reading.SURE
+            else:  # a conditional rule already asks for the lab nearby; a person's full name
+                reading = Reading.SURE  # before kanji is before a title ("氏", "会長")
             if reading is Reading.NOT_A_NAME:
                 continue
             if reading is Reading.UNSURE:

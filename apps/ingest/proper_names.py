@@ -15,7 +15,8 @@ elsewhere. A Latin name in a line of Japanese or Chinese is a name wherever it s
 A name in katakana never matches inside a longer katakana word ("メタ" in "メタデータ"; the
 pattern says so); before kanji it may be a compound ("メタ認知", "メタ情報") or the name before
 a word about it ("メタ社", "メタ幹部"), so there it is unsure unless a word that follows company
-names comes next.
+names comes next. A person's full name is read as sure (linking.py): kanji after it is a title
+("ザッカーバーグ氏", "会長").
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.catalog.models import AIModel, Alias, ModelFamily, Person
+from apps.catalog.models import AIModel, Alias, Company, ModelFamily, Person
 from apps.catalog.naming import MatchRule
 from apps.catalog.services import model_family_get_or_create
 from apps.ingest import cache
@@ -349,6 +349,15 @@ def test_a_katakana_name_does_not_link_inside_a_longer_word(
     names_as_words: dict[str, int], text: str, expected: list[tuple[str, str]]
 ) -> None:
     assert _labs_and_models(text) == [(kind, names_as_words[key]) for kind, key in expected]
+
+
+def test_a_persons_katakana_name_before_a_title_in_kanji_links(
+    names_as_words: dict[str, int],
+) -> None:
+    meta = Company.objects.get(pk=names_as_words["meta"])
+    Person.objects.create(name="マーク・ザッカーバーグ", slug="zuckerberg-ja", company=meta)
+    found = _found(matcher_build(), "マーク・ザッカーバーグ氏は公開を続けると述べた。")
+    assert found == [("マーク・ザッカーバーグ", "person", meta.pk)]
 
 
 @pytest.mark.parametrize(
