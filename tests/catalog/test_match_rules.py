@@ -48,7 +48,7 @@ def test_a_models_capitalised_single_word_name_matches_as_a_proper_name(name: st
 def test_a_labs_capitalised_single_word_name_matches_as_a_proper_name_even_an_ordinary_word(
     name: str,
 ) -> None:
-    """ "Near its lab" means nothing for the lab itself: a careful reader goes by the capital."""
+    """Near its lab means nothing for the lab itself: a careful reader goes by the capital."""
     assert rule_by_name(name, lab=True) == MatchRule.PROPER_NAME
 
 
