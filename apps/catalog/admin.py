@@ -41,7 +41,9 @@ class FamilyAliasInline(CompanyAliasInline):
 @admin.display(description=_("matched"))
 def rule_applied(obj: Any) -> str:
     """The rule ingestion applies to the name: the editor's, or the one decided by the name."""
-    return str(rule_effective(rule=obj.match_rule, name=obj.name).label)
+    alias = isinstance(obj, Alias)
+    lab = isinstance(obj, Company) or (alias and obj.company_id is not None)
+    return str(rule_effective(rule=obj.match_rule, name=obj.name, lab=lab, alias=alias).label)
 
 
 class ModelStatusChangeInline(admin.TabularInline):

@@ -16,6 +16,8 @@ from .linking import (
     AFTER_FULL_NAME,
     AFTER_PREFIX,
     ANYWHERE,
+    IN_ARTICLE,
+    NEAR_LAB,
     PIECES,
     SEPARATOR,
     TEXT_TOKEN,
@@ -95,14 +97,18 @@ class CatalogueNames:
             company_id = int(company["id"])
             keys = self.lab_keys(company_id)
             for text, rule, alias_id in self.texts("company", company):
+                effective = rule_effective(
+                    rule=rule, name=text, lab=True, alias=alias_id is not None
+                )
                 names.append(
                     Name(
                         text,
                         company_id=company_id,
                         alias_id=alias_id,
-                        rule=rule_effective(rule=rule, name=text),
+                        # Near the lab, for the lab's own name: the lab named otherwise.
+                        rule=IN_ARTICLE if effective == NEAR_LAB else effective,
                         provides=keys,
-                        needs=frozenset({("company", company_id)}),
+                        needs=keys,
                     )
                 )
         for family in self.families.values():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.catalog.models import AIModel, Alias, ModelFamily, Person
+from apps.catalog.models import AIModel, Alias, Company, ModelFamily, Person
 from apps.catalog.naming import MatchRule
 from apps.catalog.services import model_family_get_or_create
 from apps.ingest import cache
@@ -235,3 +235,146 @@ def test_matching_reads_the_catalogue_in_a_fixed_number_of_queries(
     with django_assert_num_queries(5):  # type: ignore[operator]
         matcher_build()
     assert ModelFamily.objects.count() == 4 and AIModel.objects.count() == 35
+
+
+@pytest.fixture
+def names_as_words() -> dict[str, int]:
+    """Labs and models named like ordinary words, an acronym lab, and a lab's short acronym."""
+    apple = company_make(name="Apple")
+    together = company_make(name="Together")
+    Alias.objects.create(company=together, name="Together AI")
+    cohere = company_make(name="Cohere")
+    meta = company_make(name="Meta")
+    Alias.objects.create(company=meta, name="メタ", language="ja")
+    msl = company_make(name="Meta Superintelligence Labs", parent=meta)
+    Alias.objects.create(company=msl, name="MSL")
+    nvidia = company_make(name="NVIDIA")
+    google = company_make(name="Google")
+    deepseek = company_make(name="DeepSeek")
+    r1 = model_make(developer=deepseek, name="DeepSeek-R1")
+    Alias.objects.create(model=r1, name="R1")
+    maverick = model_make(developer=meta, name="Llama 4 Maverick")
+    Alias.objects.create(model=maverick, name="Maverick")
+    gemma = model_family_get_or_create(name="Gemma", developer=google)
+    return {
+        "apple": apple.pk,
+        "together": together.pk,
+        "cohere": cohere.pk,
+        "meta": meta.pk,
+        "msl": msl.pk,
+        "nvidia": nvidia.pk,
+        "google": google.pk,
+        "deepseek": deepseek.pk,
+        "r1": r1.pk,
+        "maverick": maverick.pk,
+        "gemma": gemma.pk,
+    }
+
+
+def _labs_and_models(text: str) -> list[tuple[str, int]]:
+    return [(kind, thing) for _matched, kind, thing in _found(matcher_build(), text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Mid-sentence and capitalised: a name.
+        ("Shares of Apple rose after the launch.", [("company", "apple")]),
+        ("The bank worked with Cohere on retrieval.", [("company", "cohere")]),
+        # At a sentence's start, a possessive or a word only a company takes settles it.
+        ("Apple's chip designers left for a rival.", [("company", "apple")]),
+        ("Apple said it would open a lab in Zurich.", [("company", "apple")]),
+        ("“Together Inc. pays well,” he wrote.", [("company", "together")]),
+        # An ordinary word: lowercase, or at a start with nothing to settle it.
+        ("An apple a day keeps the doctor away.", []),
+        ("Apple pie is best served warm.", []),
+        ("Together with its partners, the startup trained a model.", []),
+        ("Their findings cohere with earlier work.", []),
+        ("Write a meta description for every page.", []),
+        ("A meta-analysis of twenty trials found no effect.", []),
+        ("Apple Pie Recipes For The Busy Holidays", []),
+        ("Tourists flock to the Big Apple every summer.", []),
+        # Elsewhere in the article, the lab named for sure settles a start.
+        (
+            "Together trained the model on its own cluster. The startup, Together AI, is in "
+            "San Francisco.",
+            [("company", "together"), ("company", "together")],
+        ),
+        # The text uses the word as a word: a capital at a start proves nothing.
+        ("Meta-analyses are common. We read one meta-analysis a week.", []),
+        # In Japanese prose a Latin word is a name wherever it stands.
+        ("Appleは新しいチップを発表した。", [("company", "apple")]),
+    ],
+)
+def test_a_lab_named_like_an_ordinary_word_links_where_a_careful_reader_sees_a_name(
+    names_as_words: dict[str, int], text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _labs_and_models(text) == [(kind, names_as_words[key]) for kind, key in expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nvidia shipped more chips than expected.", [("company", "nvidia")]),
+        ("Demand for NVIDIA processors keeps rising.", [("company", "nvidia")]),
+        ("Install the nvidia driver first.", []),
+        ("The campus sits 900 metres above mean sea level (MSL).", []),
+        (
+            "Meta reorganised its AI teams. MSL will train the next models.",
+            [("company", "meta"), ("company", "msl")],
+        ),
+    ],
+)
+def test_an_acronym_links_in_capitals_or_capitalised_and_a_short_acronym_alias_with_its_lab(
+    names_as_words: dict[str, int], text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _labs_and_models(text) == [(kind, names_as_words[key]) for kind, key in expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("メタデータを整理すると検索がしやすくなる。", []),
+        ("メタバースの市場は伸び悩んでいる。", []),
+        ("メタ認知を鍛える方法を紹介する。", []),
+        ("米メタは新しいモデルを公開した。", [("company", "meta")]),
+        ("メタ社の広報担当者はコメントを控えた。", [("company", "meta")]),
+        (
+            "メタは新モデルを公開した。メタ幹部によれば、次も公開する。",
+            [("company", "meta"), ("company", "meta")],
+        ),
+    ],
+)
+def test_a_katakana_name_does_not_link_inside_a_longer_word(
+    names_as_words: dict[str, int], text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _labs_and_models(text) == [(kind, names_as_words[key]) for kind, key in expected]
+
+
+def test_a_persons_katakana_name_before_a_title_in_kanji_links(
+    names_as_words: dict[str, int],
+) -> None:
+    meta = Company.objects.get(pk=names_as_words["meta"])
+    Person.objects.create(name="マーク・ザッカーバーグ", slug="zuckerberg-ja", company=meta)
+    found = _found(matcher_build(), "マーク・ザッカーバーグ氏は公開を続けると述べた。")
+    assert found == [("マーク・ザッカーバーグ", "person", meta.pk)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The headset keeps its R1 chip for sensor input.", []),
+        (
+            "DeepSeek released R1 under the MIT licence.",
+            [("company", "deepseek"), ("model", "r1")],
+        ),
+        ("She has always been a maverick in the oil business.", []),
+        ("Meta shipped Maverick in April.", [("company", "meta"), ("model", "maverick")]),
+        ("The study was led by Gemma Hughes, a lawyer in Leeds.", []),
+        ("Gemma runs on a single laptop.", [("family", "gemma")]),
+    ],
+)
+def test_a_model_name_that_could_be_something_else_links_only_where_it_names_the_model(
+    names_as_words: dict[str, int], text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _labs_and_models(text) == [(kind, names_as_words[key]) for kind, key in expected]
