@@ -156,7 +156,9 @@ def article_ingest(
             max_bytes=ingest_conf().article_max_bytes,
             address_policy=address_policy,
         )
-        extracted = article_extract(result.body, url=result.final_url, charset=result.charset)
+        extracted = article_extract(
+            result.body, url=result.final_url, charset=result.charset, fetched_at=now
+        )
         return article_store(
             article_url=article_url,
             body=result.body,
