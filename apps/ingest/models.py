@@ -124,7 +124,15 @@ class Article(models.Model):
     title = models.CharField(_("title"), max_length=500, blank=True)
     site_name = models.CharField(_("site"), max_length=200, blank=True)
     author = models.CharField(_("author"), max_length=300, blank=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        _("published"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "As the page states it (metadata, byline or dateline), or its feed entry. Empty "
+            "where the page states no date of its own: set it here."
+        ),
+    )
     language = models.CharField(_("language"), max_length=10, blank=True)
     text = models.TextField(_("main text"), blank=True)
     html = models.TextField(_("main text as sanitised HTML"), blank=True)
@@ -164,12 +172,29 @@ class Article(models.Model):
         return zlib.decompress(bytes(self.raw)) if self.raw else b""
 
 
+class ArticleBandKey(models.Model):
+    """One LSH band key of an article's text (apps/ingest/near_duplicates.py). Articles that
+    share a key are the candidates when a new text is checked for being a syndicated copy, found
+    by the key's index rather than by reading every article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="band_keys")
+    key = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("article band key")
+        verbose_name_plural = _("article band keys")
+        indexes = [models.Index(fields=["key", "article"], name="ingest_band_key_article")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.key}"
+
+
 class ArticleURL(models.Model):
     """A URL an article was found at; also the work item that fetches it.
 
     A feed entry or a pasted link becomes one row here (keyed by canonical URL). A worker claims
-    it, fetches and stores the article; two URLs whose pages carry the same text point to one
-    Article.
+    it, fetches and stores the article; two URLs whose pages carry the same text, or nearly the
+    same (a syndicated copy), point to one Article.
     """
 
     url = models.URLField(_("canonical URL"), max_length=1000, unique=True)
