@@ -7,10 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db import connection
 
 from ..models import Article, ArticleBandKey
-from ..near_duplicates import MIN_SHINGLES, THRESHOLD, band_keys, jaccard, shingles
+from ..near_duplicates import (
+    MIN_SHARED_BANDS,
+    MIN_SHINGLES,
+    THRESHOLD,
+    band_keys,
+    jaccard,
+    shingles,
+)
 
 #: The candidates sharing the most band keys that are checked against their stored text.
 CANDIDATES = 20
@@ -39,16 +46,15 @@ class NearDuplicate:
 
 def article_near_duplicate_find(*, sketch: TextSketch) -> NearDuplicate | None:
     """The stored article whose text is most similar to the sketched one, if its Jaccard index
-    reaches THRESHOLD. Candidates come from the band-key index; each is checked exactly."""
+    reaches THRESHOLD. Candidates (MIN_SHARED_BANDS band keys in common) come from the band-key
+    index; each is checked exactly against its stored text."""
     if not sketch.keys:
         return None
-    shared = (
-        ArticleBandKey.objects.filter(key__in=sketch.keys)
-        .values("article_id")
-        .annotate(shared=Count("id"))
-        .order_by("-shared", "article_id")[:CANDIDATES]
-    )
-    ids = [row["article_id"] for row in shared]
+    with connection.cursor() as cursor:
+        cursor.execute(_CANDIDATES_SQL.format(keys=_placeholders(1, len(sketch.keys))), [
+            *sketch.keys, MIN_SHARED_BANDS, CANDIDATES,
+        ])  # fmt: skip
+        ids = [row[0] for row in cursor.fetchall()]
     best: NearDuplicate | None = None
     for article in Article.objects.filter(pk__in=ids).only("pk", "text", "title", "url"):
         similarity = jaccard(sketch.hashes, shingles(article.text))
@@ -58,6 +64,29 @@ def article_near_duplicate_find(*, sketch: TextSketch) -> NearDuplicate | None:
 
 
 def article_band_keys_store(*, article: Article, sketch: TextSketch) -> None:
-    ArticleBandKey.objects.bulk_create(
-        ArticleBandKey(article=article, key=key) for key in sketch.keys
-    )
+    if not sketch.keys:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_SQL.format(rows=_placeholders(2, len(sketch.keys))),
+            [value for key in sketch.keys for value in (article.pk, key)],
+        )
+
+
+# Plain SQL: these two run for every article, and the ORM's own work (building the query,
+# model instances for bulk_create) was four fifths of their time (3.3 ms of 4.1 per article,
+# measured on bench_ingest's pages). Both are portable (PostgreSQL and SQLite). Only quoted
+# names and placeholders are formatted in; every value is a parameter.
+_TABLE, _ARTICLE, _KEY = map(
+    connection.ops.quote_name, (ArticleBandKey._meta.db_table, "article_id", "key")
+)
+_CANDIDATES_SQL = (
+    f"SELECT {_ARTICLE} FROM {_TABLE} WHERE {_KEY} IN ({{keys}}) GROUP BY {_ARTICLE} "  # noqa: S608
+    f"HAVING COUNT(*) >= %s ORDER BY COUNT(*) DESC, {_ARTICLE} LIMIT %s"
+)
+_INSERT_SQL = f"INSERT INTO {_TABLE} ({_ARTICLE}, {_KEY}) VALUES {{rows}}"  # noqa: S608
+
+
+def _placeholders(width: int, count: int) -> str:
+    one = "%s" if width == 1 else "(" + ", ".join(["%s"] * width) + ")"
+    return ", ".join([one] * count)
