@@ -137,6 +137,9 @@ class Article(models.Model):
     text = models.TextField(_("main text"), blank=True)
     html = models.TextField(_("main text as sanitised HTML"), blank=True)
     content_hash = models.CharField(_("text SHA-256"), max_length=64, unique=True)
+    #: The text's MinHash signature (apps/ingest/near_duplicates.py); its band keys are rows of
+    #: ArticleBandKey. Empty for a text too short to compare.
+    text_signature = models.BinaryField(default=b"", editable=False)
     raw = models.BinaryField(_("raw response (zlib)"), editable=False)
     raw_content_type = models.CharField(max_length=100, blank=True, editable=False)
     raw_charset = models.CharField(max_length=40, blank=True, editable=False)

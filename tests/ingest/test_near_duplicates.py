@@ -9,7 +9,15 @@ import pytest
 from apps.ingest import services
 from apps.ingest.extract import article_extract
 from apps.ingest.models import Article, ArticleBandKey, ArticleURL, FetchAttempt, Suggestion
-from apps.ingest.near_duplicates import BANDS, THRESHOLD, jaccard, shingles
+from apps.ingest.near_duplicates import (
+    BANDS,
+    ESTIMATE_MARGIN,
+    THRESHOLD,
+    estimated_jaccard,
+    jaccard,
+    shingles,
+    sketch,
+)
 from tests.support.feeds import demo_page
 from tests.support.httpserver import LocalHTTPServer
 from tests.support.near_duplicates import Pair, pairs_read
@@ -23,12 +31,16 @@ RELATED = pairs_read("related")
 MARGIN = 0.15
 
 
-def similarity(pair: Pair) -> float:
+def shingled(pair: Pair) -> tuple[set[int], set[int]]:
     first, second = (
-        article_extract(page.html(language=pair.language), url="http://127.0.0.1/").text
+        shingles(article_extract(page.html(language=pair.language), url="http://127.0.0.1/").text)
         for page in (pair.a, pair.b)
     )
-    return jaccard(shingles(first), shingles(second))
+    return first, second
+
+
+def similarity(pair: Pair) -> float:
+    return jaccard(*shingled(pair))
 
 
 def test_the_pairs_cover_both_languages_and_both_kinds() -> None:
@@ -45,6 +57,20 @@ def test_the_threshold_separates_the_measured_pairs_with_a_margin() -> None:
     print(f"related    Jaccard {min(related.values()):.3f} .. {max(related.values()):.3f}")
     assert {k: v for k, v in copies.items() if v < THRESHOLD + MARGIN} == {}
     assert {k: v for k, v in related.items() if v > THRESHOLD - MARGIN} == {}
+
+
+def test_the_signatures_estimate_every_pair_within_the_screening_margin() -> None:
+    """A candidate is checked against its text only if its signature's estimate is within
+    ESTIMATE_MARGIN of the threshold: the estimates must be that close to the truth."""
+    errors = {}
+    for pair in SYNDICATED + RELATED:
+        first, second = shingled(pair)
+        one, other = sketch(first), sketch(second)
+        assert one is not None and other is not None
+        errors[pair.id] = abs(
+            estimated_jaccard(one.signature, other.signature) - jaccard(first, second)
+        )
+    assert {k: v for k, v in errors.items() if v >= ESTIMATE_MARGIN} == {}
 
 
 def ingest_pages(server: LocalHTTPServer, pairs: list[Pair]) -> dict[str, int | None]:

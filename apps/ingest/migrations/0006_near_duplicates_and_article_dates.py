@@ -1,11 +1,12 @@
-"""Syndicated copies found by the LSH band keys of each article's text (keys computed for the
-articles already stored), and editors may set an article's date where the page gave none."""
+"""Syndicated copies found by the MinHash signature and LSH band keys of each article's text
+(computed for the articles already stored), and editors may set an article's date where the page
+gave none."""
 
 import django.db.models.deletion
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-from apps.ingest.near_duplicates import MIN_SHINGLES, band_keys, shingles
+from apps.ingest.near_duplicates import MIN_SHINGLES, shingles, sketch
 
 
 def keys_backfill(apps, schema_editor):
@@ -14,8 +15,11 @@ def keys_backfill(apps, schema_editor):
     rows = []
     for article_id, text in Article.objects.values_list("id", "text").iterator(chunk_size=500):
         hashes = shingles(text)
-        if len(hashes) >= MIN_SHINGLES:
-            rows.extend(ArticleBandKey(article_id=article_id, key=k) for k in band_keys(hashes))
+        drawn = sketch(hashes) if len(hashes) >= MIN_SHINGLES else None
+        if drawn is None:
+            continue
+        Article.objects.filter(pk=article_id).update(text_signature=drawn.signature)
+        rows.extend(ArticleBandKey(article_id=article_id, key=key) for key in drawn.keys)
         if len(rows) >= 5000:
             ArticleBandKey.objects.bulk_create(rows)
             rows = []
@@ -48,6 +52,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="article",
+            name="text_signature",
+            field=models.BinaryField(default=b"", editable=False),
+        ),
         migrations.AlterField(
             model_name="article",
             name="published_at",

@@ -202,7 +202,7 @@ def article_store(
     with transaction.atomic():
         existing = Article.objects.filter(content_hash=extracted.content_hash).first()
         outcome = Outcome.DUPLICATE
-        near = article_near_duplicate_find(sketch=sketch) if existing is None else None
+        near = article_near_duplicate_find(text=sketch) if existing is None else None
         if near is not None:
             existing = near.article
         if existing is None:
@@ -218,13 +218,14 @@ def article_store(
                         text=extracted.text,
                         html=extracted.html.strip(),
                         content_hash=extracted.content_hash,
+                        text_signature=sketch.signature,
                         raw=zlib.compress(body, 6),
                         raw_content_type=content_type[:100],
                         raw_charset=charset[:40],
                         feed_id=article_url.feed_id,
                         fetched_at=fetched_at,
                     )
-                    article_band_keys_store(article=existing, sketch=sketch)
+                    article_band_keys_store(article=existing, text=sketch)
                 outcome = Outcome.STORED
             except IntegrityError:  # another worker stored the same story a moment ago
                 existing = Article.objects.get(content_hash=extracted.content_hash)

@@ -5,37 +5,42 @@ the measured threshold). articles.py calls both inside the transaction that stor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connection
 
 from ..models import Article, ArticleBandKey
 from ..near_duplicates import (
-    MIN_SHARED_BANDS,
+    ESTIMATE_MARGIN,
     MIN_SHINGLES,
     THRESHOLD,
-    band_keys,
+    Sketch,
+    estimated_jaccard,
     jaccard,
     shingles,
+    sketch,
 )
 
-#: The candidates sharing the most band keys that are checked against their stored text.
+#: The candidates sharing the most band keys that are considered.
 CANDIDATES = 20
 
 
-@dataclass
+@dataclass(frozen=True)
 class TextSketch:
-    """A text's shingles and band keys, computed once for the lookup and the index."""
+    """A text's shingles and sketch, computed once for the lookup and the index."""
 
-    hashes: set[int]
-    keys: list[int] = field(default_factory=list)
+    hashes: frozenset[int]
+    sketch: Sketch | None
 
     @classmethod
     def of(cls, text: str) -> TextSketch:
         hashes = shingles(text)
         # Too short to judge: only an exact match of the text counts (content_hash).
-        keys = band_keys(hashes) if len(hashes) >= MIN_SHINGLES else []
-        return cls(hashes, keys)
+        return cls(frozenset(hashes), sketch(hashes) if len(hashes) >= MIN_SHINGLES else None)
+
+    @property
+    def signature(self) -> bytes:
+        return self.sketch.signature if self.sketch else b""
 
 
 @dataclass(frozen=True)
@@ -44,32 +49,40 @@ class NearDuplicate:
     similarity: float
 
 
-def article_near_duplicate_find(*, sketch: TextSketch) -> NearDuplicate | None:
+def article_near_duplicate_find(*, text: TextSketch) -> NearDuplicate | None:
     """The stored article whose text is most similar to the sketched one, if its Jaccard index
-    reaches THRESHOLD. Candidates (MIN_SHARED_BANDS band keys in common) come from the band-key
-    index; each is checked exactly against its stored text."""
-    if not sketch.keys:
+    reaches THRESHOLD. Candidates come from the band-key index, are screened by their stored
+    signature, and what passes is checked exactly against its stored text."""
+    if text.sketch is None:
         return None
+    keys = text.sketch.keys
     with connection.cursor() as cursor:
-        cursor.execute(_CANDIDATES_SQL.format(keys=_placeholders(1, len(sketch.keys))), [
-            *sketch.keys, MIN_SHARED_BANDS, CANDIDATES,
-        ])  # fmt: skip
-        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            _CANDIDATES_SQL.format(keys=_placeholders(1, len(keys))), [*keys, CANDIDATES]
+        )
+        screened = [
+            article_id
+            for article_id, signature in cursor.fetchall()
+            if estimated_jaccard(text.sketch.signature, bytes(signature))
+            >= THRESHOLD - ESTIMATE_MARGIN
+        ]
     best: NearDuplicate | None = None
-    for article in Article.objects.filter(pk__in=ids).only("pk", "text", "title", "url"):
-        similarity = jaccard(sketch.hashes, shingles(article.text))
+    for article in Article.objects.filter(pk__in=screened).only("pk", "text", "title", "url"):
+        similarity = jaccard(set(text.hashes), shingles(article.text))
         if similarity >= THRESHOLD and (best is None or similarity > best.similarity):
             best = NearDuplicate(article, similarity)
     return best
 
 
-def article_band_keys_store(*, article: Article, sketch: TextSketch) -> None:
-    if not sketch.keys:
+def article_band_keys_store(*, article: Article, text: TextSketch) -> None:
+    """Index a stored article (whose ``text_signature`` was saved with it) by its band keys."""
+    if text.sketch is None:
         return
+    keys = text.sketch.keys
     with connection.cursor() as cursor:
         cursor.execute(
-            _INSERT_SQL.format(rows=_placeholders(2, len(sketch.keys))),
-            [value for key in sketch.keys for value in (article.pk, key)],
+            _INSERT_SQL.format(rows=_placeholders(2, len(keys))),
+            [value for key in keys for value in (article.pk, key)],
         )
 
 
@@ -77,14 +90,18 @@ def article_band_keys_store(*, article: Article, sketch: TextSketch) -> None:
 # model instances for bulk_create) was four fifths of their time (3.3 ms of 4.1 per article,
 # measured on bench_ingest's pages). Both are portable (PostgreSQL and SQLite). Only quoted
 # names and placeholders are formatted in; every value is a parameter.
-_TABLE, _ARTICLE, _KEY = map(
-    connection.ops.quote_name, (ArticleBandKey._meta.db_table, "article_id", "key")
-)
+_KEYS, _ARTICLES, _ARTICLE, _KEY, _ID, _SIGNATURE = map(
+    connection.ops.quote_name,
+    (ArticleBandKey._meta.db_table, Article._meta.db_table, "article_id", "key", "id",
+     "text_signature"),
+)  # fmt: skip
 _CANDIDATES_SQL = (
-    f"SELECT {_ARTICLE} FROM {_TABLE} WHERE {_KEY} IN ({{keys}}) GROUP BY {_ARTICLE} "  # noqa: S608
-    f"HAVING COUNT(*) >= %s ORDER BY COUNT(*) DESC, {_ARTICLE} LIMIT %s"
+    f"SELECT a.{_ID}, a.{_SIGNATURE} FROM {_ARTICLES} a JOIN ("  # noqa: S608
+    f"SELECT {_ARTICLE}, COUNT(*) AS shared FROM {_KEYS} WHERE {_KEY} IN ({{keys}}) "
+    f"GROUP BY {_ARTICLE} ORDER BY COUNT(*) DESC, {_ARTICLE} LIMIT %s"
+    f") c ON c.{_ARTICLE} = a.{_ID} ORDER BY c.shared DESC, a.{_ID}"
 )
-_INSERT_SQL = f"INSERT INTO {_TABLE} ({_ARTICLE}, {_KEY}) VALUES {{rows}}"  # noqa: S608
+_INSERT_SQL = f"INSERT INTO {_KEYS} ({_ARTICLE}, {_KEY}) VALUES {{rows}}"  # noqa: S608
 
 
 def _placeholders(width: int, count: int) -> str:
