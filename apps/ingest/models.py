@@ -180,13 +180,15 @@ class ArticleBandKey(models.Model):
     share a key are the candidates when a new text is checked for being a syndicated copy, found
     by the key's index rather than by reading every article."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="band_keys")
+    # The primary key (key, article) is the index that lookups by key use: no id column, no
+    # second index to write for each of an article's BANDS rows.
+    pk = models.CompositePrimaryKey("key", "article")
     key = models.BigIntegerField()
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="band_keys")
 
     class Meta:
         verbose_name = _("article band key")
         verbose_name_plural = _("article band keys")
-        indexes = [models.Index(fields=["key", "article"], name="ingest_band_key_article")]
 
     def __str__(self) -> str:
         return f"{self.article_id}: {self.key}"

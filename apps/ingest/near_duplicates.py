@@ -73,7 +73,7 @@ BINS = BANDS * ROWS
 THRESHOLD = 0.4
 #: A candidate whose signature estimates a Jaccard index this far below THRESHOLD is not
 #: checked against its text: three standard errors of the estimate at the threshold.
-ESTIMATE_MARGIN = 0.15
+ESTIMATE_MARGIN = 0.1
 #: Texts with fewer shingles are too short to call near-duplicates; only an exact match counts.
 MIN_SHINGLES = 20
 

@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="article",
             name="text_signature",
-            field=models.BinaryField(default=b"", editable=False),
+            field=models.BinaryField(default=b""),
         ),
         migrations.AlterField(
             model_name="article",
@@ -71,9 +71,14 @@ class Migration(migrations.Migration):
             name="ArticleBandKey",
             fields=[
                 (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "key",
+                        "article",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
                     ),
                 ),
                 ("key", models.BigIntegerField()),
@@ -89,9 +94,6 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "article band key",
                 "verbose_name_plural": "article band keys",
-                "indexes": [
-                    models.Index(fields=["key", "article"], name="ingest_band_key_article")
-                ],
             },
         ),
         migrations.RunPython(keys_backfill, migrations.RunPython.noop),
