@@ -180,11 +180,15 @@ class ArticleBandKey(models.Model):
     share a key are the candidates when a new text is checked for being a syndicated copy, found
     by the key's index rather than by reading every article."""
 
-    # The primary key (key, article) is the index that lookups by key use: no id column, no
-    # second index to write for each of an article's BANDS rows.
+    # Written for every article stored (BANDS rows), so kept cheap to write: the primary key
+    # (key, article) is the index that lookups by key use, with no id column; and no database
+    # constraint on the article, whose trigger fired once per row (Django's own CASCADE deletes
+    # the rows of a deleted article, by the article column's index).
     pk = models.CompositePrimaryKey("key", "article")
     key = models.BigIntegerField()
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="band_keys")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="band_keys", db_constraint=False
+    )
 
     class Meta:
         verbose_name = _("article band key")

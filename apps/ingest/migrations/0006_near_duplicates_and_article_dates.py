@@ -85,6 +85,7 @@ class Migration(migrations.Migration):
                 (
                     "article",
                     models.ForeignKey(
+                        db_constraint=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="band_keys",
                         to="ingest.article",
