@@ -1,7 +1,9 @@
 """Articles per second through the whole ingestion pipeline, beside bare trafilatura.
 
-The pages are the demo story pages (English and Japanese) made unique per copy, served by a
-local HTTP server on 127.0.0.1. The pipeline run fetches each through the safe client, extracts,
+The pages are the demo story pages (English and Japanese), each copy made a story of its own
+by a paragraph of prose no other copy repeats (tests.support.feeds.distinct_story: a copy that
+differed by a line only would be stored once, as a syndicated copy), served by a local HTTP
+server on 127.0.0.1. The pipeline run fetches each through the safe client, extracts,
 detects the language, dedupes, links mentions and makes suggestions, storing everything in the
 database named by DATABASE_URL (inside a transaction rolled back at the end). The baseline is
 trafilatura.extract() alone on the same bytes, in the same run.
@@ -38,11 +40,15 @@ class _Rollback(Exception):
 
 
 def _pages() -> list[bytes]:
+    from tests.support.feeds import distinct_story
+
     demo = ROOT / "apps" / "ingest" / "demo" / "articles"
-    sources = [p.read_bytes() for p in sorted(demo.glob("*.html"))]
+    sources = sorted(demo.glob("*.html"))
     return [
-        sources[n % len(sources)].replace(
-            b"</h1>", f"</h1><p>Benchmark copy {n}: a unique line.</p>".encode(), 1
+        distinct_story(
+            sources[n % len(sources)].read_bytes(),
+            f"benchmark copy {n}",
+            language="ja" if "-ja" in sources[n % len(sources)].name else "en",
         )
         for n in range(PAGES)
     ]

@@ -61,15 +61,22 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
-def article_extract(body: bytes, *, url: str, charset: str | None = None) -> Extracted:
-    """Extract an article from fetched bytes; raise :class:`ExtractError` if there is none."""
+def article_extract(
+    body: bytes,
+    *,
+    url: str,
+    charset: str | None = None,
+    fetched_at: datetime.datetime | None = None,
+) -> Extracted:
+    """Extract an article from fetched bytes; raise :class:`ExtractError` if there is none.
+    ``fetched_at`` (default now) dates a dateline that prints no year (apps.lib.page_dates)."""
     limits = ExtractionLimits(
         min_extracted_size=int(ingest_conf().min_extracted_size),
         min_extracted_size_cjk=int(ingest_conf().min_extracted_size_cjk),
         min_output_size=int(ingest_conf().min_output_size),
     )
     try:
-        page = page_metadata(body, url=url, charset=charset, limits=limits)
+        page = page_metadata(body, url=url, charset=charset, limits=limits, fetched_at=fetched_at)
     except PageError as error:
         raise ExtractError("The page is not HTML that can be read.") from error
     if not page.text:

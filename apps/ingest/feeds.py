@@ -16,6 +16,9 @@ from urllib.parse import urljoin
 import feedparser
 
 JSON_FEED_PREFIXES = ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
+#: What a poll asks for, in the Accept header. Any answer is read, whatever its label: real
+#: servers call feeds application/x-rss+xml, text/rss+xml, text/html, octet-stream and more,
+#: so the body decides (feed_parse), within the size limit.
 FEED_CONTENT_TYPES = (
     "application/rss+xml",
     "application/atom+xml",
@@ -24,14 +27,55 @@ FEED_CONTENT_TYPES = (
     "text/xml",
     "application/feed+json",
     "application/json",
-    # Served by many real feeds; the body decides what it is.
-    "text/plain",
-    "text/html",
-    "application/octet-stream",
+    "*/*",
 )
+#: Labels that are never a feed: refused before the body is read.
+NOT_FEED_CONTENT_TYPES = (
+    "image/*",
+    "audio/*",
+    "video/*",
+    "font/*",
+    "model/*",
+    "application/pdf",
+    "application/zip",
+    "application/gzip",
+    "application/x-gzip",
+    "application/x-tar",
+    "application/x-7z-compressed",
+    "application/vnd.rar",
+    "application/wasm",
+)
+#: Magic numbers of files that are clearly not a feed, whatever the server called them.
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or an office document)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"BZh", "a bzip2 archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"ID3", "an MP3 file"),
+    (b"OggS", "an Ogg file"),
+    (b"fLaC", "a FLAC file"),
+    (b"\x1a\x45\xdf\xa3", "a Matroska or WebM video"),
+    (b"\x00asm", "a WebAssembly module"),
+    (b"\x7fELF", "a program (ELF)"),
+    (b"MZ", "a Windows program"),
+    (b"wOFF", "a web font"),
+    (b"wOF2", "a web font"),
+    (b"\x00\x00\x01\x00", "an icon"),
+)
+#: How UTF-16 and UTF-32 XML starts (with or without a byte-order mark): NUL bytes that are text.
+_WIDE_XML_STARTS = (
+    b"\xfe\xff", b"\xff\xfe", b"\x00\x00\xfe\xff", b"<\x00", b"\x00<", b"\x00\x00\x00<",
+)  # fmt: skip
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html)", re.I | re.S)
 _ALTERNATE = re.compile(
-    r"""<link\b[^>]*type=["']application/(?:rss|atom)\+xml["'][^>]*>""", re.I | re.S
+    r"""<link\b[^>]*type=["']application/(?:rss\+xml|atom\+xml|feed\+json)["'][^>]*>""",
+    re.I | re.S,
 )
 _HREF = re.compile(r"""href=["']([^"']+)["']""", re.I)
 
@@ -66,27 +110,40 @@ class ParsedFeed:
 def feed_parse(
     body: bytes, *, url: str, content_type: str = "", charset: str | None = None
 ) -> ParsedFeed:
-    """Parse a fetched feed body, or raise :class:`FeedParseError` saying what is wrong."""
+    """Parse a fetched feed body, or raise :class:`FeedParseError` saying what is wrong.
+
+    What the body is decides, not what the server called it (``content_type`` is only named in
+    an error); a ``charset`` the server declared is its word on the encoding.
+    """
     stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
         raise FeedParseError("empty", "The feed is empty.")
-    if stripped.startswith((b"{", b"[")) or content_type in (
-        "application/feed+json",
-        "application/json",
-    ):
+    binary = _binary_kind(stripped)
+    if binary:
+        label = f" (served as “{content_type}”)" if content_type else ""
+        raise FeedParseError(
+            "not_a_feed",
+            f"This address serves {binary}{label}, not a feed (RSS, Atom or JSON Feed).",
+        )
+    if stripped.startswith((b"{", b"[")):
         return _json_feed(stripped, url=url)
-    headers = {"content-location": url}
-    if content_type:
-        headers["content-type"] = content_type + (f"; charset={charset}" if charset else "")
+    # feedparser applies RFC 3023 to the label (text/* without a charset is US-ASCII, anything
+    # else is "not an XML media type", flagged as an error): give it the neutral XML type, so
+    # that the document's own encoding declaration counts as it does for any XML file.
+    headers = {
+        "content-location": url,
+        "content-type": "application/xml" + (f"; charset={charset}" if charset else ""),
+    }
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
     version = parsed.get("version") or ""
     entries = parsed.get("entries") or []
     title = str(parsed.get("feed", {}).get("title") or "")
     problem = parsed.get("bozo_exception")
     if not version:
-        if _HTML_START.match(body[:2048]) or content_type == "text/html":
+        if _HTML_START.match(body[:2048]):
             raise FeedParseError("not_a_feed", _html_message(body, url))
-        if not entries:
+        # CDF channels get no version from feedparser, but their elements are read.
+        if not entries and not parsed.get("feed"):
             detail = f" ({_short(problem)})" if problem else ""
             raise FeedParseError(
                 "malformed",
@@ -115,6 +172,22 @@ def feed_parse(
             )
         )
     return result
+
+
+def _binary_kind(start: bytes) -> str:
+    """What binary file ``start`` opens, or "" if it may be text."""
+    for magic, what in _MAGIC:
+        if start.startswith(magic):
+            return what
+    if start[4:8] == b"ftyp":
+        return "an MP4 or QuickTime file"
+    if start.startswith(b"RIFF") and start[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return {b"WEBP": "a WebP image", b"WAVE": "a WAV file", b"AVI ": "an AVI video"}[
+            start[8:12]
+        ]
+    if b"\x00" in start[:1024] and not start.startswith(_WIDE_XML_STARTS):
+        return "a binary file"
+    return ""
 
 
 def _kind(version: str) -> str:

@@ -124,11 +124,22 @@ class Article(models.Model):
     title = models.CharField(_("title"), max_length=500, blank=True)
     site_name = models.CharField(_("site"), max_length=200, blank=True)
     author = models.CharField(_("author"), max_length=300, blank=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        _("published"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "As the page states it (metadata, byline or dateline), or its feed entry. Empty "
+            "where the page states no date of its own: set it here."
+        ),
+    )
     language = models.CharField(_("language"), max_length=10, blank=True)
     text = models.TextField(_("main text"), blank=True)
     html = models.TextField(_("main text as sanitised HTML"), blank=True)
     content_hash = models.CharField(_("text SHA-256"), max_length=64, unique=True)
+    #: The text's MinHash signature (apps/ingest/near_duplicates.py); its band keys are rows of
+    #: ArticleBandKey. Empty for a text too short to compare.
+    text_signature = models.BinaryField(default=b"", editable=False)
     raw = models.BinaryField(_("raw response (zlib)"), editable=False)
     raw_content_type = models.CharField(max_length=100, blank=True, editable=False)
     raw_charset = models.CharField(max_length=40, blank=True, editable=False)
@@ -164,12 +175,35 @@ class Article(models.Model):
         return zlib.decompress(bytes(self.raw)) if self.raw else b""
 
 
+class ArticleBandKey(models.Model):
+    """One LSH band key of an article's text (apps/ingest/near_duplicates.py). Articles that
+    share a key are the candidates when a new text is checked for being a syndicated copy, found
+    by the key's index rather than by reading every article."""
+
+    # Written for every article stored (BANDS rows), so kept cheap to write: the primary key
+    # (key, article) is the index that lookups by key use, with no id column; and no database
+    # constraint on the article, whose trigger fired once per row (Django's own CASCADE deletes
+    # the rows of a deleted article, by the article column's index).
+    pk = models.CompositePrimaryKey("key", "article")
+    key = models.BigIntegerField()
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="band_keys", db_constraint=False
+    )
+
+    class Meta:
+        verbose_name = _("article band key")
+        verbose_name_plural = _("article band keys")
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.key}"
+
+
 class ArticleURL(models.Model):
     """A URL an article was found at; also the work item that fetches it.
 
     A feed entry or a pasted link becomes one row here (keyed by canonical URL). A worker claims
-    it, fetches and stores the article; two URLs whose pages carry the same text point to one
-    Article.
+    it, fetches and stores the article; two URLs whose pages carry the same text, or nearly the
+    same (a syndicated copy), point to one Article.
     """
 
     url = models.URLField(_("canonical URL"), max_length=1000, unique=True)

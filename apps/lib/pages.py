@@ -24,6 +24,11 @@ difference on a short Japanese article).
 A declaration comes first because detection knows only English and Japanese: it would call a
 French page English, and an English article that quotes a Japanese headline Japanese (kana
 settle detection at once).
+
+**Date**: only what the page states about its article (metadata, the headline's byline, a
+dateline), read by :func:`apps.lib.page_dates.published_at_read`; never trafilatura's guess
+from the text (a year the prose mentions became 1 January of it), so none where the page gives
+none.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from trafilatura.settings import Document, set_date_params, use_config
 from trafilatura.utils import load_html
 
 from .language import CJK_CHARACTER, language_detect
+from .page_dates import published_at_read
 
 #: Codes that name no language: undetermined, multiple, no linguistic content, uncoded.
 _NOT_A_LANGUAGE = {"und", "mul", "zxx", "mis"}
@@ -70,7 +76,8 @@ class Page:
     site_name: str
     author: str
     #: When the page says it was published, to the second where it says so (timezone-aware,
-    #: UTC where the page names no zone); midnight UTC where it gives only a day.
+    #: UTC where the page names no zone); midnight UTC where it gives only a day; None where
+    #: it says nothing (see apps.lib.page_dates).
     published_at: datetime.datetime | None
     language: str
     #: The main text, "" if the page has none that trafilatura can find.
@@ -85,11 +92,13 @@ def page_metadata(
     url: str,
     charset: str | None = None,
     limits: ExtractionLimits = DEFAULT_LIMITS,
+    fetched_at: datetime.datetime | None = None,
 ) -> Page:
     """Read a fetched page; raise :class:`PageError` if it is not HTML.
 
     A charset from the Content-Type header wins; without one, trafilatura looks at the page's
     own meta charset and then guesses from the bytes (Shift_JIS and EUC-JP included).
+    ``fetched_at`` (default now) dates a dateline that prints no year.
     """
     document: bytes | str = body
     if charset:
@@ -126,7 +135,7 @@ def page_metadata(
         title=title,
         site_name=(meta.sitename or "").strip(),
         author=(meta.author or "").strip(),
-        published_at=_moment(meta.date),
+        published_at=published_at_read(tree, text=text, fetched_at=fetched_at),
         language=declared or language_detect(text or title),
         text=text,
         untrusted_html=html,
@@ -159,27 +168,8 @@ def _primary_subtag(value: str | None) -> str:
     return ""
 
 
-#: htmldate's output with the time of day and the zone: its default, "%Y-%m-%d", drops both, and
-#: a page published at 08:00Z was stored as 00:00.
-_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
-
-
 def _date_params() -> dict[str, object]:
-    """trafilatura's own date settings (original date, extensive search, none in the future),
-    asking for the time of day too; made per call, since "the future" starts today."""
-    return {**set_date_params(), "outputformat": _DATE_FORMAT}
-
-
-def _moment(value: str | None) -> datetime.datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.datetime.strptime(value, _DATE_FORMAT)
-    except ValueError:
-        try:  # no zone given: the page's clock is unknown, UTC is the stated assumption
-            moment = datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S")
-        except ValueError:
-            return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
-    return moment.astimezone(datetime.UTC)
+    """htmldate's settings inside trafilatura: its strict mode (no search of the free text), and
+    its answer is not used (page_dates reads the date). An output format without a directive
+    would stop it at once, but htmldate logs that as an error on every page."""
+    return {**set_date_params(extensive=False)}

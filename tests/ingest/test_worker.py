@@ -23,7 +23,7 @@ from apps.ingest.models import (
     Mention,
     Suggestion,
 )
-from tests.support.feeds import demo_page, rss, serve_story
+from tests.support.feeds import demo_page, distinct_story, rss, serve_story
 from tests.support.httpserver import LocalHTTPServer
 from tests.support.waiting import wait_until
 from tests.support.worker import ROOT, CeleryWorker
@@ -85,9 +85,7 @@ def test_killing_the_worker_mid_batch_still_stores_every_article_exactly_once(
 ) -> None:
     count = 12
     for n in range(count):
-        page = demo_page("meta-open-closed-en.html").replace(
-            b"<h1>", f"<p>Demo wire story number {n} of the batch.</p><h1>".encode(), 1
-        )
+        page = distinct_story(demo_page("meta-open-closed-en.html"), n)
         http_server.route(f"/story/{n}", body=page, delay=0.6)
     paths = [f"/story/{n}" for n in range(count)]
     http_server.route("/feed", body=rss(http_server, *paths), content_type="application/rss+xml")

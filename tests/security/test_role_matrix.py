@@ -130,7 +130,7 @@ OBJECT_PAGES = {
     "claims.stancechange":        ("ers/-",   "-/-",     "ers/ers", None),
     "claims.recordedact":         ("ers/-",   "-/-",     "ers/ers", None),
     "ingest.feed":                ("ers/ers", "s/s",     "ers/ers", None),
-    "ingest.article":             ("ers/s",   "s/s",     "ers/ers", None),
+    "ingest.article":             ("ers/ers", "s/s",     "ers/ers", None),
     "ingest.articleurl":          ("ers/ers", "s/s",     "ers/ers", None),
     "ingest.fetchattempt":        ("ers/-",   "s/s",     "ers/ers", None),
     "ingest.suggestion":          ("ers/ers", "s/s",     "ers/ers", None),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from tests.support.httpserver import LocalHTTPServer
 
-__all__ = ["DEMO", "demo_page", "rss", "serve_story"]
+__all__ = ["DEMO", "demo_page", "distinct_story", "rss", "serve_story", "unique_prose"]
 
 DEMO = Path(__file__).resolve().parents[2] / "apps" / "ingest" / "demo"
 
@@ -33,3 +34,34 @@ def serve_story(server: LocalHTTPServer) -> list[str]:
     server.route("/en", body=demo_page("meta-open-closed-en.html"))
     server.route("/ja", body=demo_page("meta-open-closed-ja.html"))
     return ["/en", "/ja"]
+
+
+#: Words that name no lab, model or person, for prose that links to nothing.
+_NEUTRAL_WORDS = (
+    "harbour", "weather", "market", "river", "council", "bridge", "library", "festival",
+    "garden", "railway", "morning", "season", "village", "orchestra", "museum", "bakery",
+    "ferry", "island", "mountain", "school", "street", "lantern", "coastline", "meadow", "tram",
+    "umbrella", "kitchen", "theatre", "archive", "violin", "harvest", "quarry", "lighthouse",
+    "bicycle", "cottage", "pottery", "canal", "orchard", "workshop", "painter", "tailor",
+    "chapel", "granary", "windmill",
+)  # fmt: skip
+_NEUTRAL_KANA = (
+    "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわ"
+)
+
+
+def unique_prose(seed: object, *, words: int = 250, language: str = "en") -> str:
+    """Prose of ``words`` words (characters in Japanese) that no other seed repeats and that
+    mentions nothing ingestion links: enough to make pages that share a template different
+    stories to the near-duplicate check (apps/ingest/near_duplicates.py)."""
+    chooser = random.Random(str(seed))
+    if language == "ja":
+        return "".join(chooser.choice(_NEUTRAL_KANA) for _ in range(words)) + "。"
+    return " ".join(chooser.choice(_NEUTRAL_WORDS) for _ in range(words)).capitalize() + "."
+
+
+def distinct_story(page: bytes, seed: object, *, language: str = "en") -> bytes:
+    """``page`` made a story of its own: a paragraph of :func:`unique_prose` after its
+    headline. (A page that differs by a line only is a syndicated copy, stored once.)"""
+    paragraph = f"<p>{unique_prose(seed, language=language)}</p>"
+    return page.replace(b"</h1>", b"</h1>" + paragraph.encode(), 1)

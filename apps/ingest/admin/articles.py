@@ -65,17 +65,19 @@ class IngestUrlsForm(forms.Form):
 class ArticleAdmin(admin.ModelAdmin):
     # Fits a 1366-pixel screen (tests/test_admin_browser.py); the rest is on each article's page.
     list_display = ["title_short", "site_name", "language", "published_at", "feed_short"]
-    list_filter = ["language", "feed"]
+    # "published: empty" lists the articles whose page stated no date, for an editor to date.
+    list_filter = ["language", ("published_at", admin.EmptyFieldListFilter), "feed"]
     list_select_related = ["feed"]
     search_fields = ["title", "url", "text"]
     date_hierarchy = "created_at"
     inlines = [ArticleURLInline, MentionInline]
+    # Everything is as fetched and read, except the date: where the page states none of its
+    # own, it is empty (apps/lib/page_dates.py) and an editor sets it here.
     readonly_fields = [
         "url",
         "title",
         "site_name",
         "author",
-        "published_at",
         "language",
         "content_hash",
         "raw_content_type",
@@ -83,6 +85,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "feed",
         "source",
         "fetched_at",
+        "extracted_at",
         "display_html",
         "text",
     ]

@@ -3,8 +3,9 @@
 An article URL is a row of a work queue (apps/lib/workqueue.py): claimed by a conditional
 UPDATE, its attempts counted in the database, retried with backoff after a temporary failure
 and given up after INGEST_MAX_ATTEMPTS. A fetched page is extracted, stored once per content
-hash (another URL of the same story is recorded against the stored article), and a new article
-has its mentions linked and its suggestions made (suggestions.py) in the same transaction.
+hash, or nearly the same text (a syndicated copy: duplicates.py); another URL of the same story
+is recorded against the stored article, and a new article has its mentions linked and its
+suggestions made (suggestions.py) in the same transaction.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ from ..conf import ingest_conf
 from ..extract import ExtractError, article_extract
 from ..models import Article, ArticleState, ArticleURL, Feed, FetchAttempt, Outcome
 from .common import Enqueue, backoff_delay, dispatch_lost, error_attempt_record, url_validate
+from .duplicates import (
+    NearDuplicate,
+    TextSketch,
+    article_band_keys_store,
+    article_near_duplicate_find,
+)
 from .suggestions import mentions_link, suggestions_make
 
 logger = logging.getLogger(__name__)
@@ -156,7 +163,9 @@ def article_ingest(
             max_bytes=ingest_conf().article_max_bytes,
             address_policy=address_policy,
         )
-        extracted = article_extract(result.body, url=result.final_url, charset=result.charset)
+        extracted = article_extract(
+            result.body, url=result.final_url, charset=result.charset, fetched_at=now
+        )
         return article_store(
             article_url=article_url,
             body=result.body,
@@ -187,10 +196,15 @@ def article_store(
     extracted: Any,
     fetched_at: datetime.datetime,
 ) -> ArticleIngestResult:
-    """Store an extracted article (or attach the URL to the same story stored before)."""
+    """Store an extracted article, or attach the URL to the same story stored before: the same
+    text (content hash) or nearly the same (a syndicated copy, duplicates.py)."""
+    sketch = TextSketch.of(extracted.text)
     with transaction.atomic():
         existing = Article.objects.filter(content_hash=extracted.content_hash).first()
         outcome = Outcome.DUPLICATE
+        near = article_near_duplicate_find(text=sketch) if existing is None else None
+        if near is not None:
+            existing = near.article
         if existing is None:
             try:
                 with transaction.atomic():
@@ -204,12 +218,14 @@ def article_store(
                         text=extracted.text,
                         html=extracted.html.strip(),
                         content_hash=extracted.content_hash,
+                        text_signature=sketch.signature,
                         raw=zlib.compress(body, 6),
                         raw_content_type=content_type[:100],
                         raw_charset=charset[:40],
                         feed_id=article_url.feed_id,
                         fetched_at=fetched_at,
                     )
+                    article_band_keys_store(article=existing, text=sketch)
                 outcome = Outcome.STORED
             except IntegrityError:  # another worker stored the same story a moment ago
                 existing = Article.objects.get(content_hash=extracted.content_hash)
@@ -229,14 +245,21 @@ def article_store(
             url=article_url.url,
             started_at=fetched_at,
             outcome=outcome,
-            message=(
-                f"Stored “{existing.title[:100]}”."
-                if outcome == Outcome.STORED
-                else f"Same text as article {existing.pk}; recorded as another URL of it."
-            ),
+            message=_stored_message(outcome, existing, near),
             new_items=1 if outcome == Outcome.STORED else 0,
         )
     return ArticleIngestResult(article_url.pk, outcome, "", article_id=existing.pk)
+
+
+def _stored_message(outcome: Outcome, article: Article, near: NearDuplicate | None) -> str:
+    if outcome == Outcome.STORED:
+        return f"Stored “{article.title[:100]}”."
+    if near is not None:
+        return (
+            f"Nearly the same text as article {article.pk} (similarity {near.similarity:.2f}: "
+            "a syndicated copy); recorded as another URL of it."
+        )
+    return f"Same text as article {article.pk}; recorded as another URL of it."
 
 
 def _article_failed(

@@ -23,7 +23,7 @@ from apps.lib.fetch import AddressPolicy, FetchError, fetch, redact_url
 from apps.lib.workqueue import rows_claim
 
 from ..conf import ingest_conf
-from ..feeds import FEED_CONTENT_TYPES, FeedParseError, feed_parse
+from ..feeds import FEED_CONTENT_TYPES, NOT_FEED_CONTENT_TYPES, FeedParseError, feed_parse
 from ..models import ArticleURL, Feed, FetchAttempt, Outcome
 from .common import Enqueue, backoff_delay, error_attempt_record, url_validate
 
@@ -152,6 +152,7 @@ def feed_poll(
             result = fetch(
                 feed.url,
                 accept=FEED_CONTENT_TYPES,
+                refuse=NOT_FEED_CONTENT_TYPES,
                 max_bytes=ingest_conf().feed_max_bytes,
                 etag=feed.etag or None,
                 last_modified=feed.last_modified or None,

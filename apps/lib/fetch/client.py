@@ -27,6 +27,7 @@ def fetch(
     url: str,
     *,
     accept: Collection[str] = DEFAULT_ACCEPT,
+    refuse: Collection[str] = (),
     max_bytes: int | None = None,
     etag: str | None = None,
     last_modified: str | None = None,
@@ -36,11 +37,13 @@ def fetch(
     """GET ``url`` safely and return the response, or raise :class:`FetchError`.
 
     ``accept``: MIME types we can use (``type/*`` and ``*/*`` work as wildcards); any other
-    content type is refused before the body is read. ``max_bytes`` defaults to
-    ``settings.FETCH_MAX_BYTES``. ``etag`` / ``last_modified`` make it a conditional GET (sent on
-    every hop); a 304 returns ``not_modified=True`` with an empty body. ``check_robots`` consults
-    robots.txt for every URL requested, redirect targets included. ``address_policy`` replaces
-    the settings-based policy (tests use it to allow one loopback address and not another).
+    content type is refused before the body is read, and so is one named in ``refuse`` (with the
+    same wildcards: ``accept=("*/*",), refuse=("image/*",)`` takes anything but images).
+    ``max_bytes`` defaults to ``settings.FETCH_MAX_BYTES``. ``etag`` / ``last_modified`` make it
+    a conditional GET (sent on every hop); a 304 returns ``not_modified=True`` with an empty
+    body. ``check_robots`` consults robots.txt for every URL requested, redirect targets
+    included. ``address_policy`` replaces the settings-based policy (tests use it to allow one
+    loopback address and not another).
     """
     if not accept:
         raise ValueError("accept must name at least one content type")
@@ -48,6 +51,7 @@ def fetch(
     return get_following_redirects(
         url,
         accept=tuple(accept),
+        refuse=tuple(refuse),
         max_bytes=int(settings.FETCH_MAX_BYTES) if max_bytes is None else max_bytes,
         truncate=False,
         etag=etag,

@@ -55,6 +55,7 @@ def get_following_redirects(
     last_modified: str | None,
     policy: AddressPolicy,
     robots_check: Callable[[str], bool] | None,
+    refuse: tuple[str, ...] = (),
 ) -> FetchResult:
     """GET ``url``, following redirects; :func:`~apps.lib.fetch.client.fetch` describes the rest.
 
@@ -117,6 +118,7 @@ def get_following_redirects(
                     requested_url=url,
                     final_url=current,
                     accept=accept,
+                    refuse=refuse,
                     max_bytes=max_bytes,
                     truncate=truncate,
                     started=started,

@@ -54,6 +54,12 @@ def _accepts(mime: str, accept: tuple[str, ...]) -> bool:
     return ANY_CONTENT_TYPE in wanted or mime in wanted or f"{major}/*" in wanted
 
 
+def _refuses(mime: str, refuse: tuple[str, ...]) -> bool:
+    """Whether ``mime`` is named in ``refuse`` (``type/*`` works as a wildcard there too)."""
+    major = mime.split("/", 1)[0]
+    return any(item.strip().lower() in (mime, f"{major}/*") for item in refuse)
+
+
 def _status_error(status: int, url: str) -> FetchError:
     if status >= 500:
         return FetchError(
@@ -89,10 +95,15 @@ def response_result(
     max_bytes: int,
     truncate: bool,
     started: float,
+    refuse: tuple[str, ...] = (),
     timeout: float,
     deadline: float,
 ) -> FetchResult:
-    """Turn a non-redirect response into a FetchResult, or raise why it is not usable."""
+    """Turn a non-redirect response into a FetchResult, or raise why it is not usable.
+
+    ``refuse`` names types refused even where ``accept`` takes them (``accept=("*/*",)`` with
+    ``refuse=("image/*",)``: anything but an image).
+    """
     status = response.status_code
     headers = {name.lower(): value for name, value in response.headers.items()}
     content_type, charset = _mime_and_charset(headers.get("content-type", ""))
@@ -107,6 +118,14 @@ def response_result(
                 "content_type",
                 f"The page is “{content_type or 'of no declared type'}”, "
                 f"not one of {', '.join(accept)}.",
+                permanent=True,
+                url=final_url,
+                status=status,
+            )
+        if _refuses(content_type, refuse):
+            raise FetchError(
+                "content_type",
+                f"The address serves “{content_type}”, which is not what was asked for here.",
                 permanent=True,
                 url=final_url,
                 status=status,
