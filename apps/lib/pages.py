@@ -16,7 +16,9 @@ difference on a short Japanese article).
 
 1. What the page declares: the primary subtag of ``<html lang>`` and of ``og:locale``
    ("ja-JP", "ja_JP" -> "ja"). When it declares both they must agree: a page that contradicts
-   itself has declared nothing.
+   itself has declared nothing; so has a page whose main text's script plainly contradicts
+   its declaration (a site template's ``lang="en"`` around a Japanese article: most of the
+   text in kana and kanji; or ``lang="ja"`` around a long text with none).
 2. Otherwise what the main text (the title if there is none) is written in, by
    :func:`apps.lib.language.language_detect`: "en" or "ja".
 3. Otherwise "" (unknown).
@@ -136,7 +138,7 @@ def page_metadata(
         site_name=(meta.sitename or "").strip(),
         author=(meta.author or "").strip(),
         published_at=published_at_read(tree, text=text, fetched_at=fetched_at),
-        language=declared or language_detect(text or title),
+        language=_language(declared, text or title),
         text=text,
         untrusted_html=html,
     )
@@ -152,6 +154,24 @@ def _config(min_extracted_size: int, min_output_size: int) -> ConfigParser:
     # trafilatura's timeout uses a signal, which works only in the main thread.
     config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
     return config
+
+
+#: Above this share of Chinese/Japanese/Korean characters, a text is written in that script;
+#: an English article quoting a Japanese headline stays far below it.
+_CJK_SCRIPT_SHARE = 0.3
+#: Below this length a text without CJK characters proves nothing against ``lang="ja"``.
+_LATIN_TEXT_MIN = 200
+_CJK_LANGUAGES = {"ja", "zh", "ko"}
+
+
+def _language(declared: str, text: str) -> str:
+    letters = [c for c in text[:4000] if not c.isspace()]
+    cjk = sum(1 for c in letters if CJK_CHARACTER.match(c))
+    if declared and declared not in _CJK_LANGUAGES and cjk >= _CJK_SCRIPT_SHARE * len(letters) > 0:
+        declared = ""
+    if declared in _CJK_LANGUAGES and cjk == 0 and len(letters) >= _LATIN_TEXT_MIN:
+        declared = ""
+    return declared or language_detect(text)
 
 
 def _declared_language(tree: HtmlElement) -> str:

@@ -55,6 +55,11 @@ def page(text: str, *, lang: str | None = None, locale: str | None = None) -> by
         (page(JAPANESE, lang="en", locale="ja_JP"), "ja"),
         (page(ENGLISH, lang="und"), "en"),
         (page(JAPANESE, lang="{{ lang }}"), "ja"),
+        # A declaration the text's script plainly contradicts (a template's default lang):
+        # the text decides.
+        (page(JAPANESE, lang="en"), "ja"),
+        (page(JAPANESE, lang="fr"), "ja"),
+        (page(ENGLISH * 3, lang="ja"), "en"),
     ],
     ids=[
         "declared-ja",
@@ -68,6 +73,9 @@ def page(text: str, *, lang: str | None = None, locale: str | None = None) -> by
         "lang-and-locale-disagree",
         "undetermined",
         "template-junk",
+        "declared-en-written-in-japanese",
+        "declared-french-written-in-japanese",
+        "declared-ja-written-in-english",
     ],
 )
 def test_sources_and_articles_get_a_pages_language_by_one_rule(body: bytes, language: str) -> None:
