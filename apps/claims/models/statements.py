@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.catalog.models import JAPANESE_HELP, AIModel, Company, Person, Source
+from apps.lib.constraints import ChecksInOneQuery
 from apps.lib.dates import DatePrecision, date_format_at_precision
 from apps.lib.search_text import search_text_expression
 from apps.lib.text import length_constraint
@@ -72,7 +73,7 @@ class StatementQuerySet(models.QuerySet["Statement"]):
         return self.order_by("-occurred_on", "-id")
 
 
-class Statement(models.Model):
+class Statement(ChecksInOneQuery):
     company = models.ForeignKey(
         Company, verbose_name=_("lab"), on_delete=models.PROTECT, related_name="statements"
     )
