@@ -80,7 +80,9 @@ def checks_drain(
             break
         if not due_only:
             seen.update(ids)
-        rows = model._default_manager.filter(pk__in=ids).select_related(*select).order_by("pk")
+        rows = model._default_manager.filter(pk__in=ids).order_by("pk")
+        if select:
+            rows = rows.select_related(*select)
         for index, row in enumerate(rows):
             if time.monotonic() - started >= budget:
                 model._default_manager.filter(pk__in=ids[index:], claim=token).update(
