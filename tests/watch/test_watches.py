@@ -3,6 +3,7 @@ review queue, and bad pages, each a clear state."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -132,7 +133,7 @@ def test_checkwatches_all_checks_every_watch_in_process(
     http_server.route("/licence", body=page())
     watch = add(http_server.url("/licence"))
     Watch.objects.filter(pk=watch.pk).update(
-        next_check_at=timezone.now() + timezone.timedelta(days=1)
+        next_check_at=timezone.now() + datetime.timedelta(days=1)
     )
     call_command("checkwatches")
     assert Watch.objects.get(pk=watch.pk).state == WatchState.PENDING
