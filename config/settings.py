@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "apps.claims",
     "apps.ingest",
     "apps.datasets",
+    "apps.watch",
     "apps.alerts",
     "apps.exports",
     "apps.site",
@@ -407,6 +408,8 @@ CELERY_TASK_ROUTES = {
     # and restarts stalled senders, so it is on the path from a stance change to the inbox.
     "alerts.*": {"queue": "alerts"},
     "datasets.*": {"queue": "datasets"},
+    # Source archives, link-rot checks and watched pages: what comes in, with the feeds.
+    "watch.*": {"queue": "ingest"},
     # Staff housekeeping: the review mail. Nothing a reader waits for.
     "accounts.*": {"queue": "maintenance"},
     # Bulk exports read the whole record; nothing waits for them.
@@ -456,6 +459,19 @@ CELERY_BEAT_SCHEDULE["exports-tick"] = {
     "schedule": float(os.environ.get("EXPORTS_TICK_SECONDS", "60")),
 }
 # --- end of Exports ----------------------------------------------------------------------------
+
+# --- Watched pages and source archives (apps/watch; defaults in apps/watch/conf.py) -----------
+# Workers contact other people's hosts on their own (archiving newly cited sources, the weekly
+# link-rot check, watched pages) only in production or with WATCH_SYNC=1: `make run`, the demo
+# seed and the tests never do. `manage.py checksources` / `checkwatches` work either way.
+WATCH_SYNC = env_bool("WATCH_SYNC", PRODUCTION)
+WATCH_SOURCE_INTERVAL_DAYS = float(os.environ.get("WATCH_SOURCE_INTERVAL_DAYS", "7"))
+if WATCH_SYNC:
+    CELERY_BEAT_SCHEDULE["watch-tick"] = {
+        "task": "watch.tick",
+        "schedule": float(os.environ.get("WATCH_TICK_SECONDS", "300")),
+    }
+# --- end of Watch -------------------------------------------------------------------------------
 
 # The demo feeds under /demo-feeds/ (apps/ingest/demo/), for the local first run only.
 INGEST_DEMO_FEEDS = env_bool("INGEST_DEMO_FEEDS", DEBUG) and not PRODUCTION

@@ -3,6 +3,8 @@ sources they publish."""
 
 from __future__ import annotations
 
+import zlib
+
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
@@ -469,10 +471,20 @@ class Source(models.Model):
     snapshot_text = models.TextField(_("archived text"), blank=True)
     snapshot_hash = models.CharField(_("archived text SHA-256"), max_length=64, blank=True)
     snapshot_retrieved_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    # The rest of the archive, as fetched when the source was first cited (apps/watch/archive.py).
+    snapshot_status = models.PositiveSmallIntegerField(
+        _("archived HTTP status"), null=True, blank=True
+    )
+    snapshot_final_url = models.URLField(_("archived from URL"), max_length=1000, blank=True)
+    snapshot_content_type = models.CharField(max_length=140, blank=True, editable=False)
+    snapshot_raw = models.BinaryField(_("archived raw response (zlib)"), blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Sources moved here from claims; their tables kept their names (no data moved). Only the
     # history of cites, which django-simple-history names by app, is catalog_historicalsource_cites.
-    history = HistoricalRecords(m2m_fields=[cites], table_name="claims_historicalsource")
+    # The raw response is kept once, here, not copied into every revision.
+    history = HistoricalRecords(
+        m2m_fields=[cites], table_name="claims_historicalsource", excluded_fields=["snapshot_raw"]
+    )
 
     class Meta:
         db_table = "claims_source"
@@ -482,3 +494,10 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.publisher})" if self.publisher_id else self.title
+
+    @property
+    def is_archived(self) -> bool:
+        return bool(self.snapshot_hash)
+
+    def snapshot_raw_body(self) -> bytes:
+        return zlib.decompress(bytes(self.snapshot_raw)) if self.snapshot_raw else b""

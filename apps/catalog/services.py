@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -67,9 +69,16 @@ def source_create(
     published_at: datetime.datetime | None = None,
     retrieved_at: datetime.datetime | None = None,
     snapshot_text: str = "",
+    archive: PageArchive | None = None,
     cites: Iterable[Source] = (),
 ) -> tuple[Source, bool]:
-    """Get or create the source at the canonical form of url; returns (source, created)."""
+    """Get or create the source at the canonical form of url; returns (source, created).
+
+    ``archive`` (or only ``snapshot_text``, as the seed knows it) becomes the source's archive
+    if it has none yet.
+    """
+    if archive is None and snapshot_text:
+        archive = PageArchive(text=snapshot_text, retrieved_at=retrieved_at or timezone.now())
     canonical = url_canonicalize(url)
     with transaction.atomic():
         source, created = Source.objects.get_or_create(
@@ -83,8 +92,8 @@ def source_create(
                 "retrieved_at": retrieved_at,
             },
         )
-        if created and snapshot_text:
-            source_snapshot_set(source=source, text=snapshot_text, retrieved_at=retrieved_at)
+        if archive is not None:
+            source_archive_set(source=source, archive=archive)
         missing = set(cites) - set(source.cites.all())
         if missing:
             source.cites.add(*missing)
@@ -104,7 +113,7 @@ def source_create_from_url(*, url: str) -> tuple[Source, bool]:
     if existing is not None:
         return existing, False
     result = fetch(url, accept=HTML_TYPES)
-    page = page_metadata(result.body, url=result.final_url)
+    page = page_metadata(result.body, url=result.final_url, charset=result.charset)
     publisher = publisher_for_page(url=result.final_url)
     return source_create(
         url=result.final_url,
@@ -114,7 +123,14 @@ def source_create_from_url(*, url: str) -> tuple[Source, bool]:
         kind="primary" if publisher.company_id else "secondary",
         published_at=page.published_at,
         retrieved_at=timezone.now(),
-        snapshot_text=page.text,
+        archive=PageArchive(
+            text=page.text,
+            retrieved_at=timezone.now(),
+            status=result.status,
+            final_url=result.final_url,
+            raw=zlib.compress(result.body, 6),
+            content_type=result.headers.get("content-type", ""),
+        ),
     )
 
 
@@ -177,11 +193,40 @@ def _host_is_under(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
-def source_snapshot_set(
-    *, source: Source, text: str, retrieved_at: datetime.datetime | None = None
-) -> Source:
-    source.snapshot_text = text
-    source.snapshot_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    source.snapshot_retrieved_at = retrieved_at or timezone.now()
-    source.save(update_fields=["snapshot_text", "snapshot_hash", "snapshot_retrieved_at"])
-    return source
+@dataclass(frozen=True)
+class PageArchive:
+    """What a source's archive keeps of the page as it was when first cited."""
+
+    text: str
+    retrieved_at: datetime.datetime
+    status: int | None = None
+    final_url: str = ""
+    #: The response body, zlib-compressed (as ingest keeps Article.raw).
+    raw: bytes = b""
+    content_type: str = ""
+
+    @property
+    def text_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def source_archive_set(*, source: Source, archive: PageArchive) -> bool:
+    """Give the source its archive, unless it has one: a source never loses the archive it had.
+
+    A conditional UPDATE, so two workers archiving the same source at once keep the first copy.
+    Returns whether this archive was stored.
+    """
+    fields = {
+        "snapshot_text": archive.text,
+        "snapshot_hash": archive.text_hash,
+        "snapshot_retrieved_at": archive.retrieved_at,
+        "snapshot_status": archive.status,
+        "snapshot_final_url": archive.final_url[:1000],
+        "snapshot_content_type": archive.content_type[:140],
+        "snapshot_raw": archive.raw,
+    }
+    stored = Source.objects.filter(pk=source.pk, snapshot_hash="").update(**fields) == 1
+    if stored:
+        for name, value in fields.items():
+            setattr(source, name, value)
+    return stored

@@ -236,6 +236,7 @@ class StatementAdmin(HistoryAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
+        services.statement_citations_announce(statement=form.instance)
         if change and form.instance.state == EditorialState.PUBLISHED:
             previous = form.initial.get("company")
             services.statement_published_changed(

@@ -29,3 +29,13 @@ class StanceChanged(DomainEvent):
     change_ids: tuple[int, ...]
     previous_ids: tuple[int, ...] = ()
     published_statement_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SourcesCited(DomainEvent):
+    """A statement was saved citing these sources (some perhaps for the first time).
+
+    Watch listens: a source that has no archive yet is fetched and archived by a worker.
+    """
+
+    source_ids: tuple[int, ...]

@@ -19,7 +19,7 @@ from apps.catalog.models import AIModel, Company, Person, Source
 from apps.lib.events import event_announce
 
 from . import stance as engine
-from .events import StanceChanged, StatementPublished
+from .events import SourcesCited, StanceChanged, StatementPublished
 from .models import (
     Citation,
     EditorialState,
@@ -88,7 +88,19 @@ def statement_create(
         statement.ai_models.set(list(ai_models))
         for source, excerpt in citations:
             Citation.objects.create(statement=statement, source=source, excerpt=excerpt)
+        statement_citations_announce(statement=statement)
     return statement
+
+
+def statement_citations_announce(*, statement: Statement) -> None:
+    """Announce the sources the statement cites (the admin calls it after saving citations)."""
+    source_ids = tuple(
+        sorted(
+            set(Citation.objects.filter(statement=statement).values_list("source_id", flat=True))
+        )
+    )
+    if source_ids:
+        event_announce(SourcesCited(source_ids=source_ids))
 
 
 # The editorial state moves only through submit, publish and retract below.

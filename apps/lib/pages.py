@@ -47,6 +47,7 @@ from trafilatura.htmlprocessing import build_html_output
 from trafilatura.settings import Document, set_date_params, use_config
 from trafilatura.utils import load_html
 
+from .css import css_to_xpath
 from .language import CJK_CHARACTER, language_detect
 from .page_dates import published_at_read
 
@@ -102,15 +103,7 @@ def page_metadata(
     own meta charset and then guesses from the bytes (Shift_JIS and EUC-JP included).
     ``fetched_at`` (default now) dates a dateline that prints no year.
     """
-    document: bytes | str = body
-    if charset:
-        try:
-            document = body.decode(charset, errors="replace")
-        except LookupError:  # an unknown charset name: let trafilatura guess
-            document = body
-    tree = load_html(document)
-    if tree is None:
-        raise PageError("The page is not HTML that can be parsed.")
+    tree = _tree(body, charset)
     declared = _declared_language(tree)
     title_node = tree.find(".//title")
     title_tag = (title_node.text or "").strip() if title_node is not None else ""
@@ -142,6 +135,54 @@ def page_metadata(
         text=text,
         untrusted_html=html,
     )
+
+
+def _tree(body: bytes, charset: str | None) -> HtmlElement:
+    document: bytes | str = body
+    if charset:
+        try:
+            document = body.decode(charset, errors="replace")
+        except LookupError:  # an unknown charset name: let trafilatura guess
+            document = body
+    tree = load_html(document)
+    if tree is None:
+        raise PageError("The page is not HTML that can be parsed.")
+    return tree
+
+
+def page_selected_text(body: bytes, *, selector: str, charset: str | None = None) -> str | None:
+    """The text of the elements ``selector`` (CSS, :mod:`apps.lib.css`) matches, one line per
+    block; None when it matches nothing. Scripts and styles are not text."""
+    tree = _tree(body, charset)
+    elements = tree.xpath(css_to_xpath(selector))
+    if not elements:
+        return None
+    lines: list[str] = []
+    for element in elements:
+        for node in element.iter():
+            if node.tag in ("script", "style", "template") or not isinstance(node.tag, str):
+                continue
+            for piece in (node.text, *(child.tail for child in node)):
+                if piece and piece.strip():
+                    lines.append(piece.strip())
+    return "\n".join(lines)
+
+
+def page_needs_javascript(body: bytes, *, charset: str | None = None) -> bool:
+    """Whether a page shows nothing without running its scripts: scripts, and almost no text
+    outside them (an application shell: ``<div id="root"></div>`` and a bundle)."""
+    tree = _tree(body, charset)
+    if not tree.xpath("//script"):
+        return False
+    visible = " ".join(
+        text
+        for text in tree.xpath(
+            "//body//text()[not(ancestor::script or ancestor::style "
+            "or ancestor::noscript or ancestor::template)]"
+        )
+        if text.strip()
+    )
+    return len(visible.split()) < 20
 
 
 @functools.cache

@@ -156,3 +156,18 @@ def web_link(url: str) -> str:
     """``url`` if it is an http(s) address fit for a link, else "": an imported value may say
     ``javascript:…``, and a page or the admin must not make a link of it."""
     return url if urlsplit(url).scheme in {"http", "https"} else ""
+
+
+def url_validate(url: str) -> str:
+    """The canonical form of an http(s) URL we may try to fetch, or ValidationError why not."""
+    from django.core.exceptions import ValidationError
+
+    from apps.lib.fetch import FetchError, url_check
+
+    try:
+        url_check(url.strip())
+        return url_canonicalize(url)
+    except FetchError as error:
+        raise ValidationError(str(error), code=error.reason) from error
+    except ValueError as error:
+        raise ValidationError(f"The URL is not valid: {error}.", code="url") from error

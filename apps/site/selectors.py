@@ -150,9 +150,14 @@ def statement_detail(pk: int, *, public_only: bool = True) -> Statement | None:
 
     ``public_only=False`` finds a statement in any editorial state: only for the staff preview.
     """
-    citations = Citation.objects.select_related("source", "source__publisher").prefetch_related(
-        Prefetch("source__cites", queryset=Source.objects.select_related("publisher")),
-        Prefetch("source__cited_by", queryset=Source.objects.select_related("publisher")),
+    citations = (
+        Citation.objects.select_related("source", "source__publisher", "source__link_check")
+        # The archive's text and raw response are read on the archived copy's own page.
+        .defer("source__snapshot_text", "source__snapshot_raw")
+        .prefetch_related(
+            Prefetch("source__cites", queryset=Source.objects.select_related("publisher")),
+            Prefetch("source__cited_by", queryset=Source.objects.select_related("publisher")),
+        )
     )
     statements = Statement.objects.public() if public_only else Statement.objects.all()
     return (

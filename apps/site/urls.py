@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import embed_views, revision_views, stance_views, views
+from . import archive_views, embed_views, revision_views, stance_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
         revision_views.statement_revision,
         name="statement_revision",
     ),
+    path("sources/<int:pk>/archive/", archive_views.source_archive, name="source_archive"),
     path("compare/", views.compare, name="compare"),
     path("search/", views.search, name="search"),
     path("about/", stance_views.about, name="about"),

@@ -28,7 +28,7 @@ from apps.alerts import services as alerts_services
 from apps.alerts.models import Subscriber, Subscription, SubscriptionRequest
 from apps.alerts.tokens import subscriber_token_make, subscription_request_token_make
 from apps.catalog.models import AIModel, Company
-from apps.claims.models import Statement
+from apps.claims.models import Citation, Statement
 from apps.exports.build import exports_build
 from tests.support.alerts import subscriber_make
 
@@ -163,6 +163,7 @@ PUBLIC_VIEWS: dict[str, Reads] = {
     "statement": Reads(),
     # Staff only; everyone else, the battery included, gets the 404 of an unknown statement.
     "statement_preview": Reads(),
+    "source_archive": Reads(),
     "compare": Reads(get=("labs",)),
     "about": Reads(),
     "lab_why": Reads(get=("on",)),
@@ -281,6 +282,12 @@ def record(seeded: None, settings: SettingsWrapper, tmp_path: Path) -> Record:
             "model": {"slug": ai_model.slug},
             "statement": {"pk": statement.pk},
             "statement_preview": {"pk": statement.pk},
+            # A source with an archived copy, so the copy's page itself is tried.
+            "source_archive": {
+                "pk": Citation.objects.filter(statement__state="published")
+                .exclude(source__snapshot_hash="")
+                .values_list("source_id", flat=True)[0]
+            },
             "sitemap-section": {"section": "statements"},
             "lab_why": {"slug": lab.slug},
             "embed_lab": {"slug": lab.slug},

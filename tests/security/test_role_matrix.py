@@ -55,6 +55,7 @@ from apps.ingest.models import (
     SourceFetch,
     Suggestion,
 )
+from apps.watch.models import SourceCheck, Watch, WatchSnapshot
 from tests.factories import company_make, model_make, publisher_make, source_make, statement_make
 from tests.security.forms import as_post_data, form_fields
 
@@ -99,6 +100,9 @@ MODEL_PAGES = {
     "datasets.matchdecision":     ("ers/ers", "-/-"),
     "datasets.disagreement":      ("ers/ers", "-/-"),
     "exports.exportstate":        ("ers/ers", "-/-"),
+    "watch.sourcecheck":          ("ers/ers", "-/-"),
+    "watch.watch":                ("ers/ers", "ers/ers"),
+    "watch.watchsnapshot":        ("ers/ers", "-/-"),
     "alerts.subscriber":          ("s/s",     "s/s"),
     "alerts.event":               ("s/s",     "-/-"),
     "alerts.delivery":            ("s/s",     "-/-"),
@@ -144,6 +148,9 @@ OBJECT_PAGES = {
     "datasets.matchdecision":     ("ers/ers", "s/s",     "ers/ers", None),
     "datasets.disagreement":      ("ers/-",   "-/-",     "ers/ers", None),
     "exports.exportstate":        ("ers/-",   "-/-",     "ers/ers", None),
+    "watch.sourcecheck":          ("ers/ers", "s/s",     "ers/ers", None),
+    "watch.watch":                ("ers/ers", "s/s",     "ers/ers", None),
+    "watch.watchsnapshot":        ("ers/ers", "s/s",     "ers/ers", None),
     "alerts.subscriber":          ("s/s",     "s/s",     "s/s",     None),
     "alerts.event":               ("s/s",     "s/s",     "s/s",     None),
     "alerts.delivery":            ("s/s",     "s/s",     "s/s",     None),
@@ -198,6 +205,14 @@ ACTIONS = {
     "datasets.matchdecision": {"apply_again": "ers", "delete_selected": "s"},
     "datasets.disagreement": {"delete_selected": "-"},
     "exports.exportstate": {"delete_selected": "-"},
+    "watch.sourcecheck": {"acknowledge_selected": "ers", "delete_selected": "s"},
+    "watch.watch": {"delete_selected": "s"},
+    # A baseline reading: nothing waits for a decision, so the actions change nothing.
+    "watch.watchsnapshot": {
+        "accept_selected": "ers",
+        "reject_selected": "ers",
+        "delete_selected": "s",
+    },
     "alerts.subscriber": {"revoke_links": "s", "delete_selected": "s"},
     "alerts.event": {"republish": "s", "delete_selected": "s"},
     "alerts.delivery": {"retry": "s", "delete_selected": "s"},
@@ -257,6 +272,7 @@ APP_LISTS = {
     "ingest": "ers",
     "datasets": "ers",
     "exports": "ers",
+    "watch": "ers",
     "alerts": "s",
 }
 # Autocomplete and the app lists are tried per field and per app above; the login and logout
@@ -313,6 +329,7 @@ def record_make() -> dict[str, Model]:
     device_owner = User.objects.create_user("two-factor", password="correct horse", is_staff=True)
     subscriber = Subscriber.objects.create(email="matrix@example.org")
     dataset = Dataset.objects.get(key="epoch")  # made by the datasets' data migration
+    watch = Watch.objects.create(url="https://lab.example/licence", company=lab)
     dataset_record = DatasetRecord.objects.create(
         dataset=dataset, key="Matrix-7B", read_at=timezone.now(), raw={}, content_hash="0" * 64
     )
@@ -377,6 +394,11 @@ def record_make() -> dict[str, Model]:
         # Done, like the article URL: nothing waits to be fetched.
         "ingest.sourcefetch": SourceFetch.objects.create(
             url=source.url, state="done", source=source
+        ),
+        "watch.sourcecheck": SourceCheck.objects.get_or_create(source=source)[0],
+        "watch.watch": watch,
+        "watch.watchsnapshot": WatchSnapshot.objects.create(
+            watch=watch, status=200, final_url=watch.url, text="x", text_hash="0" * 64, raw=b""
         ),
         "datasets.dataset": dataset,
         "datasets.importrun": ImportRun.objects.create(dataset=dataset, state="partial"),

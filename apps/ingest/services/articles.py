@@ -22,13 +22,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.lib.fetch import AddressPolicy, FetchError, fetch, redact_url
+from apps.lib.urls import url_validate
 from apps.lib.workqueue import WorkQueue, rows_claim
 
 from .. import cache
 from ..conf import ingest_conf
 from ..extract import ExtractError, article_extract
 from ..models import Article, ArticleState, ArticleURL, Feed, FetchAttempt, Outcome
-from .common import Enqueue, backoff_delay, dispatch_lost, error_attempt_record, url_validate
+from .common import Enqueue, backoff_delay, dispatch_lost, error_attempt_record
 from .duplicates import (
     NearDuplicate,
     TextSketch,

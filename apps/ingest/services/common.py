@@ -12,11 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from apps.lib.fetch import FetchError, url_check
-from apps.lib.urls import url_canonicalize
 from apps.lib.workqueue import WorkQueue, backoff_seconds, rows_claim
 
 from ..conf import ingest_conf
@@ -26,17 +24,6 @@ from ..models import ArticleURL, Feed, FetchAttempt, Outcome
 Actor = User | AnonymousUser
 #: Hands a row's id to a worker (a Celery task's ``delay``), or to anything in a test.
 Enqueue = Callable[[int], Any]
-
-
-def url_validate(url: str) -> str:
-    """The canonical form of an http(s) URL we may try to fetch, or ValidationError why not."""
-    try:
-        url_check(url.strip())
-        return url_canonicalize(url)
-    except FetchError as error:
-        raise ValidationError(str(error), code=error.reason) from error
-    except ValueError as error:
-        raise ValidationError(f"The URL is not valid: {error}.", code="url") from error
 
 
 def backoff_delay(*, failures: int, base_minutes: float) -> datetime.timedelta:

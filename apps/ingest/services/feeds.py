@@ -20,12 +20,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.lib.fetch import AddressPolicy, FetchError, fetch, redact_url
+from apps.lib.urls import url_validate
 from apps.lib.workqueue import rows_claim
 
 from ..conf import ingest_conf
 from ..feeds import FEED_CONTENT_TYPES, NOT_FEED_CONTENT_TYPES, FeedParseError, feed_parse
 from ..models import ArticleURL, Feed, FetchAttempt, Outcome
-from .common import Enqueue, backoff_delay, error_attempt_record, url_validate
+from .common import Enqueue, backoff_delay, error_attempt_record
 
 logger = logging.getLogger(__name__)
 

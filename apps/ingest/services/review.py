@@ -54,7 +54,15 @@ def suggestion_accept(
                 kind="primary" if publisher.company_id else "secondary",
                 published_at=article.published_at,
                 retrieved_at=article.fetched_at,
-                snapshot_text=article.text,
+                archive=catalog_services.PageArchive(
+                    text=article.text,
+                    retrieved_at=article.fetched_at,
+                    status=200,
+                    final_url=article.url,
+                    raw=bytes(article.raw),
+                    content_type=article.raw_content_type
+                    + (f"; charset={article.raw_charset}" if article.raw_charset else ""),
+                ),
             )
             Article.objects.filter(pk=article.pk).update(source=source)
         speaker_label = suggestion.speaker_label

@@ -19,11 +19,12 @@ from django.utils import timezone
 from apps.catalog import services as catalog_services
 from apps.catalog.models import Source
 from apps.lib.fetch import FetchError
+from apps.lib.urls import url_validate
 from apps.lib.workqueue import WorkQueue
 
 from ..conf import ingest_conf
 from ..models import ArticleState, SourceFetch
-from .common import Actor, Enqueue, dispatch_lost, permission_require, url_validate
+from .common import Actor, Enqueue, dispatch_lost, permission_require
 
 logger = logging.getLogger(__name__)
 

@@ -36,6 +36,7 @@ class FetchError(Exception):
         permanent: bool,
         url: str | None = None,
         status: int | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.reason = reason
@@ -43,6 +44,8 @@ class FetchError(Exception):
         self.permanent = permanent
         self.url = redact_url(url) if url is not None else None
         self.status = status
+        #: Seconds the server asked us to wait (Retry-After on a 429 or 503), if it said.
+        self.retry_after = retry_after
 
     def __str__(self) -> str:
         return self.message

@@ -8,6 +8,7 @@ read; the body is then read within the size limit and the deadline (see
 
 from __future__ import annotations
 
+import email.utils
 import time
 from typing import Final
 
@@ -16,7 +17,7 @@ import requests
 from apps.lib.fetch.errors import FetchError, FetchResult
 from apps.lib.fetch.transport import read_body
 
-__all__ = ["ANY_CONTENT_TYPE", "DEFAULT_ACCEPT", "response_result"]
+__all__ = ["ANY_CONTENT_TYPE", "DEFAULT_ACCEPT", "response_result", "retry_after_seconds"]
 
 #: What pages, feeds and JSON documents are served as. Callers narrow it (e.g. HTML only).
 DEFAULT_ACCEPT: Final[tuple[str, ...]] = (
@@ -60,7 +61,23 @@ def _refuses(mime: str, refuse: tuple[str, ...]) -> bool:
     return any(item.strip().lower() in (mime, f"{major}/*") for item in refuse)
 
 
-def _status_error(status: int, url: str) -> FetchError:
+def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
+    """Retry-After as seconds from now: delay-seconds or an HTTP date; None if absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return max(0.0, moment.timestamp() - (time.time() if now is None else now))
+
+
+def _status_error(status: int, url: str, retry_after: float | None = None) -> FetchError:
     if status >= 500:
         return FetchError(
             "http_status",
@@ -68,6 +85,7 @@ def _status_error(status: int, url: str) -> FetchError:
             permanent=False,
             url=url,
             status=status,
+            retry_after=retry_after,
         )
     if status in _TEMPORARY_CLIENT_ERRORS:
         return FetchError(
@@ -76,6 +94,7 @@ def _status_error(status: int, url: str) -> FetchError:
             permanent=False,
             url=url,
             status=status,
+            retry_after=retry_after,
         )
     return FetchError(
         "http_status",
@@ -109,7 +128,7 @@ def response_result(
     content_type, charset = _mime_and_charset(headers.get("content-type", ""))
     not_modified = status == 304
     if not not_modified and not 200 <= status < 300:
-        raise _status_error(status, final_url)
+        raise _status_error(status, final_url, retry_after_seconds(headers.get("retry-after")))
     if not_modified:
         body = b""
     else:
