@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.catalog.models import AIModel, Company, ModelStatusChange
 from apps.claims.models import StanceChange, Statement
 from apps.datasets.models import ClaimChange
+from apps.watch.models import WatchSnapshot
 
 
 class Language(models.TextChoices):
@@ -33,6 +34,8 @@ class EventKind(models.TextChoices):
     STATEMENT_PUBLISHED = "statement_published", _("new published statement")
     MODEL_STATUS = "model_status", _("model status change")
     DATASET_CHANGE = "dataset_change", _("change in a dataset")
+    #: A watched page's change an editor accepted (apps.watch PageChangeAccepted).
+    PAGE_CHANGE = "page_change", _("policy change")
 
 
 def link_key_new() -> str:
@@ -105,6 +108,8 @@ class Subscription(models.Model):
     statements = models.BooleanField(_("new published statements"), default=False)
     model_status = models.BooleanField(_("model status changes"), default=False)
     dataset_changes = models.BooleanField(_("changes in the datasets"), default=False)
+    # On by default: a lab's reader is told its policy changed (opt-out on the manage page).
+    policy_changes = models.BooleanField(_("policy changes"), default=True)
     frequency = models.CharField(
         _("delivery"), max_length=10, choices=Frequency.choices, default=Frequency.INSTANT
     )
@@ -169,6 +174,8 @@ class SubscriptionRequest(models.Model):
     statements = models.BooleanField(_("new published statements"), default=False)
     model_status = models.BooleanField(_("model status changes"), default=False)
     dataset_changes = models.BooleanField(_("changes in the datasets"), default=False)
+    # On by default: a lab's reader is told its policy changed (opt-out on the manage page).
+    policy_changes = models.BooleanField(_("policy changes"), default=True)
     frequency = models.CharField(
         _("delivery"), max_length=10, choices=Frequency.choices, default=Frequency.INSTANT
     )
@@ -216,6 +223,10 @@ class Event(models.Model):
     dataset_change = models.ForeignKey(
         ClaimChange, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
+    #: A watched page's change an editor accepted; one event at most per change.
+    page_change = models.ForeignKey(
+        WatchSnapshot, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     fanned_out_at = models.DateTimeField(
         _("fanned out"),
@@ -246,6 +257,7 @@ class Event(models.Model):
                     | Q(kind="statement_published", statement__isnull=False)
                     | Q(kind="model_status", model_status_change__isnull=False)
                     | Q(kind="dataset_change", dataset_change__isnull=False)
+                    | Q(kind="page_change", page_change__isnull=False)
                 ),
                 name="event_points_at_its_change",
             ),
@@ -254,6 +266,11 @@ class Event(models.Model):
                 fields=["dataset_change"],
                 condition=Q(dataset_change__isnull=False),
                 name="event_one_per_dataset_change",
+            ),
+            models.UniqueConstraint(
+                fields=["page_change"],
+                condition=Q(page_change__isnull=False),
+                name="event_one_per_page_change",
             ),
         ]
 
@@ -350,6 +367,7 @@ class WebhookEndpoint(models.Model):
     statements = models.BooleanField(_("new published statements"), default=True)
     model_status = models.BooleanField(_("model status changes"), default=True)
     dataset_changes = models.BooleanField(_("changes in the datasets"), default=True)
+    policy_changes = models.BooleanField(_("policy changes"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
     disabled_at = models.DateTimeField(_("disabled"), null=True, blank=True)
