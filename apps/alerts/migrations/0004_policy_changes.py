@@ -3,6 +3,10 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+# Existing subscriptions get policy_changes=True: a reader who follows a lab or a model is told
+# when an editor accepts a change of its licence or usage page (issue 14); the manage page
+# unticks it. Webhook endpoints get it too, as they got every other kind.
+
 
 class Migration(migrations.Migration):
 
