@@ -41,6 +41,7 @@ class SubscriptionInline(admin.TabularInline):
         "statements",
         "model_status",
         "dataset_changes",
+        "policy_changes",
         "frequency",
     ]
     autocomplete_fields = ["company", "ai_model"]

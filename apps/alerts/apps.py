@@ -7,13 +7,14 @@ class AlertsConfig(AppConfig):
     verbose_name = "Alerts"
 
     def ready(self) -> None:
-        # Alerts listens to what the record, the catalogue and the datasets announce
-        # (apps/lib/events.py); they never import alerts. Each handler writes outbox rows in the
-        # announcer's transaction.
+        # Alerts listens to what the record, the catalogue, the datasets and the watched pages
+        # announce (apps/lib/events.py); they never import alerts. Each handler writes outbox rows
+        # in the announcer's transaction.
         from apps.catalog.events import ModelStatusChanged
         from apps.claims.events import StanceChanged, StatementPublished
         from apps.datasets.events import DatasetValuesChanged
         from apps.lib.events import event_subscribe
+        from apps.watch.events import PageChangeAccepted
 
         from .services import outbox
 
@@ -21,3 +22,4 @@ class AlertsConfig(AppConfig):
         event_subscribe(StanceChanged, outbox.on_stance_changed)
         event_subscribe(ModelStatusChanged, outbox.on_model_status_changed)
         event_subscribe(DatasetValuesChanged, outbox.on_dataset_values_changed)
+        event_subscribe(PageChangeAccepted, outbox.on_page_change_accepted)

@@ -65,6 +65,11 @@ class _EventFeed(Feed):
             html += format_html(
                 "<p>{} <bdi>{}</bdi> ({}){}</p>", _("Data:"), note.name, note.licence, attribution
             )
+        page = item.page
+        if page is not None:
+            html += format_html(
+                '<p>{} <bdi><a href="{}">{}</a></bdi></p>', _("Watched page:"), page.url, page.title
+            )
         return str(html)
 
     def item_link(self, item: EventText) -> str:
@@ -91,8 +96,8 @@ class AllEventsFeed(_EventFeed):
 
     def subtitle(self) -> str:
         return _(
-            "Stance changes, new statements, model status changes and changes in the datasets, "
-            "as they are recorded."
+            "Stance changes, new statements, model status changes, changes in the datasets and "
+            "policy changes, as they are recorded."
         )
 
     def items(self) -> list[EventText]:

@@ -10,6 +10,7 @@ KIND_CHOICES = [
     ("statements", _("new published statements")),
     ("model_status", _("model status changes")),
     ("dataset_changes", _("changes in the datasets")),
+    ("policy_changes", _("policy changes")),
 ]
 
 
@@ -20,7 +21,7 @@ class SubscribeForm(forms.Form):
     kinds = forms.MultipleChoiceField(
         label=_("Tell me about"),
         choices=KIND_CHOICES,
-        initial=["stance_changes"],
+        initial=["stance_changes", "policy_changes"],
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one kind of change.")},
     )

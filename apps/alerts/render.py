@@ -17,12 +17,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.claims.models import Citation, Statement
+from apps.claims.models import Citation, EditorialState, Statement
 from apps.datasets.compare import web_link
 from apps.datasets.labels import dataset_short_name, part_label, value_label
 from apps.lib.bilingual import text_for_reader
 from apps.lib.dates import DatePrecision, date_display, date_format_at_precision
 from apps.lib.text import isolate
+from apps.watch.diff import diff_counts, diff_summary
 
 from .models import Event, EventKind, Subscriber
 from .tokens import subscriber_token_make
@@ -61,6 +62,19 @@ class DatasetNote:
 
 
 @dataclass(frozen=True)
+class PageNote:
+    """A watched page whose change an editor accepted: where it is and how much changed."""
+
+    title: str
+    #: The watched page itself (the lab's own address).
+    url: str
+    words_added: int
+    words_removed: int
+    #: The changed words alone ("- old / + new"), cut short: never the whole page.
+    excerpt: str
+
+
+@dataclass(frozen=True)
 class EventText:
     """An event told for one language: a short subject, a headline sentence, links, and a
     source quote. A stance change that a publish made also tells that new statement
@@ -76,6 +90,7 @@ class EventText:
     new_statement: StatementRef | None = None
     created_at: datetime.datetime | None = None
     dataset: DatasetNote | None = None
+    page: PageNote | None = None
 
 
 #: Mail subjects stay under 80 characters, in every language; the detail is in the body.
@@ -209,6 +224,62 @@ def _dataset_change_text(event: Event) -> EventText:
     )
 
 
+#: How much of the changed words a policy-change alert quotes.
+PAGE_EXCERPT_MAX = 300
+
+
+def _page_change_text(event: Event) -> EventText:
+    """ "Meta changed its page Llama licence: 12 words added, 3 words removed (as of 2025-07-14)".
+
+    The accepted change is a draft act: its statement is linked only once readers may open it
+    (published or retracted); until then the alert links the lab's page and the watched page.
+    """
+    snapshot = event.page_change
+    assert snapshot is not None, "event_points_at_its_change guarantees this"
+    watch = snapshot.watch
+    company = event.company
+    title = one_line(watch.title or watch.url)
+    added, removed = diff_counts(snapshot.diff)
+    values = {
+        "lab": isolate(company.name),
+        "page": isolate(title),
+        "added": ngettext("%(count)d word added", "%(count)d words added", added)
+        % {"count": added},
+        "removed": ngettext("%(count)d word removed", "%(count)d words removed", removed)
+        % {"count": removed},
+        "date": mail_date(snapshot.retrieved_at.date()),
+    }
+    headline = _("%(lab)s changed its page %(page)s: %(added)s, %(removed)s (as of %(date)s)")
+    statement = event.statement
+    public = statement is not None and statement.state in (
+        EditorialState.PUBLISHED,
+        EditorialState.RETRACTED,
+    )
+    return EventText(
+        event_id=event.pk,
+        created_at=event.created_at,
+        kind=event.kind,
+        headline=one_line(headline % values),
+        subject=subject_fit(
+            _("Aperture: %(lab)s: policy changed: %(page)s"),
+            {"lab": company.name, "page": title},
+            names=["lab", "page"],
+        ),
+        url=absolute(
+            statement.get_absolute_url()
+            if public and statement is not None
+            else company.get_absolute_url()
+        ),
+        page=PageNote(
+            title=title,
+            url=watch.url,
+            words_added=added,
+            words_removed=removed,
+            excerpt=diff_summary(snapshot.diff, limit=PAGE_EXCERPT_MAX),
+        ),
+    )
+
+
 def _statement_line(statement: Statement) -> str:
     """What a new statement is, without its lab: the body of a stance-change alert says it."""
     return one_line(
@@ -226,6 +297,8 @@ def event_text(event: Event) -> EventText:
     """The event in the active language (callers wrap this in translation.override)."""
     if event.kind == EventKind.DATASET_CHANGE:
         return _dataset_change_text(event)
+    if event.kind == EventKind.PAGE_CHANGE:
+        return _page_change_text(event)
     language = translation.get_language() or settings.LANGUAGE_CODE
     company = event.company
     if event.kind == EventKind.STANCE_CHANGE and event.stance_change is not None:
@@ -343,7 +416,10 @@ def events_for_render(event_ids: Sequence[int]) -> list[Event]:
             "model_status_change__source",
             "dataset_change__claim__record__dataset",
             "dataset_change__claim__record__model",
+            "page_change__watch",
         )
+        # A page change's text and raw response stay in the database: the alert tells counts.
+        .defer("page_change__text", "page_change__raw")
         .prefetch_related(
             "ai_models",
             "stance_change__statements__citations__source__publisher",

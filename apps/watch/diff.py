@@ -65,6 +65,13 @@ def diff_html(ops: DiffOps) -> SafeString:
     )
 
 
+def diff_counts(ops: DiffOps) -> tuple[int, int]:
+    """How many words the diff adds and removes (unchanged runs, elided or not, do not count)."""
+    added = sum(len(words(text)) for op, text in ops if op == "+")
+    removed = sum(len(words(text)) for op, text in ops if op == "-")
+    return added, removed
+
+
 def diff_summary(ops: DiffOps, *, limit: int = 300) -> str:
     """The changes alone, as plain text ("- old words / + new words"), cut at ``limit``."""
     parts = [f"{op} {text}" for op, text in ops if op in "-+"]

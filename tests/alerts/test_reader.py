@@ -332,7 +332,7 @@ def test_the_subscribe_form_on_a_lab_page_ignores_the_pages_own_filters(
     assert page.status_code == 200
     form = _subscribe_form(page.content.decode())
     assert 'name="lab" value="meta"' in form
-    assert _checked(form, "kinds") == ["stance_changes"]
+    assert _checked(form, "kinds") == ["stance_changes", "policy_changes"]
     assert _checked(form, "frequency") == ["instant"]
     assert _checked(form, "language") == [mail_language]
 

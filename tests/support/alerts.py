@@ -50,5 +50,6 @@ def subscriber_make(
         statements=kinds.get("statements", False),
         model_status=kinds.get("model_status", False),
         dataset_changes=kinds.get("dataset_changes", False),
+        policy_changes=kinds.get("policy_changes", True),
     )
     return subscriber

@@ -8,8 +8,10 @@ import zlib
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from pytest_django import Settings as SettingsWrapper
 
@@ -264,3 +266,53 @@ def test_the_archived_copy_of_a_source_no_published_statement_cites_is_not_shown
     source = source_make(snapshot_text="Some text")
     cite(source)  # a draft
     assert client.get(f"/sources/{source.pk}/archive/").status_code == 404
+
+
+def queue_lists(client: Client) -> set[int]:
+    """The source checks the admin's queue (its default "needs attention" view) links to."""
+    response = client.get(reverse("admin:watch_sourcecheck_changelist"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    return {
+        check.pk
+        for check in SourceCheck.objects.all()
+        if f'href="{reverse("admin:watch_sourcecheck_change", args=[check.pk])}' in html
+    }
+
+
+def test_an_editor_marks_a_finding_as_seen_and_it_returns_when_the_state_changes(
+    http_server: LocalHTTPServer, allow_private: None, editor: User, reader: User
+) -> None:
+    http_server.route("/gone", body=page())
+    http_server.route("/changed", body=page())
+    gone, changed = cited_source(http_server, "/gone"), cited_source(http_server, "/changed")
+    sources_check(budget_seconds=30)
+    http_server.route("/gone", status=410, body=b"gone")
+    http_server.route("/changed", body=page([*PARAGRAPHS[:2], "Anyone may use it, any size."]))
+    gone_check, changed_check = check_now(gone), check_now(changed)
+    assert (gone_check.state, changed_check.state) == (LinkState.GONE, LinkState.CHANGED)
+    client = Client()
+    client.force_login(editor)
+    assert queue_lists(client) == {gone_check.pk, changed_check.pk}
+    mark = {"action": "acknowledge_selected", "_selected_action": [gone_check.pk]}
+
+    # Staff without the editor's role may not take anything out of the queue.
+    refused = Client()
+    refused.force_login(reader)
+    refused.post(reverse("admin:watch_sourcecheck_changelist"), mark)
+    assert SourceCheck.objects.get(pk=gone_check.pk).acknowledged_at is None
+
+    response = client.post(reverse("admin:watch_sourcecheck_changelist"), mark, follow=True)
+
+    assert "1 source marked as seen." in response.content.decode()
+    assert SourceCheck.objects.get(pk=gone_check.pk).acknowledged_at is not None
+    assert SourceCheck.objects.get(pk=changed_check.pk).acknowledged_at is None
+    assert list(SourceCheck.objects.needs_attention()) == [changed_check]
+    assert queue_lists(client) == {changed_check.pk}
+    assert check_now(gone).state == LinkState.GONE, "the same finding stays seen"
+    assert list(SourceCheck.objects.needs_attention()) == [changed_check]
+
+    http_server.route("/gone-moved", body=page())
+    http_server.redirect("/gone", http_server.url("/gone-moved"), status=301)
+    assert check_now(gone).state == LinkState.MOVED
+    assert queue_lists(client) == {gone_check.pk, changed_check.pk}, "a new finding is back"

@@ -40,6 +40,7 @@ KIND_FLAG = {
     EventKind.STATEMENT_PUBLISHED: "statements",
     EventKind.MODEL_STATUS: "model_status",
     EventKind.DATASET_CHANGE: "dataset_changes",
+    EventKind.PAGE_CHANGE: "policy_changes",
 }
 
 

@@ -21,6 +21,8 @@ from apps.claims.models import StanceChange, Statement
 from apps.datasets.events import DatasetValuesChanged
 from apps.datasets.labels import field_describes_openness
 from apps.datasets.models import ClaimChange
+from apps.watch.events import PageChangeAccepted
+from apps.watch.models import WatchSnapshot
 
 from ..models import Event, EventKind
 from .queue import AlertTask, task_publish
@@ -35,6 +37,7 @@ def event_record(
     stance_change: StanceChange | None = None,
     statement: Statement | None = None,
     model_status_change: ModelStatusChange | None = None,
+    page_change: WatchSnapshot | None = None,
     ai_models: Iterable[AIModel | int] = (),
 ) -> Event:
     """Write an Event in the caller's transaction; it is handed to Celery after commit."""
@@ -44,6 +47,7 @@ def event_record(
         stance_change=stance_change,
         statement=statement,
         model_status_change=model_status_change,
+        page_change=page_change,
     )
     models_list = list(ai_models)
     if models_list:
@@ -138,6 +142,24 @@ def event_record_model_status(*, status_change: ModelStatusChange) -> Event:
         company=status_change.model.developer,
         model_status_change=status_change,
         ai_models=[status_change.model_id],
+    )
+
+
+def event_record_page_change(*, snapshot: WatchSnapshot, statement: Statement) -> Event | None:
+    """The "policy changed" event of a watched page's change an editor accepted, about the
+    statement's lab and models (the watch's, as the accepted draft act names them).
+
+    Only the editor's decision makes one (apps.watch announces PageChangeAccepted then); a diff
+    alone never does. A change told already gets no second event (``event_one_per_page_change``).
+    """
+    if Event.objects.filter(page_change=snapshot).exists():
+        return None
+    return event_record(
+        kind=EventKind.PAGE_CHANGE,
+        company=statement.company,
+        statement=statement,
+        page_change=snapshot,
+        ai_models=list(statement.ai_models.values_list("pk", flat=True)),
     )
 
 
@@ -238,6 +260,12 @@ def on_dataset_values_changed(event: DatasetValuesChanged) -> None:
         .order_by("pk")
     )
     event_record_dataset_changes(changes=list(changes))
+
+
+def on_page_change_accepted(event: PageChangeAccepted) -> None:
+    snapshot = WatchSnapshot.objects.get(pk=event.snapshot_id)
+    statement = Statement.objects.select_related("company").get(pk=event.statement_id)
+    event_record_page_change(snapshot=snapshot, statement=statement)
 
 
 def event_publish(*, event_id: int) -> bool:

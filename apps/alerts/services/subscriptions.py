@@ -81,6 +81,7 @@ def subscription_request(
             statements="statements" in wanted,
             model_status="model_status" in wanted,
             dataset_changes="dataset_changes" in wanted,
+            policy_changes="policy_changes" in wanted,
             frequency=frequency if frequency in Frequency.values else Frequency.INSTANT,
             language=language if language in Language.values else Language.EN,
             expires_at=now + datetime.timedelta(seconds=alerts_conf().confirm_max_age_seconds),
@@ -145,6 +146,7 @@ def subscription_confirm(*, request: SubscriptionRequest) -> Subscription:
                 "statements": request.statements,
                 "model_status": request.model_status,
                 "dataset_changes": request.dataset_changes,
+                "policy_changes": request.policy_changes,
                 "frequency": request.frequency,
             },
         )
@@ -215,6 +217,7 @@ def subscription_update(
     subscription.statements = "statements" in kinds
     subscription.model_status = "model_status" in kinds
     subscription.dataset_changes = "dataset_changes" in kinds
+    subscription.policy_changes = "policy_changes" in kinds
     subscription.frequency = frequency if frequency in Frequency.values else Frequency.INSTANT
     subscription.save()
     return subscription

@@ -80,6 +80,15 @@ def webhook_body(*, event: Event, text: EventText, timestamp: int) -> bytes:
             "old": note.old_value,
             "new": note.new_value,
         }
+    if text.page is not None:
+        page = text.page
+        payload["page_change"] = {
+            "id": event.page_change_id,
+            "title": page.title,
+            "url": page.url,
+            "words_added": page.words_added,
+            "words_removed": page.words_removed,
+        }
     if change is not None and text.new_statement is not None:
         # The publish that made this change; its own statement_published event is posted too.
         payload["published_statement"] = {"id": event.statement_id, "url": text.new_statement.url}
