@@ -10,6 +10,7 @@ import http.cookiejar
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -100,6 +101,8 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstRun]:
 
     try:
         wait_for(lambda: " ready." in output(), what="the local worker", log=output)
+        # The worker can be ready before the web server listens: wait for both.
+        wait_for(lambda: _accepts(port), what="the local web server", log=output)
         yield FirstRun(f"http://127.0.0.1:{port}", prepared, output)
     finally:
         if runlocal.poll() is None:
@@ -110,6 +113,14 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstRun]:
             os.killpg(runlocal.pid, signal.SIGKILL)
             runlocal.wait(timeout=10)
     assert runlocal.returncode == 0, output()[-4000:]
+
+
+def _accepts(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 def browser() -> urllib.request.OpenerDirector:
