@@ -25,7 +25,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 help:
 	@echo "make run    - the site with demo data, a Celery worker and beat (SQLite, no servers needed)"
 	@echo "make test   - lint, type-check, migrations check and the whole test suite (PostgreSQL, Redis, Chromium)"
-	@echo "make test-fast - migrations check and the tests with no browser, no worker, nothing slow (PostgreSQL, Redis)"
+	@echo "make test-fast - migrations check and the in-process tests: no browser, worker, subprocess or slow test (PostgreSQL, Redis)"
 	@echo "make lint   - ruff, mypy and the import layers (.importlinter) only"
 	@echo "make bench  - benchmarks, printed as tables against a baseline measured in the same run"
 	@echo "make eval   - the ingestion pipeline over the labelled evaluation sets (evaluation/), scored"
@@ -82,10 +82,12 @@ test: venv services lint
 	  $(PY) -m pytest $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory eval
 
-# The quick tier for while you work: no Chromium, no Celery worker, no large corpus. It assumes
-# PostgreSQL and Redis are up (`make services`, which also installs Chromium, is left to `make test`).
+# The quick tier for while you work: no Chromium, no Celery worker, no other Python process, no
+# large corpus. It assumes PostgreSQL and Redis are up (`make services`, which also installs
+# Chromium, is left to `make test`).
 # It runs in one pytest-xdist worker per core (at most 8), each with a test database of its own
-# and a Redis database of its own: REDIS_URL's and the next ones (tests/support/run_settings.py).
+# (copied from a migrated template: tests/support/databases.py) and a Redis database of its own:
+# REDIS_URL's and the next ones (tests/support/run_settings.py).
 # --dist load hands each worker its tests in pytest-django's order, database tests before the
 # transactional ones that empty the tables after them (work stealing would not keep that order).
 # TEST_WORKERS=0 runs it in one process.
