@@ -47,8 +47,8 @@ def _free_port() -> int:
 
 def run() -> Table:
     from apps.alerts import services
+    from apps.alerts.mails import alert_mail
     from apps.alerts.models import Delivery, DeliveryStatus, Event, Subscriber, Subscription
-    from apps.alerts.render import alert_mail
     from apps.catalog.models import Company
     from apps.claims.models import StanceChange
 

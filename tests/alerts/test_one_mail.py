@@ -15,8 +15,8 @@ import pytest
 from django.test import Client
 
 from apps.alerts import services
+from apps.alerts.mails import alert_mail, confirmation_mail
 from apps.alerts.models import Delivery, Event, EventKind, Frequency, WebhookEndpoint
-from apps.alerts.render import alert_mail, confirmation_mail
 from apps.alerts.services.texts import EventTexts
 from apps.catalog.services import model_status_add
 from apps.claims import services as claims

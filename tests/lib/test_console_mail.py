@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.mail.backends.console import EmailBackend as DjangoConsoleBackend
 
-from apps.alerts.render import confirmation_mail
+from apps.alerts.mails import confirmation_mail
 from apps.lib.console_mail import EmailBackend
 
 # Long enough for quoted-printable to break it, with "=" that it would write as "=3D".

@@ -16,8 +16,9 @@ from django.db import connection
 from django.test import Client
 from django.utils import translation
 
+from apps.alerts.mails import alert_mail
 from apps.alerts.models import Event, Subscriber
-from apps.alerts.render import alert_mail, event_text, events_for_render
+from apps.alerts.render import event_text, events_for_render
 from apps.claims.models import SUMMARY_MAX, Statement
 from tests.factories import company_make, model_make, statement_make
 

@@ -24,8 +24,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import translation
 
+from apps.alerts.mails import alert_mail, confirmation_mail
 from apps.alerts.models import Event, Subscriber
-from apps.alerts.render import alert_mail, confirmation_mail, event_text, events_for_render
+from apps.alerts.render import event_text, events_for_render
 from apps.catalog.models import Company
 from tests.support.httpserver import LocalHTTPServer
 

@@ -16,8 +16,9 @@ from django.utils import timezone, translation
 
 from ..conf import alerts_conf
 from ..mail import MailError, MailSession
+from ..mails import confirmation_mail
 from ..models import Subscriber, SubscriptionRequest, SubscriptionScope
-from ..render import absolute, confirmation_mail
+from ..render import absolute
 from ..tokens import subscription_request_token_make
 from .bounces import bounce_record
 from .queue import AlertTask, task_publish

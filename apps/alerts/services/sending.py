@@ -22,8 +22,8 @@ from apps.lib.workqueue import Budget, Claim, Flow
 
 from ..conf import AlertsConf, alerts_conf
 from ..mail import MailError, MailSession
+from ..mails import alert_mail
 from ..models import Delivery, DeliveryStatus
-from ..render import alert_mail
 from .bounces import bounce_record
 from .queue import (
     DELIVERIES,
