@@ -20,7 +20,11 @@ from django.test import override_settings
 
 from apps.lib.fetch import robots_cache_clear
 from config.celery import app as celery_app
-from tests.support.databases import database_clone_for_process, database_drop_for_process
+from tests.support.databases import (
+    database_clone_for_process,
+    database_drop_for_process,
+    flush_by_delete_install,
+)
 from tests.support.httpserver import LocalHTTPServer, ipv6_loopback_available
 from tests.support.run_settings import run_settings_apply
 from tests.support.seed import SeedSnapshot, seed_snapshot_restore, seed_snapshot_take
@@ -109,6 +113,7 @@ def django_db_setup(
         return
     with django_db_blocker.unblock():
         old_name, _ = database_clone_for_process()
+    flush_by_delete_install()
     yield
     with django_db_blocker.unblock():
         database_drop_for_process(old_name=old_name)

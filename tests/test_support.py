@@ -298,3 +298,35 @@ def test_a_changed_migration_file_names_a_new_template(
     assert after != before
     assert template_name_for("test_aperture_gw1", after) == f"test_aperture_tpl_{after}"
     assert template_name_for("test_aperture", after) == f"test_aperture_tpl_{after}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_flush_after_a_transactional_test_leaves_the_tables_as_djangos_own_flush_does(
+    seed_snapshot: SeedSnapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    from apps.claims.models import Statement
+    from tests.support import databases
+
+    def rows_per_table() -> dict[str, int]:
+        tables = connection.introspection.django_table_names(only_existing=True)
+        quoted = [connection.ops.quote_name(table) for table in tables]
+        counts = ", ".join(f"(SELECT count(*) FROM {name})" for name in quoted)  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {counts}")
+            return dict(zip(tables, cursor.fetchone(), strict=True))
+
+    seed_snapshot_restore(seed_snapshot)
+    assert Statement.objects.exists()
+    call_command("flush", verbosity=0, interactive=False)
+    after_deletes = rows_per_table()
+
+    seed_snapshot_restore(seed_snapshot)
+    monkeypatch.setattr(DatabaseOperations, "sql_flush", databases._django_sql_flush)
+    call_command("flush", verbosity=0, interactive=False)
+    after_truncate = rows_per_table()
+
+    assert after_deletes == after_truncate
+    assert after_deletes[Statement._meta.db_table] == 0
