@@ -4,7 +4,11 @@ English and Japanese), served as whole pages and stored by the real pipeline on 
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from django.db import connection, transaction
+from django.utils import timezone
 
 from apps.ingest import services
 from apps.ingest.extract import article_extract
@@ -21,6 +25,7 @@ from apps.ingest.near_duplicates import (
 from tests.support.feeds import demo_page
 from tests.support.httpserver import LocalHTTPServer
 from tests.support.near_duplicates import Pair, pairs_read
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_private")]
 
@@ -134,3 +139,58 @@ def test_a_syndicated_copy_makes_no_second_set_of_suggestions(
     }
     assert Suggestion.objects.exists()
     assert set(Suggestion.objects.values_list("article_id", flat=True)) == {article.pk}
+
+
+def advisory_lock_awaited() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        return cursor.fetchone() is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_storing_two_copies_at_once_store_one_article() -> None:
+    """The second worker waits on the first's band-key locks and then finds its article."""
+    pair = SYNDICATED[0]
+    pages = {side: getattr(pair, side).html(language=pair.language) for side in ("a", "b")}
+    queued, _ = services.article_urls_add(urls=[f"http://127.0.0.1/copy/{side}" for side in pages])
+    stored, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def store(article_url: ArticleURL, body: bytes, *, hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                services.article_store(
+                    article_url=article_url,
+                    body=body,
+                    content_type="text/html",
+                    charset="utf-8",
+                    extracted=article_extract(body, url=article_url.url),
+                    fetched_at=timezone.now(),
+                )
+                if hold:  # the first worker has stored, and not yet committed
+                    stored.set()
+                    release.wait(timeout=30)
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=store, args=(queued[0], pages["a"]), kwargs={"hold": True})
+    second = threading.Thread(target=store, args=(queued[1], pages["b"]), kwargs={"hold": False})
+    first.start()
+    try:
+        assert stored.wait(timeout=30)
+        second.start()
+        wait_until(
+            lambda: advisory_lock_awaited() or not second.is_alive(),
+            what="the second worker waiting on a band-key lock, or done",
+        )
+    finally:
+        release.set()
+        first.join(timeout=30)
+        second.join(timeout=30)
+
+    assert failures == []
+    assert Article.objects.count() == 1
+    article = Article.objects.get()
+    assert set(ArticleURL.objects.values_list("article_id", flat=True)) == {article.pk}

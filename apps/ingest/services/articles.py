@@ -35,6 +35,7 @@ from .duplicates import (
     TextSketch,
     article_band_keys_store,
     article_near_duplicate_find,
+    article_near_duplicate_lock,
 )
 from .suggestions import mentions_link, suggestions_make
 
@@ -203,7 +204,10 @@ def article_store(
     with transaction.atomic():
         existing = Article.objects.filter(content_hash=extracted.content_hash).first()
         outcome = Outcome.DUPLICATE
-        near = article_near_duplicate_find(text=sketch) if existing is None else None
+        near = None
+        if existing is None:
+            article_near_duplicate_lock(text=sketch)
+            near = article_near_duplicate_find(text=sketch)
         if near is not None:
             existing = near.article
         if existing is None:

@@ -74,6 +74,20 @@ def article_near_duplicate_find(*, text: TextSketch) -> NearDuplicate | None:
     return best
 
 
+def article_near_duplicate_lock(*, text: TextSketch) -> None:
+    """Hold a lock per band key of ``text`` until the transaction ends (PostgreSQL).
+
+    A near copy shares at least one band key with the article it copies: that is how it is
+    found. So two workers storing two copies of one story at once take one lock in common, the
+    second waits until the first has stored its article and then finds it, instead of both
+    finding nothing and both storing. Keys are locked in order, so two workers never wait on
+    each other. SQLite (the first run) lets one writer at a time anyway."""
+    if text.sketch is None or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_SQL, [sorted(text.sketch.keys)])
+
+
 def article_band_keys_store(*, article: Article, text: TextSketch) -> None:
     """Index a stored article (whose ``text_signature`` was saved with it) by its band keys."""
     if text.sketch is None:
@@ -100,6 +114,10 @@ _CANDIDATES_SQL = (
     f"SELECT {_ARTICLE}, COUNT(*) AS shared FROM {_KEYS} WHERE {_KEY} IN ({{keys}}) "
     f"GROUP BY {_ARTICLE} ORDER BY COUNT(*) DESC, {_ARTICLE} LIMIT %s"
     f") c ON c.{_ARTICLE} = a.{_ID} ORDER BY c.shared DESC, a.{_ID}"
+)
+#: The subquery's order is the order the locks are taken in.
+_LOCK_SQL = (
+    "SELECT pg_advisory_xact_lock(k) FROM (SELECT k FROM unnest(%s::bigint[]) AS k ORDER BY k) s"
 )
 _INSERT_SQL = f"INSERT INTO {_KEYS} ({_ARTICLE}, {_KEY}) VALUES {{rows}}"  # noqa: S608
 
