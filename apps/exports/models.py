@@ -7,11 +7,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.lib.constraints import ChecksInOneQuery
+
 #: The primary key of the one row.
 STATE_ID = 1
 
 
-class ExportState(models.Model):
+class ExportState(ChecksInOneQuery):
     #: When the record first changed after the last build began; None: nothing known to be new.
     dirty_at = models.DateTimeField(_("behind the record since"), null=True, blank=True)
     #: A running build's claim (apps/lib/workqueue.rows_claim): its token and when it began.

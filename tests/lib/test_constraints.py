@@ -81,3 +81,18 @@ def test_all_the_checks_are_one_query() -> None:
     assert len(checks) >= 5
     assert len(django_own) >= 2 * len(checks)  # a SELECT and its savepoint for each
     assert len(batched) <= 3  # one SELECT in one savepoint
+
+
+def test_every_model_with_a_check_constraint_validates_its_checks_in_one_query() -> None:
+    """One way everywhere: a model whose table has check constraints takes ChecksInOneQuery."""
+    from django.apps import apps
+
+    from apps.lib.constraints import ChecksInOneQuery
+
+    taking_djangos_path = [
+        model._meta.label
+        for model in apps.get_models()
+        if any(isinstance(c, models.CheckConstraint) for c in model._meta.constraints)
+        and not issubclass(model, ChecksInOneQuery)
+    ]
+    assert taking_djangos_path == []

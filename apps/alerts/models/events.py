@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.catalog.models import AIModel, Company, ModelStatusChange
 from apps.claims.models import StanceChange, Statement
 from apps.datasets.models import ClaimChange
+from apps.lib.constraints import ChecksInOneQuery
 from apps.watch.models import WatchSnapshot
 
 from .subscribers import Subscriber
@@ -24,7 +25,7 @@ class EventKind(models.TextChoices):
     PAGE_CHANGE = "page_change", _("policy change")
 
 
-class Event(models.Model):
+class Event(ChecksInOneQuery):
     """An outbox row: something readers may want to hear about, written with the change."""
 
     kind = models.CharField(_("kind"), max_length=24, choices=EventKind.choices)

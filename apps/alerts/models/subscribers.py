@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import AIModel, Company
+from apps.lib.constraints import ChecksInOneQuery
 
 
 class Language(models.TextChoices):
@@ -76,7 +77,7 @@ class Subscriber(models.Model):
         )
 
 
-class Subscription(models.Model):
+class Subscription(ChecksInOneQuery):
     """What one subscriber follows: a lab, a model, or everything (both empty)."""
 
     subscriber = models.ForeignKey(
@@ -135,7 +136,7 @@ class SubscriptionScope(models.TextChoices):
     MODEL = "model", _("a model")
 
 
-class SubscriptionRequest(models.Model):
+class SubscriptionRequest(ChecksInOneQuery):
     """A subscription asked for on the form and not yet confirmed: what the confirm link stands
     for. Its link works once (``used_at``) and until ``expires_at``. ``scope`` remembers that a
     lab or model was asked for after that row is deleted, so the link is refused, not widened."""

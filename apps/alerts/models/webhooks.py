@@ -7,11 +7,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import AIModel, Company
+from apps.lib.constraints import ChecksInOneQuery
 
 from .events import DeliveryStatus, Event
 
 
-class WebhookEndpoint(models.Model):
+class WebhookEndpoint(ChecksInOneQuery):
     """A newsroom's URL, sent a signed JSON POST for each matching event."""
 
     name = models.CharField(_("name"), max_length=200)

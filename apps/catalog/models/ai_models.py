@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.lib.constraints import ChecksInOneQuery
 from apps.lib.dates import DatePrecision
 from apps.lib.text import length_constraint
 
@@ -56,7 +57,7 @@ class ModelFamily(models.Model):
         return self.name
 
 
-class AIModel(models.Model):
+class AIModel(ChecksInOneQuery):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     family = models.ForeignKey(
@@ -136,7 +137,7 @@ class AIModel(models.Model):
         return reverse("model", kwargs={"slug": self.slug})
 
 
-class Alias(models.Model):
+class Alias(ChecksInOneQuery):
     """Another name of a company, a model or a model family, in any language, used to find
     mentions in text, with the rule by which it may be matched (apps/catalog/naming.py)."""
 
@@ -262,7 +263,7 @@ class Openness(models.TextChoices):
     UNKNOWN = "unknown", _("unknown")
 
 
-class OpennessComponent(models.Model):
+class OpennessComponent(ChecksInOneQuery):
     model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="components")
     component = models.CharField(_("component"), max_length=20, choices=Component.choices)
     openness = models.CharField(

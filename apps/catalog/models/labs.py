@@ -8,13 +8,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.lib.constraints import ChecksInOneQuery
 from apps.lib.text import length_constraint
 
 from ..naming import MATCH_RULE_HELP, MatchRule
 from .common import DESCRIPTION_MAX, JAPANESE_HELP
 
 
-class Company(models.Model):
+class Company(ChecksInOneQuery):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     parent = models.ForeignKey(

@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.catalog.models import AIModel, Company
+from apps.lib.constraints import ChecksInOneQuery
 from apps.lib.dates import DatePrecision, date_format_at_precision
 from apps.lib.text import length_constraint
 
 from .statements import RATIONALE_MAX, Stance, Statement
 
 
-class StanceAssessment(models.Model):
+class StanceAssessment(ChecksInOneQuery):
     """An editor's pinned stance for a lab from a date on, overriding the formula."""
 
     company = models.ForeignKey(

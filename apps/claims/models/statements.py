@@ -232,7 +232,7 @@ class Statement(ChecksInOneQuery):
         return date_format_at_precision(self.occurred_on, self.date_precision)
 
 
-class Citation(models.Model):
+class Citation(ChecksInOneQuery):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="citations")
     source = models.ForeignKey(
         Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations"
@@ -265,7 +265,7 @@ class LinkKind(models.TextChoices):
     DENIES = "denies", _("denies")
 
 
-class StatementLink(models.Model):
+class StatementLink(ChecksInOneQuery):
     """A typed edge: from_statement <kind> to_statement ("the spokesperson denies the report")."""
 
     from_statement = models.ForeignKey(

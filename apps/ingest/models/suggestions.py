@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import AIModel, Alias, Company, ModelFamily, Person
 from apps.claims.models import Citation, EditorialState, Stance, StatementKind
+from apps.lib.constraints import ChecksInOneQuery
 
 from .articles import Article, ArticleURL
 
 
-class Mention(models.Model):
+class Mention(ChecksInOneQuery):
     """Where an article names a company, a model family or a model: the alias and the
     character span. A person's name counts as a mention of their company (``person`` set)."""
 
@@ -110,7 +111,7 @@ class SuggestionQuerySet(models.QuerySet["Suggestion"]):
         return self.annotate(covered=Exists(citing))
 
 
-class Suggestion(models.Model):
+class Suggestion(ChecksInOneQuery):
     """A candidate statement found in an article, waiting for an editor's decision."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
