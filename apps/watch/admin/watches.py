@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.claims.models import Stance
 from apps.lib.admin_next import next_url
+from apps.lib.urls import url_validate
 
 from ..diff import diff_counts, diff_html
 from ..models import Review, Watch, WatchSnapshot
@@ -38,6 +39,11 @@ class WatchForm(forms.ModelForm):
             "url", "title", "company", "ai_models", "interval_minutes", "selector", "ignore",
             "active",
         ]  # fmt: skip
+
+    def clean_url(self) -> str:
+        # What addwatch takes: an http(s) address we may fetch, in its canonical form. (The
+        # model's URL field also takes ftp:, which no check can read nor act can cite.)
+        return url_validate(self.cleaned_data["url"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -66,7 +72,7 @@ class PageChangeDecisionForm(forms.Form):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Left empty: “<page> changed.”"),
+        help_text=_("Left empty: “(the title of the page) changed.”"),
     )
 
 
