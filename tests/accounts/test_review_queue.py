@@ -227,3 +227,14 @@ def test_a_suggestion_decided_from_the_queue_leads_back_to_it(
     assert response.status_code == 302 and response["Location"] == QUEUE
     suggestion.refresh_from_db()
     assert suggestion.state == SuggestionState.ACCEPTED
+
+
+def test_the_queue_speaks_japanese_to_a_japanese_browser(
+    editor: User, waiting: dict[str, Any]
+) -> None:
+    html = logged_in(editor).get(QUEUE, headers={"accept-language": "ja"}).content.decode()
+    assert "<h1>レビュー待ち</h1>" in html
+    assert "判断を待つ項目が 2 件あります" in html
+    change_page = reverse("admin:watch_watchsnapshot_change", args=[waiting["change"].pk])
+    page = logged_in(editor).get(change_page, headers={"accept-language": "ja"}).content.decode()
+    assert "採用: 行為の下書きを作る" in page and "行為のスタンス" in page
