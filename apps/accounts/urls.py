@@ -1,5 +1,5 @@
 """Under /admin/ (before the admin's catch-all), each view behind the admin's own staff check and
-CSRF protection: two-factor login, and the review mail."""
+CSRF protection: two-factor login, the review mail, and the editors' review queue."""
 
 from django.contrib import admin
 from django.urls import path
@@ -31,4 +31,5 @@ urlpatterns = [
         name="two_factor_remove",
     ),
     path("review-mail/", admin.site.admin_view(views.review_mail), name="review_mail"),
+    path("review-queue/", admin.site.admin_view(views.review_queue), name="review_queue"),
 ]

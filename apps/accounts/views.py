@@ -11,6 +11,7 @@ from __future__ import annotations
 import segno
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -18,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import reviews, services
+from . import queue, reviews, services
 from .forms import CodeForm
 from .models import MailLanguage, ReviewMail
 
@@ -149,3 +150,37 @@ def review_mail(request: HttpRequest) -> HttpResponse:
         "has_email": bool(user.email),
     }
     return render(request, "accounts/review_mail.html", context)
+
+
+#: Rows on one page of the review queue.
+QUEUE_PAGE_SIZE = 50
+
+
+@require_safe
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """The editors' one review queue (apps/accounts/queue.py): article suggestions and page
+    changes waiting for a decision, newest first, optionally one kind only (``?kind=``)."""
+    user = request.user
+    assert user.is_authenticated  # admin_view lets only staff in
+    kinds = queue.queue_kinds(user)
+    if not kinds:
+        raise PermissionDenied
+    chosen = request.GET.get("kind", "")
+    shown = [chosen] if chosen in kinds else kinds
+    page = Paginator(queue.queue_rows(kinds=shown), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Review queue"),
+        "items": queue.queue_items(list(page.object_list), back_to=request.get_full_path()),
+        "page": page,
+        # One filter a kind, when there is more than one to choose from.
+        "filters": (
+            [("", _("everything")), *((kind, queue.KIND_LABELS[kind]) for kind in kinds)]
+            if len(kinds) > 1
+            else []
+        ),
+        "chosen": chosen if chosen in kinds else "",
+    }
+    return render(request, "accounts/review_queue.html", context)

@@ -44,8 +44,8 @@ class _EventFeed(Feed):
         return item.headline
 
     def item_description(self, item: EventText) -> str:
-        """The headline and the quote, or a dataset's record and attribution, as HTML, every
-        text in it escaped (see the module doc)."""
+        """The headline and the quote, a dataset's record and attribution, or a watched page and
+        the words that changed in it, as HTML, every text in it escaped (see the module doc)."""
         html = format_html("<p>{}</p>", item.headline)
         if item.new_statement is not None:
             html += format_html("<p>{}</p>", item.new_statement.summary)
@@ -67,9 +67,13 @@ class _EventFeed(Feed):
             )
         page = item.page
         if page is not None:
-            html += format_html(
-                '<p>{} <bdi><a href="{}">{}</a></bdi></p>', _("Watched page:"), page.url, page.title
+            # The watched page, and what changed in it: the words alone, never the whole page.
+            link = (
+                format_html('<a href="{}">{}</a>', page.url, page.title) if page.url else page.title
             )
+            html += format_html("<p>{} <bdi>{}</bdi></p>", _("Watched page:"), link)
+            if page.excerpt:
+                html += format_html("<p>{} <bdi>{}</bdi></p>", _("What changed:"), page.excerpt)
         return str(html)
 
     def item_link(self, item: EventText) -> str:

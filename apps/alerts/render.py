@@ -59,12 +59,15 @@ class PageNote:
     """A watched page whose change an editor accepted: where it is and how much changed."""
 
     title: str
-    #: The watched page itself (the lab's own address).
+    #: The watched page itself (the lab's own address); "" unless http(s), so never a link
+    #: of another scheme.
     url: str
     words_added: int
     words_removed: int
     #: The changed words alone ("- old / + new"), cut short: never the whole page.
     excerpt: str
+    #: When the change was read: the "as of" of the headline.
+    retrieved_at: datetime.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -265,10 +268,11 @@ def _page_change_text(event: Event) -> EventText:
         ),
         page=PageNote(
             title=title,
-            url=watch.url,
+            url=web_link(watch.url),
             words_added=added,
             words_removed=removed,
             excerpt=diff_summary(snapshot.diff, limit=PAGE_EXCERPT_MAX),
+            retrieved_at=snapshot.retrieved_at,
         ),
     )
 

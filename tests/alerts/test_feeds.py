@@ -16,8 +16,12 @@ import feedparser
 import pytest
 from django.test import Client
 
+from apps.alerts.models import Event
 from apps.catalog.services import model_status_add
+from apps.watch.models import WatchSnapshot
+from apps.watch.services.review import page_change_accept
 from tests.factories import company_make, model_make, source_make, statement_make
+from tests.support.watches import page_change_make
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +114,72 @@ def test_titles_are_atom_text_so_a_reader_shows_their_markup_as_written(
     titles = [parsed.feed.title_detail, *(entry.title_detail for entry in parsed.entries)]
     assert {title.type for title in titles} == {"text/plain"}
     assert all(f"Lab {IMAGE}" in title.value for title in titles[1:])
+
+
+LICENCE_URL = "https://lab.example/licence"
+BEFORE = "Anyone may download the weights and use them for any purpose, commercial or not."
+AFTER = "Only approved researchers may download the weights, for research and nothing else."
+
+
+@pytest.fixture
+def policy_change(settings: Any) -> WatchSnapshot:
+    """A watched licence page, titled with markup, whose change an editor accepted."""
+    settings.SITE_URL = "http://testserver"
+    lab = company_make(name="Meta", slug="meta")
+    llama = model_make(developer=lab, name="Llama 4", slug="llama-4")
+    change = page_change_make(
+        url=LICENCE_URL,
+        title=f"Licence {SCRIPT}",
+        before=BEFORE,
+        after=f"{AFTER} {IMAGE}",
+        lab=lab,
+        ai_models=[llama],
+    )
+    page_change_accept(snapshot=change, user=None, stance="leaning_closed")
+    return change
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "link"),
+    [
+        ("/feeds/all.atom", "Meta changed its page Licence", "/labs/meta/"),
+        ("/feeds/labs/meta.atom", "Meta changed its page Licence", "/labs/meta/"),
+        ("/feeds/models/llama-4.atom", "Meta changed its page Licence", "/labs/meta/"),
+        ("/ja/feeds/all.atom", "Metaがページ「Licence", "/ja/labs/meta/"),
+        ("/ja/feeds/models/llama-4.atom", "Metaがページ「Licence", "/ja/labs/meta/"),
+    ],
+)
+def test_a_policy_change_is_an_entry_in_the_feeds_language_with_the_words_that_changed(
+    client: Client, policy_change: WatchSnapshot, path: str, title: str, link: str
+) -> None:
+    [entry] = _read(client, path).entries
+    date = policy_change.retrieved_at.date()
+    if path.startswith("/ja/"):
+        as_of = f"\uff08{date.year}年{date.month}月{date.day}日時点\uff09"  # full-width brackets
+        counts = f"を変更しました: 11 語追加、10 語削除{as_of}"
+        labels = ("ウォッチ中のページ:", "変更点:")
+    else:
+        counts = f": 11 words added, 10 words removed (as of {date:%Y-%m-%d})"
+        labels = ("Watched page:", "What changed:")
+    assert entry.title_detail.type == "text/plain"
+    assert entry.title.startswith(title) and entry.title.endswith(counts), entry.title
+    assert SCRIPT in entry.title, "the page's title as written, shown as text"
+    assert entry.link == f"http://testserver{link}", "the lab's page: the act is a draft"
+    assert entry.id == f"tag:aperture,2025:event/{Event.objects.get().pk}"
+
+    rendered = _as_a_reader_renders(entry.summary)
+    assert {tag for tag, _attrs in rendered.elements} == {"p", "bdi", "a"}, rendered.elements
+    links = [attrs for tag, attrs in rendered.elements if tag == "a"]
+    assert links == [[("href", LICENCE_URL)]], "only the watched page is a link"
+    assert all(attrs == [] for tag, attrs in rendered.elements if tag != "a")
+    assert f"{labels[0]} Licence {SCRIPT}" in rendered.text
+    assert f"{labels[1]} - Anyone / + Only approved researchers" in rendered.text
+    assert IMAGE in rendered.text, "the changed words as written, shown as text"
+    assert BEFORE not in rendered.text, "never the whole page"
+
+
+def test_a_lab_without_the_change_has_no_policy_entry(
+    client: Client, policy_change: WatchSnapshot
+) -> None:
+    company_make(name="OpenAI", slug="openai")
+    assert _read(client, "/feeds/labs/openai.atom").entries == []

@@ -12,10 +12,16 @@ from django.utils import timezone
 
 from apps.alerts import services
 from apps.alerts.models import DeliveryStatus, Event, EventKind, WebhookDelivery, WebhookEndpoint
-from tests.factories import company_make, statement_make
+from apps.watch.services.review import page_change_accept
+from tests.factories import company_make, model_make, statement_make
 from tests.support.httpserver import LocalHTTPServer
+from tests.support.watches import page_change_make
 
 pytestmark = pytest.mark.django_db
+
+LICENCE_URL = "https://lab.example/licence"
+BEFORE = "Anyone may download the weights and use them for any purpose, commercial or not."
+AFTER = "Only approved researchers may download the weights, for research and nothing else."
 
 
 @pytest.fixture
@@ -128,3 +134,70 @@ def test_a_webhook_sender_out_of_time_hands_back_what_it_did_not_post(
 
     settings.ALERTS_SEND_BUDGET_SECONDS = 60
     assert services.webhooks_send().sent == len(endpoints)
+
+
+def policy_change_event() -> Event:
+    """A watched licence page's change an editor accepted: the "policy changed" event."""
+    lab = company_make(name="Meta", slug="meta")
+    llama = model_make(developer=lab, name="Llama 4", slug="llama-4")
+    change = page_change_make(
+        url=LICENCE_URL,
+        title="Llama licence",
+        before=BEFORE,
+        after=AFTER,
+        lab=lab,
+        ai_models=[llama],
+    )
+    page_change_accept(snapshot=change, user=None, stance="leaning_closed")
+    return Event.objects.get(kind=EventKind.PAGE_CHANGE)
+
+
+def test_a_policy_changed_webhook_names_the_page_the_changed_words_and_never_the_draft(
+    http_server: LocalHTTPServer, allow_loopback: None
+) -> None:
+    http_server.route("/hook", status=204, body=b"")
+    endpoint_make(http_server.url("/hook"))
+    event = policy_change_event()
+    services.event_fan_out(event_id=event.pk)
+    services.webhooks_send()
+
+    [request] = [r for r in http_server.requests if r.path == "/hook"]
+    expected = hmac.new(b"s3cret-for-tests", request.body, hashlib.sha256).hexdigest()
+    assert request.headers["x-aperture-signature"] == f"sha256={expected}"
+    assert request.headers["x-aperture-event"] == "page_change"
+    payload = json.loads(request.body)
+    change = event.page_change
+    assert change is not None
+    assert payload["kind"] == "page_change" and payload["id"] == event.pk
+    assert payload["lab"] == {"slug": "meta", "name": "Meta"}
+    assert payload["models"] == ["llama-4"]
+    assert payload["headline"] == (
+        "Meta changed its page Llama licence: 8 words added, 10 words removed "
+        f"(as of {change.retrieved_at:%Y-%m-%d})"
+    )
+    # The accepted act is a draft: the lab's page is linked until readers may open it.
+    assert payload["url"] == "http://testserver/labs/meta/"
+    assert payload["statements"] == [] and "published_statement" not in payload
+    assert payload["page_change"] == {
+        "id": change.pk,
+        "title": "Llama licence",
+        "url": LICENCE_URL,
+        "retrieved_at": change.retrieved_at.isoformat(),
+        "words_added": 8,
+        "words_removed": 10,
+        "changes": "- Anyone / + Only approved researchers / - weights / + weights, for research "
+        "/ - use them for any purpose, commercial or not. / + nothing else.",
+    }
+    assert "stance_change" not in payload and "dataset_change" not in payload
+    assert BEFORE not in request.body.decode(), "never the whole page"
+
+
+def test_an_endpoint_that_does_not_take_policy_changes_gets_none(
+    http_server: LocalHTTPServer, allow_loopback: None
+) -> None:
+    http_server.route("/hook", status=204, body=b"")
+    endpoint_make(http_server.url("/hook"), policy_changes=False)
+    services.event_fan_out(event_id=policy_change_event().pk)
+    services.webhooks_send()
+    assert WebhookDelivery.objects.count() == 0
+    assert [r for r in http_server.requests if r.path == "/hook"] == []

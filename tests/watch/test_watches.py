@@ -7,8 +7,11 @@ import datetime
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.claims.models import EditorialState, StatementKind
@@ -140,3 +143,18 @@ def test_checkwatches_all_checks_every_watch_in_process(
     call_command("checkwatches", "--all")
     assert Watch.objects.get(pk=watch.pk).state == WatchState.OK
     assert "1 baseline" in capsys.readouterr().out
+
+
+def test_the_admin_refuses_a_watch_on_an_address_that_is_not_http(editor: User) -> None:
+    client = Client()
+    client.force_login(editor)
+    form = {"url": "ftp://lab.example/licence.txt", "interval_minutes": 60, "active": "on"}
+    form |= {"snapshots-TOTAL_FORMS": 0, "snapshots-INITIAL_FORMS": 0}  # the readings inline
+
+    response = client.post(reverse("admin:watch_watch_add"), form)
+
+    assert response.status_code == 200 and not Watch.objects.exists()
+    assert "http" in response.context["adminform"].form.errors["url"][0]
+    form["url"] = "HTTPS://Lab.example/licence?utm_source=feed"
+    assert client.post(reverse("admin:watch_watch_add"), form).status_code == 302
+    assert Watch.objects.get().url == "https://lab.example/licence"

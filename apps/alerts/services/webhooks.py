@@ -86,8 +86,11 @@ def webhook_body(*, event: Event, text: EventText, timestamp: int) -> bytes:
             "id": event.page_change_id,
             "title": page.title,
             "url": page.url,
+            "retrieved_at": page.retrieved_at.isoformat() if page.retrieved_at else None,
             "words_added": page.words_added,
             "words_removed": page.words_removed,
+            # The changed words alone ("- old / + new", cut short), as the mail quotes them.
+            "changes": page.excerpt,
         }
     if change is not None and text.new_statement is not None:
         # The publish that made this change; its own statement_published event is posted too.

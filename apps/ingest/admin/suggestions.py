@@ -29,6 +29,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.lib.admin_next import next_url
+
 from .. import services
 from ..models import (
     Classifier,
@@ -262,9 +264,12 @@ class SuggestionAdmin(admin.ModelAdmin):
             transaction.set_rollback(True)
             text = "; ".join(error.messages) if isinstance(error, ValidationError) else error
             self.message_user(request, f"{obj}: {text}", messages.ERROR)
-            return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(request.get_full_path())
+        # Back to the list it came from: the review queue passes ?next= (apps/lib/admin_next.py).
         queue = reverse("admin:ingest_suggestion_changelist")
-        return HttpResponseRedirect(f"{queue}?state__exact={SuggestionState.PENDING}")
+        return HttpResponseRedirect(
+            next_url(request, f"{queue}?state__exact={SuggestionState.PENDING}")
+        )
 
     def _apply(self, request: HttpRequest, queryset: Any, service: Any, done: str) -> None:
         succeeded = 0
