@@ -357,6 +357,10 @@ CELERY_TASK_TIME_LIMIT = 180
 # Alert senders stop claiming after this many seconds and hand the rest to a fresh task, so the
 # soft time limit above never cuts one off mid-batch.
 ALERTS_SEND_BUDGET_SECONDS = float(os.environ.get("ALERTS_SEND_BUDGET_SECONDS", "75"))
+# Deliveries a sender claims at a time, and the first wait after a failed mail or webhook (it
+# doubles with each failure): apps/alerts/conf.py has their defaults and why.
+ALERTS_SEND_BATCH = int(os.environ.get("ALERTS_SEND_BATCH", "50"))
+ALERTS_RETRY_BASE_SECONDS = float(os.environ.get("ALERTS_RETRY_BASE_SECONDS", "30"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE

@@ -1,9 +1,12 @@
 """The mail transport: Django's mailers (settings.MAILERS), with one error type.
 
 Every SMTP failure becomes a :class:`MailError` whose ``permanent`` flag says whether trying again
-can help: 5xx replies (the address does not exist, the message is refused) are permanent and
-mark the address as bouncing (:attr:`MailError.bounces`); 4xx replies and connection trouble
-are temporary and retried.
+can help: 5xx replies (the address does not exist, the message is refused) are permanent; 4xx
+replies and connection trouble are temporary and retried. Only a 5xx refusal of the recipient
+marks the address as bouncing (:attr:`MailError.bounces`). A server that refuses us as a whole
+(at its greeting, our login or our MAIL FROM, even with a 5xx) says nothing of any reader: that
+is the server's or our configuration's trouble, retried with backoff like an unreachable server
+(:attr:`MailError.server_wide`), and never a reason to stop mail to anyone.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ MAILER_ALIAS = "default"
 
 class MailErrorReason(enum.StrEnum):
     SMTP = "smtp"  # the server answered, or smtplib refused
+    RECIPIENT = "recipient"  # the server refused the recipient's address
+    SERVER = "server"  # the server refused us: greeting, login or sender
     CONNECTION = "connection"
     TIMEOUT = "timeout"
     ADDRESS = "address"  # Django refused the address before sending
@@ -42,14 +47,26 @@ class MailError(Exception):
 
     @property
     def bounces(self) -> bool:
-        """Only the receiving server's 5xx reply says the address is bad; a message we could not
-        build, or a refusal before any reply, says nothing about the reader's address."""
-        return self.permanent and self.code is not None and self.code >= 500
+        """Only the receiving server's 5xx refusal of the recipient says the address is bad; a
+        message we could not build, a refused message or sender, or a refusal before any reply,
+        says nothing about the reader's address."""
+        return (
+            self.permanent
+            and self.reason is MailErrorReason.RECIPIENT
+            and self.code is not None
+            and self.code >= 500
+        )
 
     @property
     def unreachable(self) -> bool:
         """The server could not be reached at all: the next mail would fail the same way."""
         return self.reason in (MailErrorReason.CONNECTION, MailErrorReason.TIMEOUT)
+
+    @property
+    def server_wide(self) -> bool:
+        """Unreachable, or refusing us whoever the mail is for: the next mail would fail the
+        same way, so a sender stops and backs off instead of trying each of its batch."""
+        return self.unreachable or self.reason is MailErrorReason.SERVER
 
     def __repr__(self) -> str:
         return (
@@ -58,14 +75,26 @@ class MailError(Exception):
         )
 
 
-def _reply(code: int, text: bytes | str) -> MailError:
+def _reply(
+    code: int, text: bytes | str, reason: MailErrorReason = MailErrorReason.SMTP
+) -> MailError:
     shown = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
     return MailError(
-        MailErrorReason.SMTP,
+        reason,
         f"The mail server answered {code} {shown}".strip(),
-        permanent=code >= 500,
+        # A refusal of us as a whole is retried whatever its code: see the module's docstring.
+        permanent=code >= 500 and reason is not MailErrorReason.SERVER,
         code=code,
     )
+
+
+#: Replies that refuse us, not one recipient or one message.
+_SERVER_REFUSALS = (
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+)
 
 
 def mail_error_from(exc: BaseException) -> MailError:
@@ -74,7 +103,9 @@ def mail_error_from(exc: BaseException) -> MailError:
         return exc
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         code, text = next(iter(exc.recipients.values()), (550, b"recipient refused"))
-        return _reply(int(code), text)
+        return _reply(int(code), text, MailErrorReason.RECIPIENT)
+    if isinstance(exc, _SERVER_REFUSALS):
+        return _reply(int(exc.smtp_code), exc.smtp_error, MailErrorReason.SERVER)
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return MailError(MailErrorReason.CONNECTION, "The mail server hung up.", permanent=False)
     if isinstance(exc, smtplib.SMTPResponseException):

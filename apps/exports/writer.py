@@ -116,8 +116,14 @@ class _Output:
         self._raw.close()
 
     def discard(self) -> None:
-        self._raw.close()
-        self.temp.unlink(missing_ok=True)
+        """Remove the temporary file. On a full disk, closing it fails too (its last buffer
+        cannot be written): that must not keep it, nor hide the error that led here."""
+        try:
+            self._raw.close()
+        except OSError:
+            pass
+        finally:
+            self.temp.unlink(missing_ok=True)
 
     @property
     def sha256(self) -> str:

@@ -116,8 +116,9 @@ def test_a_reader_who_wants_statements_at_once_is_not_held_to_a_digest_of_stance
     reader = subscriber_make(
         "mixed@example.org", company=change_event.company, frequency=Frequency.DAILY
     )
-    # The same reader follows a model of the lab's for statements, instantly.
+    # The same reader follows a model of the lab's for statements, instantly (since before).
     reader.subscriptions.create(ai_model=model, stance_changes=False, statements=True)
+    reader.subscriptions.update(created_at=reader.confirmed_at)
     claims_statement = statement_event.statement
     assert claims_statement is not None
     claims_statement.ai_models.add(model)

@@ -82,6 +82,13 @@ def test_a_webhook_that_fails_for_now_is_retried_with_backoff(
     services.webhooks_send()
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SENT and delivery.attempts == 2
+    # Both posts carry the delivery's one stable id, so the receiver can drop a repeat.
+    first, second = [r for r in http_server.requests if r.path == "/hook"]
+    key = services.webhook_delivery_key(delivery)
+    assert key.startswith(f"{delivery.pk}.")
+    for request in (first, second):
+        assert request.headers["x-aperture-delivery"] == key
+        assert request.headers["idempotency-key"] == key
 
 
 def test_an_endpoint_is_disabled_after_repeated_permanent_failures(

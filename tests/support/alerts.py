@@ -33,15 +33,19 @@ def subscriber_make(
     language: str = "en",
     frequency: str = Frequency.INSTANT,
     confirmed: bool = True,
+    subscribed_at: datetime.datetime | None = None,
     **kinds: bool,
 ) -> Subscriber:
-    """A subscriber as if it had confirmed (the confirm path has its own tests)."""
+    """A subscriber as if it had confirmed a day ago (the confirm path has its own tests), and
+    subscribed then, before any event a test records (fan-out tells a reader only of events
+    recorded after they subscribed); ``subscribed_at`` says when otherwise."""
+    yesterday = timezone.now() - datetime.timedelta(days=1)
     subscriber = Subscriber.objects.create(
         email=email,
         language=language,
-        confirmed_at=timezone.now() - datetime.timedelta(days=1) if confirmed else None,
+        confirmed_at=yesterday if confirmed else None,
     )
-    Subscription.objects.create(
+    subscription = Subscription.objects.create(
         subscriber=subscriber,
         company=company,
         ai_model=ai_model,
@@ -52,4 +56,6 @@ def subscriber_make(
         dataset_changes=kinds.get("dataset_changes", False),
         policy_changes=kinds.get("policy_changes", True),
     )
+    # created_at is auto_now_add: set after the insert, as the confirmation would have.
+    Subscription.objects.filter(pk=subscription.pk).update(created_at=subscribed_at or yesterday)
     return subscriber

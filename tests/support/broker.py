@@ -12,7 +12,7 @@ from django.conf import settings
 
 from config.celery import app as celery_app
 
-__all__ = ["queue_size", "queued_task_names", "queued_tasks_take"]
+__all__ = ["queue_size", "queued_task_etas", "queued_task_names", "queued_tasks_take"]
 
 
 def _queues() -> list[str]:
@@ -42,6 +42,14 @@ def queued_task_names() -> list[str]:
     with _broker() as (_channel, client):
         raw = [item for queue in _queues() for item in reversed(client.lrange(queue, 0, -1))]
     return [json.loads(item)["headers"]["task"] for item in raw]
+
+
+def queued_task_etas(name: str) -> list[str | None]:
+    """When each queued ``name`` task is due (its ISO ``eta``; None for at once)."""
+    with _broker() as (_channel, client):
+        raw = [item for queue in _queues() for item in reversed(client.lrange(queue, 0, -1))]
+    messages = [json.loads(item) for item in raw]
+    return [m["headers"].get("eta") for m in messages if m["headers"]["task"] == name]
 
 
 def queued_tasks_take(name: str) -> list[list[Any]]:

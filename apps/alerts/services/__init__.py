@@ -62,17 +62,22 @@ from .subscriptions import (
 from .sweep import SweepReport, alerts_sweep
 from .texts import EventTexts
 from .webhooks import (
+    DELIVERY_HEADER,
     EVENT_HEADER,
+    IDEMPOTENCY_HEADER,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     webhook_body,
+    webhook_delivery_key,
     webhook_signature,
     webhooks_send,
 )
 
 __all__ = [
     "DELIVERIES",
+    "DELIVERY_HEADER",
     "EVENT_HEADER",
+    "IDEMPOTENCY_HEADER",
     "KIND_FLAG",
     "MAX_COUNTDOWN_SECONDS",
     "SIGNATURE_HEADER",
@@ -119,6 +124,7 @@ __all__ = [
     "task_publish",
     "unconfirmed_expire",
     "webhook_body",
+    "webhook_delivery_key",
     "webhook_signature",
     "webhooks_send",
 ]

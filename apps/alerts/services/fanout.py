@@ -55,7 +55,11 @@ def _scope_q(event: Event, prefix: str = "") -> Q:
 
 
 def subscriptions_matching(event: Event) -> models.QuerySet[Subscription]:
+    """The subscriptions that ask for ``event``: in scope, of a mailable reader, and made
+    before the event was recorded. A reader who subscribes later is not told of it, however
+    late fan-out runs (a worker down for an hour): what they asked for starts from then."""
     return Subscription.objects.filter(_scope_q(event)).filter(
+        created_at__lte=event.created_at,
         subscriber__confirmed_at__isnull=False,
         subscriber__unsubscribed_at__isnull=True,
         subscriber__bounced_at__isnull=True,
@@ -118,7 +122,9 @@ def event_fan_out(*, event_id: int) -> FanOutReport:
                 batch_size=batch,
             )
     report.created = Delivery.objects.filter(event_id=event.pk).count() - existing
-    endpoints = WebhookEndpoint.objects.filter(is_active=True).filter(_scope_q(event))
+    endpoints = WebhookEndpoint.objects.filter(
+        is_active=True, created_at__lte=event.created_at
+    ).filter(_scope_q(event))
     WebhookDelivery.objects.bulk_create(
         [
             WebhookDelivery(event_id=event.pk, endpoint_id=pk)

@@ -5,7 +5,9 @@ apps/lib/workqueue.py) through the one sender loop (:func:`.queue.senders_run`).
 marked sent right after the SMTP server accepted it, and only then does the sender move on. A
 killed sender leaves its unsent rows claimed, and the sweeper hands them back after the claim
 timeout. The one window that remains is a kill between the server's 250 and our UPDATE, a few
-milliseconds per message, where a mail can go out twice; nothing is ever lost.
+milliseconds per message, where a mail can go out twice; nothing is ever lost. Both copies
+then carry the same Message-ID (:func:`..mails.delivery_message_id`), so a repeat can be told.
+Duplicates are bounded by the senders: one message in flight each at the moment of a crash.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from apps.lib.workqueue import Budget, Claim, Flow
 
 from ..conf import AlertsConf, alerts_conf
 from ..mail import MailError, MailSession
-from ..mails import alert_mail
+from ..mails import alert_mail, delivery_message_id
 from ..models import Delivery, DeliveryStatus
 from .bounces import bounce_record
 from .queue import (
@@ -45,8 +47,9 @@ DIGEST_MAX_EVENTS = 500
 def deliveries_send(*, event_id: int | None = None, max_batches: int | None = None) -> SendReport:
     """Claim and send due instant deliveries (of one event, or all) until none is left,
     ``max_batches`` are done, or ALERTS_SEND_BUDGET_SECONDS have passed; a fresh task then
-    carries on with the rest. A mail server that cannot be reached stops the run: what was not
-    tried is handed back, and a fresh task tries again when the first retry is due.
+    carries on with the rest. A mail server that cannot be reached, or refuses us whoever the
+    mail is for, stops the run: what was not tried is handed back, and a fresh task tries again
+    when the first retry is due (the backoff of the one delivery tried).
     """
     conf = alerts_conf()
     report = SendReport()
@@ -62,7 +65,7 @@ def deliveries_send(*, event_id: int | None = None, max_batches: int | None = No
                 result = _mail_send(session, [delivery], claim, texts, conf)
                 report.count(result)
                 error = session.last_error
-                if result.outcome is SendOutcome.RETRY and error is not None and error.unreachable:
+                if result.outcome is SendOutcome.RETRY and error is not None and error.server_wide:
                     return Flow.STOP  # the rest of the batch costs no attempt
             return Flow.CONTINUE
 
@@ -180,6 +183,7 @@ def _mail_send(
             subscriber=subscriber,
             texts=texts.get([d.event_id for d in deliveries], subscriber.language),
             digest=deliveries[0].digest,
+            message_id=delivery_message_id(deliveries),
         )
         # Built here, as the mailer would build it, so that a header or address Python's email
         # package refuses is our message's fault and never taken for the address bouncing.

@@ -37,6 +37,10 @@ logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Aperture-Signature"
 TIMESTAMP_HEADER = "X-Aperture-Timestamp"
 EVENT_HEADER = "X-Aperture-Event"
+#: The delivery's stable id, the same on every retry of one post: a receiver that has seen it
+#: already can drop the repeat. Sent under both names (the second is the IETF draft's).
+DELIVERY_HEADER = "X-Aperture-Delivery"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 #: Webhook deliveries claimed at a time: each post may take the fetch timeout.
 WEBHOOK_BATCH = 20
 
@@ -44,6 +48,16 @@ WEBHOOK_BATCH = 20
 def webhook_signature(*, secret: str, body: bytes) -> str:
     """``sha256=<hex>``: HMAC-SHA256 of the raw body (which carries its own timestamp)."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def webhook_delivery_key(delivery: WebhookDelivery) -> str:
+    """``{id}.{hash}``: the delivery's id and a hash of what it is (event, endpoint, creation
+    time), stable across retries and processes and never repeated by another database."""
+    facts = (
+        f"{delivery.pk}:{delivery.event_id}:{delivery.endpoint_id}:"
+        f"{delivery.created_at.isoformat()}"
+    )
+    return f"{delivery.pk}.{hashlib.sha256(facts.encode()).hexdigest()[:16]}"
 
 
 def webhook_body(*, event: Event, text: EventText, timestamp: int) -> bytes:
@@ -157,6 +171,8 @@ def _webhook_deliver(
                 SIGNATURE_HEADER: webhook_signature(secret=endpoint.secret, body=body),
                 TIMESTAMP_HEADER: str(timestamp),
                 EVENT_HEADER: delivery.event.kind,
+                DELIVERY_HEADER: webhook_delivery_key(delivery),
+                IDEMPOTENCY_HEADER: webhook_delivery_key(delivery),
             },
         )
     except FetchError as error:
