@@ -318,6 +318,9 @@ EDITORS_EMAIL = os.environ.get("EDITORS_EMAIL", "").strip()
 # Fetching other people's pages (apps/lib/fetch/). Loopback and private addresses only when
 # FETCH_ALLOW_PRIVATE is true: for tests and the local demo, never in production.
 FETCH_ALLOW_PRIVATE = env_bool("FETCH_ALLOW_PRIVATE") and not PRODUCTION
+# Contact loopback hosts only, refusing every other name before it is resolved: for runs that
+# must stay on this machine whatever the data names (the soak, bench/soak). Off by default.
+FETCH_LOOPBACK_ONLY = env_bool("FETCH_LOOPBACK_ONLY")
 FETCH_USER_AGENT = os.environ.get(
     "FETCH_USER_AGENT", f"ApertureBot/0.1 (+{SITE_URL}/about/; open-AI ledger)"
 )
@@ -439,9 +442,13 @@ DATASETS_MAX_BYTES = int(os.environ.get("DATASETS_MAX_BYTES", str(50 * 1024 * 10
 DATASETS_NEW_COMPANY_MODELS = int(os.environ.get("DATASETS_NEW_COMPANY_MODELS", "20"))
 DATASETS_SYNC = env_bool("DATASETS_SYNC")
 if DATASETS_SYNC:
+    # DATASETS_SYNC_SECONDS replaces the weekly time with an interval (the soak: bench/soak).
+    _datasets_sync_seconds = os.environ.get("DATASETS_SYNC_SECONDS", "").strip()
     CELERY_BEAT_SCHEDULE["datasets-sync"] = {
         "task": "datasets.sync",
-        "schedule": crontab(
+        "schedule": float(_datasets_sync_seconds)
+        if _datasets_sync_seconds
+        else crontab(
             day_of_week=int(os.environ.get("DATASETS_SYNC_WEEKDAY", "1")), hour=4, minute=17
         ),
     }
