@@ -461,6 +461,8 @@ if DATASETS_SYNC:
 # EXPORTS_DEBOUNCE_SECONDS (apps/exports/conf.py).
 EXPORTS_DIR = os.environ.get("EXPORTS_DIR", "").strip() or str(VAR_DIR / "exports")
 EXPORTS_DEBOUNCE_SECONDS = float(os.environ.get("EXPORTS_DEBOUNCE_SECONDS", "300"))
+# `make backup` writes its archives here (apps/site/backup.py; README "Backup and restore").
+BACKUP_DIR = os.environ.get("BACKUP_DIR", "").strip() or str(VAR_DIR / "backups")
 CELERY_BEAT_SCHEDULE["exports-tick"] = {
     "task": "exports.tick",
     "schedule": float(os.environ.get("EXPORTS_TICK_SECONDS", "60")),
