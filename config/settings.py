@@ -360,6 +360,10 @@ CELERY_TASK_TIME_LIMIT = 180
 # Alert senders stop claiming after this many seconds and hand the rest to a fresh task, so the
 # soft time limit above never cuts one off mid-batch.
 ALERTS_SEND_BUDGET_SECONDS = float(os.environ.get("ALERTS_SEND_BUDGET_SECONDS", "75"))
+# Instant alert mails one reader gets a day at most (apps/alerts/conf.py); the rest wait for the
+# next day. From the environment so that the soak (bench/soak), which publishes a statement every
+# 20 s, can raise it.
+ALERTS_MAX_INSTANT_MAILS_PER_DAY = int(os.environ.get("ALERTS_MAX_INSTANT_MAILS_PER_DAY", "10"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
