@@ -20,7 +20,7 @@ ADDR ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/aperture
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: help venv run test test-fast lint check-deploy bench eval services clean
+.PHONY: help venv run test test-fast lint check-deploy bench soak backup restore eval services clean
 
 help:
 	@echo "make run    - the site with demo data, a Celery worker and beat (SQLite, no servers needed)"
@@ -28,6 +28,9 @@ help:
 	@echo "make test-fast - migrations check and the in-process tests: no browser, worker, subprocess or slow test (PostgreSQL, Redis)"
 	@echo "make lint   - ruff, mypy and the import layers (.importlinter) only"
 	@echo "make bench  - benchmarks, printed as tables against a baseline measured in the same run"
+	@echo "make soak   - ten minutes of steady load on the site while the worker and beat run their schedule; SOAK_SECONDS=60 for less"
+	@echo "make backup - one archive of DATABASE_URL's database (pg_dump -Fc) and the export files; prints its path"
+	@echo "make restore FROM=archive - put a backup back into DATABASE_URL's database and the export files"
 	@echo "make eval   - the ingestion pipeline over the labelled evaluation sets (evaluation/), scored"
 	@echo "make clean  - remove the virtual environment and local data in var/"
 
@@ -101,6 +104,24 @@ test-fast: venv
 bench: venv services
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(PY) -m bench $(BENCH_ARGS)
+
+# The soak (bench/soak): gunicorn, a Celery worker and beat on loopback, in a database of its own
+# beside DATABASE_URL's (dropped after), under a steady load of page and API requests for
+# SOAK_SECONDS (default 600) while ingestion, dataset sync, watched pages and alert fan-out run on
+# their schedule. Prints p50/p95/p99 and errors per minute, the memory of each process and the
+# verdicts on the targets; writes them to test-output/soak/soak.md. `make test` runs 60 seconds.
+soak: venv services
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(PY) -m bench.soak $(SOAK_ARGS)
+
+# Backup and restore (apps/site/backup.py, README "Backup and restore"): the database named by
+# DATABASE_URL and the export files, in one tar file under BACKUP_DIR (default var/backups).
+backup: venv
+	$(PY) manage.py backup
+
+restore: venv
+	@if [ -z "$(FROM)" ]; then echo "usage: make restore FROM=path/to/aperture-backup-....tar" >&2; exit 2; fi
+	$(PY) manage.py restore "$(FROM)"
 
 # The labelled evaluation sets (development: evaluation/pages, rules were tuned on it; held out:
 # evaluation/heldout, written blind) through the real pipeline, each in a database of its own

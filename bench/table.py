@@ -27,6 +27,16 @@ class Table:
         out.extend(self.notes)
         return "\n".join(out)
 
+    def markdown(self) -> str:
+        """The same table in Markdown, with its title as a heading and its notes below."""
+        out = [f"### {self.title}", "", "| " + " | ".join(self.columns) + " |"]
+        out.append("|" + "|".join("---" for _ in self.columns) + "|")
+        for row in self.rows:
+            out.append("| " + " | ".join(_fmt(v).replace("|", "\\|") for v in row) + " |")
+        if self.notes:
+            out.extend(["", *self.notes])
+        return "\n".join(out)
+
 
 def _width(text: str) -> int:
     """Columns a terminal gives the text: Japanese characters take two."""

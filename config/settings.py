@@ -318,6 +318,9 @@ EDITORS_EMAIL = os.environ.get("EDITORS_EMAIL", "").strip()
 # Fetching other people's pages (apps/lib/fetch/). Loopback and private addresses only when
 # FETCH_ALLOW_PRIVATE is true: for tests and the local demo, never in production.
 FETCH_ALLOW_PRIVATE = env_bool("FETCH_ALLOW_PRIVATE") and not PRODUCTION
+# Contact loopback hosts only, refusing every other name before it is resolved: for runs that
+# must stay on this machine whatever the data names (the soak, bench/soak). Off by default.
+FETCH_LOOPBACK_ONLY = env_bool("FETCH_LOOPBACK_ONLY")
 FETCH_USER_AGENT = os.environ.get(
     "FETCH_USER_AGENT", f"ApertureBot/0.1 (+{SITE_URL}/about/; open-AI ledger)"
 )
@@ -361,6 +364,10 @@ ALERTS_SEND_BUDGET_SECONDS = float(os.environ.get("ALERTS_SEND_BUDGET_SECONDS", 
 # doubles with each failure): apps/alerts/conf.py has their defaults and why.
 ALERTS_SEND_BATCH = int(os.environ.get("ALERTS_SEND_BATCH", "50"))
 ALERTS_RETRY_BASE_SECONDS = float(os.environ.get("ALERTS_RETRY_BASE_SECONDS", "30"))
+# Instant alert mails one reader gets a day at most (apps/alerts/conf.py); the rest wait for the
+# next day. From the environment so that the soak (bench/soak), which publishes a statement every
+# 20 s, can raise it.
+ALERTS_MAX_INSTANT_MAILS_PER_DAY = int(os.environ.get("ALERTS_MAX_INSTANT_MAILS_PER_DAY", "10"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
@@ -443,9 +450,13 @@ DATASETS_MAX_BYTES = int(os.environ.get("DATASETS_MAX_BYTES", str(50 * 1024 * 10
 DATASETS_NEW_COMPANY_MODELS = int(os.environ.get("DATASETS_NEW_COMPANY_MODELS", "20"))
 DATASETS_SYNC = env_bool("DATASETS_SYNC")
 if DATASETS_SYNC:
+    # DATASETS_SYNC_SECONDS replaces the weekly time with an interval (the soak: bench/soak).
+    _datasets_sync_seconds = os.environ.get("DATASETS_SYNC_SECONDS", "").strip()
     CELERY_BEAT_SCHEDULE["datasets-sync"] = {
         "task": "datasets.sync",
-        "schedule": crontab(
+        "schedule": float(_datasets_sync_seconds)
+        if _datasets_sync_seconds
+        else crontab(
             day_of_week=int(os.environ.get("DATASETS_SYNC_WEEKDAY", "1")), hour=4, minute=17
         ),
     }
@@ -458,6 +469,8 @@ if DATASETS_SYNC:
 # EXPORTS_DEBOUNCE_SECONDS (apps/exports/conf.py).
 EXPORTS_DIR = os.environ.get("EXPORTS_DIR", "").strip() or str(VAR_DIR / "exports")
 EXPORTS_DEBOUNCE_SECONDS = float(os.environ.get("EXPORTS_DEBOUNCE_SECONDS", "300"))
+# `make backup` writes its archives here (apps/site/backup.py; README "Backup and restore").
+BACKUP_DIR = os.environ.get("BACKUP_DIR", "").strip() or str(VAR_DIR / "backups")
 CELERY_BEAT_SCHEDULE["exports-tick"] = {
     "task": "exports.tick",
     "schedule": float(os.environ.get("EXPORTS_TICK_SECONDS", "60")),

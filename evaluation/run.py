@@ -74,12 +74,13 @@ def _template(cursor: CursorWrapper, own: str) -> str:
 
 
 @contextlib.contextmanager
-def own_database() -> Iterator[str]:
-    """A fresh, migrated database beside the configured one, the default for the duration."""
+def own_database(suffix: str = "eval") -> Iterator[str]:
+    """A fresh, migrated database beside the configured one (``<name>_<suffix>``), the default
+    for the duration. The soak (bench/soak) uses it too, with its own suffix."""
     if connection.vendor != "postgresql":
-        raise SystemExit("make eval needs PostgreSQL (DATABASE_URL).")
+        raise SystemExit(f"make {suffix} needs PostgreSQL (DATABASE_URL).")
     original = connection.settings_dict["NAME"]
-    name = f"{original}_eval"
+    name = f"{original}_{suffix}"
     with connection._nodb_cursor() as cursor:
         lock = zlib.crc32(name.encode())
         cursor.execute("SELECT pg_advisory_lock(%s)", [lock])
@@ -100,7 +101,9 @@ def own_database() -> Iterator[str]:
         connection.close()
         connection.settings_dict["NAME"] = original
         with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            # FORCE: a session a crashed run left open (another thread's, a child's) must not
+            # keep our scratch database alive.
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def catalogue_load() -> None:

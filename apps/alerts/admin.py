@@ -95,6 +95,15 @@ class SubscriberAdmin(admin.ModelAdmin):
     def bounce_reason_short(self, obj: Subscriber) -> str:
         return text_short(obj.bounce_reason, 60)
 
+    # Deleting forgets the address but keeps the deliveries, naming nobody, so that the events'
+    # counts still add up (services.subscriber_delete), one at a time or in bulk.
+    def delete_model(self, request: HttpRequest, obj: Subscriber) -> None:
+        services.subscriber_delete(subscriber=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> None:
+        for subscriber in queryset:
+            services.subscriber_delete(subscriber=subscriber)
+
     @admin.action(description=_("Revoke the manage and unsubscribe links mailed so far"))
     def revoke_links(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> None:
         count = 0

@@ -168,7 +168,15 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "alerts/link_invalid.html", status=400)
     if request.method == "POST":
         services.subscriber_unsubscribe(subscriber=subscriber)
-        return render(request, "alerts/unsubscribed.html", {"subscriber": subscriber})
+        # The second button: forget the address as well (the delivery counts stay, anonymous).
+        forgotten = request.POST.get("forget") == "1"
+        if forgotten:
+            services.subscriber_delete(subscriber=subscriber)
+        return render(
+            request,
+            "alerts/unsubscribed.html",
+            {"subscriber": subscriber, "forgotten": forgotten},
+        )
     return render(request, "alerts/unsubscribe.html", {"subscriber": subscriber, "token": token})
 
 

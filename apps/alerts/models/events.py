@@ -106,14 +106,22 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", _("claimed by a sender")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
-    SKIPPED = "skipped", _("skipped (unsubscribed or bouncing)")
+    SKIPPED = "skipped", _("skipped (unsubscribed, bouncing or deleted)")
 
 
 class Delivery(models.Model):
     """One event for one subscriber: claimed by one sender, sent exactly once."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    # Kept when the subscriber is deleted (their address goes, the counts stay): the row then
+    # names nobody (services.subscriber_delete).
+    subscriber = models.ForeignKey(
+        Subscriber,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliveries",
+    )
     digest = models.BooleanField(_("in the daily digest"), default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING

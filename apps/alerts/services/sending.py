@@ -175,6 +175,9 @@ def _mail_send(
     """Send one mail carrying ``deliveries`` (one instant alert, or a subscriber's digest)."""
     subscriber = deliveries[0].subscriber
     ids = [d.pk for d in deliveries]
+    if subscriber is None:  # deleted after the row was claimed (subscriber_delete)
+        claim.settle(ids, status=DeliveryStatus.SKIPPED, error="Subscriber deleted.")
+        return SendResult(SendOutcome.SKIPPED)
     if not subscriber.is_mailable:
         claim.settle(ids, status=DeliveryStatus.SKIPPED, error="Unsubscribed or bouncing.")
         return SendResult(SendOutcome.SKIPPED)

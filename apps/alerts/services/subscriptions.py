@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from apps.catalog.models import AIModel, Company
 
 from ..conf import alerts_conf
 from ..models import (
+    Bounce,
     Delivery,
     DeliveryStatus,
     Frequency,
@@ -166,6 +167,19 @@ def subscriber_unsubscribe(*, subscriber: Subscriber) -> None:
         Delivery.objects.filter(subscriber=subscriber, status=DeliveryStatus.PENDING).update(
             status=DeliveryStatus.SKIPPED, last_error="Unsubscribed."
         )
+
+
+def subscriber_delete(*, subscriber: Subscriber) -> None:
+    """Forget a reader: their address, what they follow and asked for, and the bounces recorded
+    for the address go; their deliveries stay, naming nobody, so that every event's counts of
+    sent, failed and skipped mail still add up. What was still pending is skipped, not sent."""
+    with transaction.atomic():
+        Delivery.objects.filter(subscriber=subscriber, status=DeliveryStatus.PENDING).update(
+            status=DeliveryStatus.SKIPPED, last_error="Subscriber deleted."
+        )
+        Bounce.objects.filter(Q(subscriber=subscriber) | Q(email__iexact=subscriber.email)).delete()
+        # Subscriptions and requests cascade; deliveries are kept with subscriber NULL.
+        Subscriber.objects.filter(pk=subscriber.pk).delete()
 
 
 def subscriber_links_revoke(*, subscriber: Subscriber) -> None:

@@ -5,7 +5,8 @@ userinfo and a valid port. :func:`resolve_host` resolves the host itself and jud
 address it gets with an :data:`AddressPolicy`; the transport then connects to the address it
 returns, never to the name. The default policy, :func:`settings_address_policy`, allows only
 globally routable unicast addresses (:func:`address_is_public`) unless
-``settings.FETCH_ALLOW_PRIVATE`` is on (tests and the local demo only).
+``settings.FETCH_ALLOW_PRIVATE`` is on (tests and the local demo only). With
+``settings.FETCH_LOOPBACK_ONLY`` (the soak, bench/soak) only loopback hosts are contacted at all.
 """
 
 from __future__ import annotations
@@ -251,6 +252,13 @@ def resolve_host(host: str, port: int, policy: AddressPolicy) -> IPAddress:
     is the first one of a family this machine can connect to (IPv4 only if it has no IPv6).
     ``getaddrinfo`` has no timeout of its own; the resolver's (usually 5 s x attempts) applies.
     """
+    if settings.FETCH_LOOPBACK_ONLY and not _names_loopback(host):
+        # Before any lookup: a run that must stay on this machine resolves no outside name.
+        raise FetchError(
+            "address",
+            f"Only loopback addresses may be fetched here (FETCH_LOOPBACK_ONLY), not “{host}”.",
+            permanent=True,
+        )
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except UnicodeError as exc:
@@ -275,6 +283,16 @@ def resolve_host(host: str, port: int, policy: AddressPolicy) -> IPAddress:
             )
     usable = [ip for ip in addresses if ip.version == 4 or _has_ipv6()]
     return (usable or addresses)[0]
+
+
+def _names_loopback(host: str) -> bool:
+    """Whether ``host`` is ``localhost`` or a loopback address literal."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _has_ipv6() -> bool:
