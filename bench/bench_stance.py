@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from bench.databases import own_database
 from bench.table import Table
@@ -47,6 +48,7 @@ def _sizes() -> list[int]:
 def _lab(size: int) -> int:
     """A lab with ``size`` published statements and its stance history; its id."""
     from apps.claims.models import Statement
+    from apps.claims.services import stance_history_recompute
     from apps.site.services import timeline_generate
 
     base = min(size, 1000)
@@ -73,6 +75,7 @@ def _lab(size: int) -> int:
                 [lab.pk, rest],
             )
         cursor.execute("ANALYZE")
+    stance_history_recompute(company=lab)  # the copies counted: the stored days rewritten
     return lab.pk
 
 
@@ -116,7 +119,9 @@ def _publish(lab_id: int, on: datetime.date, *, recompute_only: bool) -> Callabl
         )
         start = time.perf_counter()
         if recompute_only:
-            Statement.objects.filter(pk=draft.pk).update(state="published")
+            Statement.objects.filter(pk=draft.pk).update(
+                state="published", published_at=timezone.now()
+            )
             start = time.perf_counter()
             services.stance_history_recompute(company=lab, since=on)
         else:

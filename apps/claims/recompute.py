@@ -196,7 +196,13 @@ def _changes_write(
     """Match the computed changes (from ``since`` on) with the current rows of those dates."""
     current_rows = StanceChange.objects.current().filter(company=company)
     in_range = current_rows if since is None else current_rows.filter(date__gte=since)
-    current = list(in_range.prefetch_related("statements"))
+    current = list(in_range)
+    # Ids only: a change on a busy date is caused by hundreds of statements, not worth loading.
+    causes: dict[int, set[int]] = {c.pk: set() for c in current}
+    for change_id, statement_id in StanceChange.statements.through.objects.filter(
+        stancechange_id__in=causes
+    ).values_list("stancechange_id", "statement_id"):
+        causes[change_id].add(statement_id)
     kept: set[int] = set()
     wanted: list[engine.ChangePoint] = []
     by_key = {(c.date, c.old_stance, c.new_stance): c for c in current}
@@ -213,7 +219,7 @@ def _changes_write(
                 score=point.score, assessment_id=point.pin_id
             )
         statement_ids = _statement_ids(point)
-        if {s.pk for s in existing.statements.all()} != set(statement_ids):
+        if causes[existing.pk] != set(statement_ids):
             existing.statements.set(statement_ids)
     # Read before any row is superseded: the lab's changes as they were.
     previous_ids = tuple(current_rows.values_list("pk", flat=True)) if wanted else ()
