@@ -88,7 +88,12 @@ def acts_record(*, acts: Sequence[ActRecorded]) -> ActsRecorded:
         )
     created: list[RecordedAct] = []
     changed: list[RecordedAct] = []
-    touched: set[int] = set()
+    # Each lab whose acts changed, with the earliest date a change touches (old or new date).
+    touched: dict[int, datetime.date] = {}
+
+    def touch(company_id: int, on: datetime.date) -> None:
+        touched[company_id] = min(on, touched.get(company_id, on))
+
     with transaction.atomic():
         stored: dict[tuple[str, str], RecordedAct] = {}
         for origin in {key[0] for key in wanted}:
@@ -101,11 +106,12 @@ def acts_record(*, acts: Sequence[ActRecorded]) -> ActsRecorded:
             current = stored.get(key)
             if current is None:
                 created.append(new)
-                touched.add(new.company_id)
+                touch(new.company_id, new.occurred_on)
                 continue
             if all(getattr(current, name) == getattr(new, name) for name in ACT_FIELDS):
                 continue
-            touched.update({current.company_id, new.company_id})
+            touch(current.company_id, current.occurred_on)
+            touch(new.company_id, new.occurred_on)
             for name in ACT_FIELDS:
                 setattr(current, name, getattr(new, name))
             current.updated_at = timezone.now()  # bulk_update skips auto_now
@@ -113,7 +119,7 @@ def acts_record(*, acts: Sequence[ActRecorded]) -> ActsRecorded:
         RecordedAct.objects.bulk_create(created)
         RecordedAct.objects.bulk_update(changed, [*ACT_FIELDS, "updated_at"])
         for company in Company.objects.filter(pk__in=touched).order_by("pk"):
-            stance_history_recompute(company=company)
+            stance_history_recompute(company=company, since=touched[company.pk])
     return ActsRecorded(
         created=len(created),
         changed=len(changed),

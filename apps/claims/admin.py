@@ -243,6 +243,7 @@ class StatementAdmin(HistoryAdmin):
                 statement=form.instance,
                 user=request.user,
                 previous_company=Company.objects.filter(pk=previous).first() if previous else None,
+                previous_occurred_on=form.initial.get("occurred_on"),
             )
 
     def _apply(self, request: HttpRequest, statements: Any, service: Any, done: Any) -> None:

@@ -7,7 +7,7 @@ the admin, so that no other door (a management command, a later API) can skip th
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,18 +18,17 @@ from django.utils.text import Truncator
 from apps.catalog.models import AIModel, Company, Person, Source
 from apps.lib.events import event_announce
 
-from . import stance as engine
-from .events import SourcesCited, StanceChanged, StatementPublished
+from .events import SourcesCited, StatementPublished
 from .models import (
     Citation,
     EditorialState,
     LinkKind,
-    RecordedAct,
     StanceAssessment,
-    StanceChange,
     Statement,
     StatementLink,
 )
+from .recompute import stance_history_recompute
+from .recompute import stance_inputs as stance_inputs
 
 Actor = User | AnonymousUser
 HISTORY_REASON_MAX = 100  # django-simple-history's history_change_reason column
@@ -161,7 +160,10 @@ def statement_link_create(*, from_statement: Statement, to_statement: Statement,
         if kind in (LinkKind.DENIES, LinkKind.SUPERSEDES) and (
             from_statement.state == EditorialState.PUBLISHED
         ):
-            stance_history_recompute(company=to_statement.company)
+            # It takes effect on the later of the two dates (once both are counted).
+            dates = Statement.objects.filter(pk__in=[from_statement.pk, to_statement.pk])
+            since = max(dates.values_list("occurred_on", flat=True))
+            stance_history_recompute(company=to_statement.company, since=since)
 
 
 def statement_submit(*, statement: Statement, user: Actor | None) -> Statement:
@@ -198,7 +200,9 @@ def statement_publish(*, statement: Statement, user: Actor | None) -> Statement:
         _history_reason(locked, user, "Published")
         locked.save(update_fields=["state", "published_at", "updated_at"])
         event_announce(StatementPublished(statement_id=locked.pk))
-        stance_history_recompute(company=locked.company, published_statement_id=locked.pk)
+        stance_history_recompute(
+            company=locked.company, since=locked.occurred_on, published_statement_id=locked.pk
+        )
     statement.refresh_from_db()
     return statement
 
@@ -216,23 +220,33 @@ def statement_retract(*, statement: Statement, user: Actor | None, reason: str) 
         locked.retraction_reason = reason
         _history_reason(locked, user, f"Retracted: {reason}")
         locked.save(update_fields=["state", "retracted_at", "retraction_reason", "updated_at"])
-        stance_history_recompute(company=locked.company)
+        stance_history_recompute(company=locked.company, since=locked.occurred_on)
     statement.refresh_from_db()
     return statement
 
 
 def statement_published_changed(
-    *, statement: Statement, user: Actor | None, previous_company: Company | None = None
+    *,
+    statement: Statement,
+    user: Actor | None,
+    previous_company: Company | None = None,
+    previous_occurred_on: datetime.date | None = None,
 ) -> None:
     """After an edit to a published statement: only reviewers may, it must still cite a
-    source, and the stance history follows, for the lab it left too if it moved."""
+    source, and the stance history follows, for the lab it left too if it moved.
+
+    ``previous_occurred_on``: its date before the edit; the history is recomputed from the
+    earlier of the two dates on (unknown: rebuilt whole)."""
     _require(user, "claims.publish_statement", "edit published statements")
     if not statement.citations.exists():
         raise ValidationError("A published statement needs at least one cited source.")
+    since = (
+        None if previous_occurred_on is None else min(previous_occurred_on, statement.occurred_on)
+    )
     with transaction.atomic():
-        stance_history_recompute(company=statement.company)
+        stance_history_recompute(company=statement.company, since=since)
         if previous_company is not None and previous_company.pk != statement.company_id:
-            stance_history_recompute(company=previous_company)
+            stance_history_recompute(company=previous_company, since=previous_occurred_on)
 
 
 def assessment_pin(
@@ -266,14 +280,21 @@ def assessment_save(*, assessment: StanceAssessment, user: Actor | None) -> Stan
         previous = (
             StanceAssessment.objects.select_for_update()
             .filter(pk=assessment.pk)
-            .values_list("company", flat=True)
+            .values("company", "effective_from")
             .first()
         )
         assessment.full_clean()
         assessment.save()
-        stance_history_recompute(company=assessment.company)
-        if previous is not None and previous != assessment.company_id:
-            stance_history_recompute(company=Company.objects.get(pk=previous))
+        # A pin moves the stance from its start on: the earlier of its old and new starts.
+        since = assessment.effective_from
+        if previous is not None:
+            since = min(since, previous["effective_from"])
+        stance_history_recompute(company=assessment.company, since=since)
+        if previous is not None and previous["company"] != assessment.company_id:
+            stance_history_recompute(
+                company=Company.objects.get(pk=previous["company"]),
+                since=previous["effective_from"],
+            )
     return assessment
 
 
@@ -282,136 +303,10 @@ def assessment_delete(*, assessment: StanceAssessment, user: Actor | None) -> No
     _require(user, "claims.publish_statement", "remove a pinned stance")
     company = assessment.company
     with transaction.atomic():
+        stored = StanceAssessment.objects.filter(pk=assessment.pk)
+        since = stored.values_list("effective_from", flat=True).first()  # None: rebuild
         assessment.delete()
-        stance_history_recompute(company=company)
-
-
-def stance_inputs(
-    *, company: Company, adding: Collection[int] = ()
-) -> tuple[list[engine.Evidence], list[engine.Link], list[engine.Pin]]:
-    """Read what the engine needs for one lab, in four queries. Imported acts come with
-    negative ids (-pk), so that they never pass for a statement. ``adding``: ids of the lab's
-    unpublished statements to count as if published (what publishing them would do)."""
-    counted = Statement.objects.published().for_company(company)
-    if adding:
-        counted |= Statement.objects.for_company(company).filter(pk__in=adding)
-    evidence = [
-        engine.Evidence(
-            id=row["id"],
-            occurred_on=row["occurred_on"],
-            stance=row["stance"],
-            kind=row["kind"],
-            verification=row["verification"],
-            date_precision=row["date_precision"],
-        )
-        for row in counted.values(
-            "id", "occurred_on", "stance", "kind", "verification", "date_precision"
-        )
-    ]
-    ids = [item.id for item in evidence]
-    evidence += [
-        engine.Evidence(
-            id=-row["id"],
-            occurred_on=row["occurred_on"],
-            stance=row["stance"],
-            kind=engine.IMPORTED_ACT,
-            verification=engine.IMPORTED,
-            date_precision=row["date_precision"],
-        )
-        for row in RecordedAct.objects.filter(company=company).values(
-            "id", "occurred_on", "stance", "date_precision"
-        )
-    ]
-    links = [
-        engine.Link(
-            from_id=row["from_statement_id"], to_id=row["to_statement_id"], kind=row["kind"]
-        )
-        for row in StatementLink.objects.filter(
-            from_statement_id__in=ids, to_statement_id__in=ids
-        ).values("from_statement_id", "to_statement_id", "kind")
-    ]
-    pins = [
-        engine.Pin(
-            id=row["id"],
-            effective_from=row["effective_from"],
-            effective_until=row["effective_until"],
-            stance=row["stance"],
-        )
-        for row in StanceAssessment.objects.filter(company=company, is_active=True).values(
-            "id", "effective_from", "effective_until", "stance"
-        )
-    ]
-    return evidence, links, pins
-
-
-def stance_history_recompute(
-    *, company: Company, published_statement_id: int | None = None
-) -> list[StanceChange]:
-    """Bring the lab's StanceChange rows in line with the formula; return the new ones.
-
-    ``published_statement_id``: the statement whose publishing asks for this recompute, passed
-    on in the StanceChanged announcement.
-
-    Runs inside the caller's transaction, so a published statement and the stance change it
-    causes commit together or not at all. Changes that no longer hold are marked superseded,
-    never deleted: readers may have been told about them.
-    """
-    with transaction.atomic():
-        Company.objects.select_for_update().filter(pk=company.pk).first()
-        computed = engine.stance_changes(*stance_inputs(company=company))
-        current = list(
-            StanceChange.objects.current().filter(company=company).prefetch_related("statements")
-        )
-        kept: set[int] = set()
-        wanted: list[engine.ChangePoint] = []
-        by_key = {(c.date, c.old_stance, c.new_stance): c for c in current}
-        for point in computed:
-            existing = by_key.get((point.date, point.old_stance, point.new_stance))
-            if existing is None:
-                wanted.append(point)
-                continue
-            kept.add(existing.pk)
-            # The same move, now explained by other statements or another score: keep the row
-            # (readers were told of this move) and bring its details up to date.
-            if existing.score != point.score or existing.assessment_id != point.pin_id:
-                StanceChange.objects.filter(pk=existing.pk).update(
-                    score=point.score, assessment_id=point.pin_id
-                )
-            statement_ids = _statement_ids(point)
-            if {s.pk for s in existing.statements.all()} != set(statement_ids):
-                existing.statements.set(statement_ids)
-        stale = [c.pk for c in current if c.pk not in kept]
-        if stale:
-            StanceChange.objects.filter(pk__in=stale).update(superseded_at=timezone.now())
-        created = []
-        for point in wanted:
-            change = StanceChange.objects.create(
-                company=company,
-                date=point.date,
-                old_stance=point.old_stance,
-                new_stance=point.new_stance,
-                rating=point.rating,
-                score=point.score,
-                assessment_id=point.pin_id,
-            )
-            change.statements.set(_statement_ids(point))
-            created.append(change)
-        # Announced in this transaction: whatever listens (the alerts outbox) commits with it.
-        if created:
-            event_announce(
-                StanceChanged(
-                    company_id=company.pk,
-                    change_ids=tuple(c.pk for c in created),
-                    previous_ids=tuple(c.pk for c in current),
-                    published_statement_id=published_statement_id,
-                )
-            )
-    return created
-
-
-def _statement_ids(point: engine.ChangePoint) -> list[int]:
-    # Imported acts (negative ids) explain a change too, but are no statement to link.
-    return [pk for pk in point.statement_ids if pk > 0]
+        stance_history_recompute(company=company, since=since)
 
 
 def _history_reason(statement: Statement, user: Actor | None, reason: str) -> None:

@@ -269,96 +269,161 @@ def stance_at(
     on: datetime.date,
 ) -> StancePoint | None:
     """The lab's stance on one date, pinned or derived."""
-    links = list(links)
-    score = stance_score_at(evidence, links, on)
-    pin = _pin_on(pins, on)
+    score = stance_score_at(evidence, list(links), on)
     on_day = tuple(sorted(item.id for item in evidence if item.occurred_on == on))
+    return _point(on, score, pins, on_day)
+
+
+#: Sums of weights are kept exact, as whole numbers of 2 ** -EXACT_BITS (the smallest double):
+#: every double is a whole number of them, so their sums are exact whatever the order, and one
+#: rounding of a sum to a double gives what math.fsum gives (the correctly rounded sum). Exact
+#: sums can be carried from one date to the next and stored, so a history can be resumed from
+#: any date (stance_days) and still equal, bit for bit, the formula evaluated afresh.
+EXACT_BITS = 1074
+
+
+def exact(value: float) -> int:
+    """``value`` as a whole number of 2 ** -EXACT_BITS, exactly."""
+    numerator, denominator = value.as_integer_ratio()
+    return numerator << (EXACT_BITS + 1 - denominator.bit_length())
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The formula's two sums on a date, exact: sum(w_i) and sum(w_i * s_i) (EPOCH weights)."""
+
+    weight: int = 0
+    weighted_score: int = 0
+
+    @property
+    def score(self) -> float | None:
+        """S(D): each sum rounded once, as fsum rounds it, then divided, as _mean divides."""
+        if self.weight == 0:
+            return None
+        unit = 1 << EXACT_BITS
+        return (self.weighted_score / unit) / (self.weight / unit)
+
+
+@dataclass(frozen=True)
+class StanceDay:
+    """A date the stance can change on: the sums that date, and the stance (None: no stance)."""
+
+    date: datetime.date
+    totals: Totals
+    point: StancePoint | None
+
+
+def stance_days(
+    evidence: Sequence[Evidence],
+    links: Iterable[Link] = (),
+    pins: Sequence[Pin] = (),
+    *,
+    since: datetime.date | None = None,
+    carried: Totals = Totals(),
+) -> list[StanceDay]:
+    """Every date the stance can change on (from ``since`` on, when given), oldest first.
+
+    One sweep over the dates: each statement's weight is computed once and changed only when a
+    denial or supersession of it takes effect, so a long record costs one pass, not one pass
+    per date. Every score equals stance_score_at's for the same date (exact sums, see EXACT_BITS).
+
+    Resuming from ``since``: ``carried`` holds the sums of the last date before it, so the items
+    dated before ``since`` are counted already; they are given only when a link must change
+    their weight. Give every item dated ``since`` or later, every link that takes effect from
+    ``since`` on or reaches an item dated from ``since`` on, every link to the items those reach,
+    and the items at both ends of each of these links. The days from ``since`` on are then
+    those of the whole sweep.
+    """
+    start = since or datetime.date.min
+    ordered = sorted(evidence, key=_order)
+    by_id = {item.id: item for item in ordered}
+    effective = _effective_links(ordered, links)
+    denials: dict[int, int] = defaultdict(int)
+    superseded: set[int] = set()
+    next_link = 0
+    while next_link < len(effective) and effective[next_link][0] < start:
+        _take_effect(effective[next_link][1], denials, superseded)
+        next_link += 1
+    weights = {
+        item.id: exact(item_weight(item, denials[item.id], item.id in superseded))
+        for item in ordered
+        if item.occurred_on < start
+    }
+    later = [item for item in ordered if item.occurred_on >= start]
+    dates: set[datetime.date] = {item.occurred_on for item in later}
+    for assessment in pins:
+        dates.add(assessment.effective_from)
+        if assessment.effective_until is not None:
+            dates.add(assessment.effective_until + datetime.timedelta(days=1))
+    weight, weighted = carried.weight, carried.weighted_score
+    next_item = 0
+    days: list[StanceDay] = []
+    for on in sorted(d for d in dates if d >= start):
+        on_day: list[int] = []
+        while next_item < len(later) and later[next_item].occurred_on <= on:
+            item = later[next_item]
+            weights[item.id] = exact(item_weight(item, denials[item.id], item.id in superseded))
+            weight += weights[item.id]
+            weighted += STANCE_SCORE[item.stance] * weights[item.id]
+            on_day.append(item.id)
+            next_item += 1
+        while next_link < len(effective) and effective[next_link][0] <= on:
+            link = effective[next_link][1]
+            _take_effect(link, denials, superseded)
+            if link.to_id in weights:
+                target = by_id[link.to_id]
+                now = exact(item_weight(target, denials[target.id], target.id in superseded))
+                weight += now - weights[target.id]
+                weighted += STANCE_SCORE[target.stance] * (now - weights[target.id])
+                weights[target.id] = now
+            next_link += 1
+        totals = Totals(weight, weighted)
+        days.append(StanceDay(on, totals, _point(on, totals.score, pins, tuple(sorted(on_day)))))
+    return days
+
+
+def _take_effect(link: Link, denials: dict[int, int], superseded: set[int]) -> None:
+    if link.kind == LinkKind.DENIES:
+        denials[link.to_id] += 1
+    else:
+        superseded.add(link.to_id)
+
+
+def _point(
+    on: datetime.date, score: float | None, pins: Sequence[Pin], ids: tuple[int, ...]
+) -> StancePoint | None:
+    pin = _pin_on(pins, on)
     if pin is not None:
         return StancePoint(
             date=on,
             stance=pin.stance,
             score=float(STANCE_SCORE[pin.stance]) if score is None else score,
-            statement_ids=on_day,
+            statement_ids=ids,
             pin_id=pin.id,
         )
     if score is None:
         return None
-    return StancePoint(date=on, stance=stance_from_score(score), score=score, statement_ids=on_day)
+    return StancePoint(date=on, stance=stance_from_score(score), score=score, statement_ids=ids)
 
 
 def stance_history(
     evidence: Sequence[Evidence], links: Iterable[Link] = (), pins: Sequence[Pin] = ()
 ) -> list[StancePoint]:
-    """The stance on every date where it can change, oldest first.
-
-    One sweep over the dates: each statement's weight is computed once and changed only when a
-    denial or supersession of it takes effect, so a long record costs one pass, not one pass
-    per date. Every score equals stance_score_at's for the same date (same terms, fsum).
-    """
-    ordered = sorted(evidence, key=_order)
-    by_id = {item.id: item for item in ordered}
-    effective = _effective_links(ordered, links)
-    dates: set[datetime.date] = {item.occurred_on for item in ordered}
-    for assessment in pins:
-        dates.add(assessment.effective_from)
-        if assessment.effective_until is not None:
-            dates.add(assessment.effective_until + datetime.timedelta(days=1))
-    denials: dict[int, int] = defaultdict(int)
-    superseded: set[int] = set()
-    position: dict[int, int] = {}
-    weights: list[float] = []
-    scores: list[float] = []
-    next_item = next_link = 0
-    points: list[StancePoint] = []
-    for on in sorted(dates):
-        on_day: list[int] = []
-        while next_item < len(ordered) and ordered[next_item].occurred_on <= on:
-            item = ordered[next_item]
-            position[item.id] = len(weights)
-            weights.append(item_weight(item, denials[item.id], item.id in superseded))
-            scores.append(STANCE_SCORE[item.stance])
-            on_day.append(item.id)
-            next_item += 1
-        while next_link < len(effective) and effective[next_link][0] <= on:
-            link = effective[next_link][1]
-            if link.kind == LinkKind.DENIES:
-                denials[link.to_id] += 1
-            else:
-                superseded.add(link.to_id)
-            if link.to_id in position:
-                weights[position[link.to_id]] = item_weight(
-                    by_id[link.to_id], denials[link.to_id], link.to_id in superseded
-                )
-            next_link += 1
-        score = _mean(weights, scores) if weights else None
-        pin = _pin_on(pins, on)
-        ids = tuple(sorted(on_day))
-        if pin is not None:
-            points.append(
-                StancePoint(
-                    date=on,
-                    stance=pin.stance,
-                    score=float(STANCE_SCORE[pin.stance]) if score is None else score,
-                    statement_ids=ids,
-                    pin_id=pin.id,
-                )
-            )
-        elif score is not None:
-            points.append(
-                StancePoint(
-                    date=on, stance=stance_from_score(score), score=score, statement_ids=ids
-                )
-            )
-    return points
+    """The stance on every date where it can change, oldest first."""
+    return [day.point for day in stance_days(evidence, links, pins) if day.point is not None]
 
 
 def stance_changes(
     evidence: Sequence[Evidence], links: Iterable[Link] = (), pins: Sequence[Pin] = ()
 ) -> list[ChangePoint]:
     """The first stance and every date on which it moved, with the flip-o-meter rating."""
+    return changes_from(stance_history(evidence, links, pins))
+
+
+def changes_from(points: Iterable[StancePoint], previous: str = "") -> list[ChangePoint]:
+    """The moves along ``points``; ``previous``: the stance before the first of them."""
     changes: list[ChangePoint] = []
-    previous = ""
-    for point in stance_history(evidence, links, pins):
+    for point in points:
         if point.stance == previous:
             continue
         changes.append(

@@ -6,7 +6,14 @@ changes, recorded acts); everything is importable from here as before.
 
 from __future__ import annotations
 
-from .stance import RecordedAct, ShiftRating, StanceAssessment, StanceChange, StanceChangeQuerySet
+from .stance import (
+    RecordedAct,
+    ShiftRating,
+    StanceAssessment,
+    StanceChange,
+    StanceChangeQuerySet,
+    StanceDay,
+)
 from .statements import (
     QUOTE_MAX,
     RATIONALE_MAX,
@@ -39,6 +46,7 @@ __all__ = [
     "StanceAssessment",
     "StanceChange",
     "StanceChangeQuerySet",
+    "StanceDay",
     "Statement",
     "StatementKind",
     "StatementLink",

@@ -138,6 +138,37 @@ class StanceChange(models.Model):
         return str(_("first recorded stance")) if self.is_start else self.get_rating_display()
 
 
+#: Digits enough for the engine's exact sums (stance.EXACT_BITS: some 330 digits a statement,
+#: a few more for a long record); 1000 is the most PostgreSQL's numeric column declares.
+EXACT_DIGITS = 1000
+
+
+class StanceDay(models.Model):
+    """A date the lab's stance can change on, with the formula's exact sums that date.
+
+    Kept by services.stance_history_recompute alongside the StanceChange rows: an edit dated D
+    resumes the sweep at D from the sums of the last day before it (stance.stance_days) instead
+    of recomputing the lab's whole history. Derived data: a full rebuild (manage.py
+    rebuild_stance) writes it afresh from the record.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    weight = models.DecimalField(max_digits=EXACT_DIGITS, decimal_places=0)
+    weighted_score = models.DecimalField(max_digits=EXACT_DIGITS, decimal_places=0)
+    #: The stance that date (empty: none, everything said by then superseded).
+    stance = models.CharField(max_length=20, choices=Stance.choices, blank=True)
+
+    class Meta:
+        ordering = ["company", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "date"], name="stanceday_one_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.date} {self.stance or '-'}"
+
+
 class RecordedAct(models.Model):
     """What a lab did as an outside dataset records it: a release and its access level.
 
