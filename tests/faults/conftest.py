@@ -6,7 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.alerts.conftest import smtp
 from tests.support.postgres_cluster import PostgresCluster, private_database_for_django
+
+__all__ = ["smtp"]  # the alert tests' SMTP server fixture, used here too
 
 
 @pytest.fixture
