@@ -42,8 +42,8 @@ class FailSafeRedisCache(RedisCache):
         #: False while the last operation could not reach Redis.
         self.shared = True
 
-    def _either[T](self, name: str, *args: Any, **kwargs: Any) -> T:
-        remote: Callable[..., T] = getattr(super(), name)
+    def _either(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        remote: Callable[..., Any] = getattr(super(), name)
         try:
             value = remote(*args, **kwargs)
         except RedisError as error:
@@ -52,7 +52,7 @@ class FailSafeRedisCache(RedisCache):
             if now - self._warned_at >= WARN_EVERY_SECONDS or not self._warned_at:
                 self._warned_at = now
                 logger.warning("cache: Redis unreachable, using this process's memory: %s", error)
-            local: Callable[..., T] = getattr(self._local, name)
+            local: Callable[..., Any] = getattr(self._local, name)
             return local(*args, **kwargs)
         if not self.shared:
             logger.warning("cache: Redis reachable again")
@@ -66,7 +66,7 @@ class FailSafeRedisCache(RedisCache):
         return self._either("get", *args, **kwargs)
 
     def set(self, *args: Any, **kwargs: Any) -> None:
-        return self._either("set", *args, **kwargs)
+        self._either("set", *args, **kwargs)
 
     def touch(self, *args: Any, **kwargs: Any) -> bool:
         return self._either("touch", *args, **kwargs)
@@ -87,7 +87,7 @@ class FailSafeRedisCache(RedisCache):
         return self._either("set_many", *args, **kwargs)
 
     def delete_many(self, *args: Any, **kwargs: Any) -> None:
-        return self._either("delete_many", *args, **kwargs)
+        self._either("delete_many", *args, **kwargs)
 
     def clear(self) -> None:
-        return self._either("clear")
+        self._either("clear")
