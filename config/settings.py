@@ -365,6 +365,10 @@ CELERY_TASK_TIME_LIMIT = 180
 # soft time limit above never cuts one off mid-batch.
 ALERTS_SEND_BUDGET_SECONDS = float(os.environ.get("ALERTS_SEND_BUDGET_SECONDS", "75"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Each worker also consumes a queue named after its hostname, so `manage.py workerlive` can send
+# it a heartbeat that only it runs (apps/site/liveness.py). Redis only: the first run's
+# filesystem broker has no healthcheck to serve.
+CELERY_WORKER_DIRECT = bool(REDIS_URL)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
