@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from celery import current_app
 from celery.utils.nodenames import worker_direct
@@ -48,7 +49,9 @@ def heartbeat_record(*, worker: str, now: float | None = None) -> None:
 def heartbeat_probe(*, worker: str, expires: float) -> None:
     """Queue a heartbeat for ``worker`` alone; one it has not run within ``expires`` s is
     dropped, so a stalled worker's backlog of probes stays short."""
-    current_app.send_task(HEARTBEAT_TASK, queue=worker_direct(worker), expires=expires)
+    # Celery takes a Queue here as well as a name (its stubs say only a name).
+    queue: Any = worker_direct(worker)
+    current_app.send_task(HEARTBEAT_TASK, queue=queue, expires=expires)
 
 
 @dataclass(frozen=True)
