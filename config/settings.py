@@ -493,6 +493,13 @@ API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
 API_RATE_WINDOW_SECONDS = int(os.environ.get("API_RATE_WINDOW_SECONDS", "60"))
 # --- end of the read API ----------------------------------------------------------------------
 
+# --- Outages (apps/lib/outage.py) -----------------------------------------------------------
+# While PostgreSQL cannot be reached pages answer 503 with this Retry-After; a worker waits this
+# long for it to come back before giving up on recording a mail the server already accepted.
+OUTAGE_RETRY_AFTER_SECONDS = int(os.environ.get("OUTAGE_RETRY_AFTER_SECONDS", "15"))
+OUTAGE_WORKER_WAIT_SECONDS = float(os.environ.get("OUTAGE_WORKER_WAIT_SECONDS", "60"))
+# --- end of outages -------------------------------------------------------------------------
+
 # --- Logging --------------------------------------------------------------------------------
 # JSON lines in production (one object per line, for the log collector), readable lines
 # elsewhere; LOG_FORMAT=json|plain overrides. Every line carries the request id of the web
