@@ -24,8 +24,13 @@ def pg_cluster() -> Iterator[PostgresCluster]:
 
 
 @pytest.fixture
-def private_db(transactional_db: None, pg_cluster: PostgresCluster) -> Iterator[str]:
+def private_db(
+    transactional_db: None, pg_cluster: PostgresCluster, role_groups: object
+) -> Iterator[str]:
     """Django's connection (and every worker or server a test starts) on a migrated copy of the
-    test database in :func:`pg_cluster`; yields its URL."""
+    test database in :func:`pg_cluster`; yields its URL.
+
+    ``role_groups`` is read first: the flush that ends a transactional test empties auth_group,
+    and a later test's ``editor`` fixture restores the groups from that session-wide copy."""
     with private_database_for_django(pg_cluster) as url:
         yield url
