@@ -172,11 +172,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Redis, or this process's memory while Redis is unreachable (apps/lib/failsafe_cache.py):
+    # pages, logins and rate limits keep working through a Redis outage. The timeouts bound
+    # what a request waits for a Redis that hangs instead of refusing.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "apps.lib.failsafe_cache.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "aperture"),
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "1")),
+                "socket_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "2")),
+            },
         }
     }
 else:
@@ -369,6 +376,10 @@ ALERTS_RETRY_BASE_SECONDS = float(os.environ.get("ALERTS_RETRY_BASE_SECONDS", "3
 # 20 s, can raise it.
 ALERTS_MAX_INSTANT_MAILS_PER_DAY = int(os.environ.get("ALERTS_MAX_INSTANT_MAILS_PER_DAY", "10"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Each worker also consumes a queue named after its hostname, so `manage.py workerlive` can send
+# it a heartbeat that only it runs (apps/site/liveness.py). Redis only: the first run's
+# filesystem broker has no healthcheck to serve.
+CELERY_WORKER_DIRECT = bool(REDIS_URL)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -498,6 +509,13 @@ INGEST_DEMO_FEEDS = env_bool("INGEST_DEMO_FEEDS", DEBUG) and not PRODUCTION
 API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
 API_RATE_WINDOW_SECONDS = int(os.environ.get("API_RATE_WINDOW_SECONDS", "60"))
 # --- end of the read API ----------------------------------------------------------------------
+
+# --- Outages (apps/lib/outage.py) -----------------------------------------------------------
+# While PostgreSQL cannot be reached pages answer 503 with this Retry-After; a worker waits this
+# long for it to come back before giving up on recording a mail the server already accepted.
+OUTAGE_RETRY_AFTER_SECONDS = int(os.environ.get("OUTAGE_RETRY_AFTER_SECONDS", "15"))
+OUTAGE_WORKER_WAIT_SECONDS = float(os.environ.get("OUTAGE_WORKER_WAIT_SECONDS", "60"))
+# --- end of outages -------------------------------------------------------------------------
 
 # --- Logging --------------------------------------------------------------------------------
 # JSON lines in production (one object per line, for the log collector), readable lines

@@ -10,6 +10,9 @@ from apps.site.sitemaps import robots_txt, sitemap_index, sitemap_section
 # index and the breadcrumbs lead everywhere the sidebar did.
 admin.site.enable_nav_sidebar = False
 
+# A database outage answers 503 with Retry-After; anything else Django's 500 (apps/site/errors.py).
+handler500 = "apps.site.errors.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),

@@ -157,7 +157,11 @@ def test_docker_compose_runs_one_worker_per_queue_and_every_queue_has_one() -> N
         queues = _option(command, "--queues").split(",")
         assert queues[0] == name.removeprefix("worker-"), "each service is named for its queue"
         node = _option(command, "--hostname").split("@")[0]
-        assert f"-d {node}@$$HOSTNAME" in services[name]["healthcheck"]["test"][-1], name
+        # The healthcheck proves consumption (apps/site/liveness.py), and stops a stale worker
+        # for the restart policy to start again.
+        check = services[name]["healthcheck"]["test"][-1]
+        assert f"workerlive --worker {node}@$$HOSTNAME" in check, name
+        assert check.endswith("|| kill -TERM 1") and services[name]["restart"] == "unless-stopped"
         for queue in queues:
             assert queue not in consumed, f"{queue} is consumed by {consumed.get(queue)} too"
             consumed[queue] = name

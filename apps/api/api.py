@@ -12,6 +12,8 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
+from apps.lib.outage import database_unavailable, outage_conf
+
 from .endpoints import datasets, labs, models, sources, statements
 from .errors import ERROR_RESPONSES, ApiError, error_body, validation_errors
 from .rendering import renderer
@@ -117,6 +119,17 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if database_unavailable(exc):  # an outage, not a bug: 503 and when to ask again
+        logger.warning("API: database unavailable on %s: %s", request.path, exc)
+        retry_after = outage_conf().retry_after_seconds
+        response = _respond(
+            request,
+            ApiError(
+                503, "unavailable", f"Briefly unavailable. Try again in {retry_after} seconds."
+            ),
+        )
+        response["Retry-After"] = str(retry_after)
+        return response
     logger.exception("API error on %s", request.path)
     return _respond(request, ApiError(500, "server_error", "Something went wrong on our side."))
 

@@ -62,7 +62,7 @@ class DatasetAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Import now (in the background)"), permissions=["import_dataset"])
     def import_now(self, request: HttpRequest, queryset: QuerySet[Dataset]) -> None:
         keys = list(queryset.values_list("key", flat=True))
-        transaction.on_commit(lambda: [dataset_import_task.delay(key) for key in keys])
+        transaction.on_commit(lambda: [dataset_import_task.delay(key) for key in keys], robust=True)
         self.message_user(
             request,
             ngettext(
@@ -258,7 +258,9 @@ class MatchDecisionAdmin(admin.ModelAdmin):
     def apply_again(self, request: HttpRequest, queryset: QuerySet[MatchDecision]) -> None:
         """For a decision whose worker never came (a lost message): queue it once more."""
         ids = list(queryset.filter(decided_at__isnull=False).values_list("pk", flat=True))
-        transaction.on_commit(lambda: [match_decision_apply_task.delay(pk) for pk in ids])
+        transaction.on_commit(
+            lambda: [match_decision_apply_task.delay(pk) for pk in ids], robust=True
+        )
         self.message_user(
             request,
             ngettext(

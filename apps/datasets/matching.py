@@ -234,7 +234,7 @@ def match_decide(
         decision.applied_at = None
         decision.save()
         decision_id = decision.pk
-        transaction.on_commit(lambda: enqueue(decision_id))
+        transaction.on_commit(lambda: enqueue(decision_id), robust=True)
     return decision
 
 

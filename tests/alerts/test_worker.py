@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,14 +12,14 @@ from typing import Any
 import pytest
 from django.db.models import Count
 from django.test import Client
-from kombu import pools
 
 from apps.alerts import services, tasks
 from apps.alerts.models import Delivery, DeliveryStatus, Event, EventKind, Subscription
 from config.celery import app as celery_app
 from tests.factories import company_make, statement_make
 from tests.support.alerts import subscriber_make
-from tests.support.smtpserver import SMTPServer, free_port
+from tests.support.redis_server import PrivateRedis, celery_point_at
+from tests.support.smtpserver import SMTPServer
 from tests.support.waiting import wait_until
 from tests.support.worker import CeleryWorker
 
@@ -189,60 +188,17 @@ def test_a_worker_killed_mid_send_does_not_resend_what_it_marked_sent_and_sends_
     assert Counter(m.to for m in smtp.messages) == Counter(emails)
 
 
-class PrivateRedis:
-    """A redis-server of our own on a free loopback port, so stopping it disturbs nobody."""
-
-    def __init__(self, directory: Path) -> None:
-        self.port = free_port()
-        self.directory = directory
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no", "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        wait_until(self._answers_ping, timeout=10, what="the private redis-server to start")
-
-    def _answers_ping(self) -> bool:
-        probe = subprocess.run(
-            ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, check=False
-        )
-        return probe.stdout.strip() == b"PONG"
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
-def _point_celery_at(url: str) -> None:
-    """Make this process publish to ``url``: Celery caches its broker pools after first use."""
-    app: Any = celery_app
-    app.conf.broker_url = url
-    # kombu keeps pools in a registry keyed by connection: closing one without resetting the
-    # registry leaves a closed pool that the next user of the original URL would be handed.
-    pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def private_redis(tmp_path: Path, settings: Any) -> Iterator[PrivateRedis]:
     redis = PrivateRedis(tmp_path)
     redis.start()
     original = celery_app.conf.broker_url
     settings.CELERY_BROKER_URL = redis.url
-    _point_celery_at(redis.url)
+    celery_point_at(redis.url)
     try:
         yield redis
     finally:
-        _point_celery_at(original)
+        celery_point_at(original)
         redis.stop()
 
 

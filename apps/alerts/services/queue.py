@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from celery import current_app
 from django.db.models import QuerySet
 
+from apps.lib.outage import database_retry
 from apps.lib.workqueue import Budget, Claim, Drained, Flow, Stopped, WorkQueue, drain
 
 from ..conf import alerts_conf
@@ -163,4 +164,8 @@ def claims_of[M: (Delivery, WebhookDelivery)](
     queue: WorkQueue[M], queryset: QuerySet[M], size: int
 ) -> Callable[[], Claim[M]]:
     """The claim function of a sender that takes ``size`` due rows of ``queryset`` at a time."""
-    return lambda: queue.claim(queryset=queryset, size=size)
+    # A claim is one short transaction, safe to try again: a database restart between two
+    # batches is waited out, so the sender carries on instead of leaving its work to the sweeper.
+    return lambda: database_retry(
+        lambda: queue.claim(queryset=queryset, size=size), what="claiming deliveries"
+    )

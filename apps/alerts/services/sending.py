@@ -20,6 +20,7 @@ from email.policy import SMTP
 from django.db.models import Count
 from django.utils import timezone
 
+from apps.lib.outage import database_retry
 from apps.lib.workqueue import Budget, Claim, Flow
 
 from ..conf import AlertsConf, alerts_conf
@@ -217,6 +218,12 @@ def _mail_send(
         if retries[-1].gave_up or not delays:
             return SendResult(SendOutcome.FAILED)
         return SendResult(SendOutcome.RETRY, retry_in=min(delays))
-    # Marked right away, one UPDATE per mail: a kill after this line never resends it.
-    claim.settle(ids, status=DeliveryStatus.SENT, error="", sent_at=timezone.now())
+    # Marked right away, one UPDATE per mail: a kill after this line never resends it. The
+    # server has the mail now, so a database restart in between is waited out, not given up on
+    # (given up, the sweeper would reclaim the row and send the mail again).
+    sent_at = timezone.now()
+    database_retry(
+        lambda: claim.settle(ids, status=DeliveryStatus.SENT, error="", sent_at=sent_at),
+        what="marking a sent mail sent",
+    )
     return SendResult(SendOutcome.SENT)

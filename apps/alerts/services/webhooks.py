@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.lib.fetch import FetchError, post
+from apps.lib.outage import database_retry
 from apps.lib.workqueue import Budget, Claim, Flow
 
 from ..conf import AlertsConf, alerts_conf
@@ -192,12 +193,16 @@ def _webhook_deliver(
             claim.settle([delivery.pk], status=DeliveryStatus.FAILED, error=message)
         _webhook_failure(endpoint, message, conf)
         return SendResult(SendOutcome.FAILED)
-    claim.settle(
-        [delivery.pk],
-        status=DeliveryStatus.SENT,
-        error="",
-        sent_at=timezone.now(),
-        response_status=result.status,
+    sent_at = timezone.now()
+    database_retry(  # the endpoint has it: wait a database restart out (see sending.py)
+        lambda: claim.settle(
+            [delivery.pk],
+            status=DeliveryStatus.SENT,
+            error="",
+            sent_at=sent_at,
+            response_status=result.status,
+        ),
+        what="marking a sent webhook sent",
     )
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
     return SendResult(SendOutcome.SENT)

@@ -115,7 +115,7 @@ def _article_urls_hand_out(
     waiting = ArticleURL.objects.filter(pk__in=ids, state=ArticleState.PENDING)
     moment = now or timezone.now()
     dispatched = rows_claim(waiting, update={"dispatched_at": moment}, mark="dispatched_at")
-    transaction.on_commit(lambda: [enqueue(row_id) for row_id in dispatched])
+    transaction.on_commit(lambda: [enqueue(row_id) for row_id in dispatched], robust=True)
     return dispatched
 
 

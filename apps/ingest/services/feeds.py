@@ -223,7 +223,7 @@ def feed_poll(
         )
         if enqueue_article is not None:
             ids = list(outcome.new_article_url_ids)
-            transaction.on_commit(lambda: [enqueue_article(i) for i in ids])
+            transaction.on_commit(lambda: [enqueue_article(i) for i in ids], robust=True)
     return outcome
 
 

@@ -72,7 +72,7 @@ def source_fetch_request(*, url: str, user: Actor | None, enqueue: Enqueue) -> S
         row = SourceFetch.objects.create(
             url=url, requested_by=requested_by, dispatched_at=timezone.now()
         )
-        transaction.on_commit(lambda: enqueue(row.pk))
+        transaction.on_commit(lambda: enqueue(row.pk), robust=True)
     return row
 
 

@@ -76,7 +76,7 @@ def sources_cited_handle(event: SourcesCited) -> None:
     if created and watch_conf().network:
         from ..tasks import sources_check
 
-        transaction.on_commit(lambda: sources_check.delay())
+        transaction.on_commit(lambda: sources_check.delay(), robust=True)
 
 
 def sources_check(
