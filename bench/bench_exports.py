@@ -21,7 +21,6 @@ BENCH_EXPORTS_SIZES=100000 (comma-separated, each a multiple of the first) skips
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import json
 import os
@@ -29,14 +28,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.management import call_command
 from django.db import connection
 
 from apps.exports.conf import exports_conf
+from bench.databases import own_database
 from bench.table import Table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,35 +63,6 @@ def _sizes() -> tuple[int, ...]:
     if any(size % sizes[0] for size in sizes):
         raise SystemExit("BENCH_EXPORTS_SIZES: each size must be a multiple of the first.")
     return sizes
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db.get("USER") or ""
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
-    return f"postgres://{auth + '@' if auth else ''}{host}/{db['NAME']}"
-
-
-@contextlib.contextmanager
-def _own_database() -> Iterator[str]:
-    """A fresh database beside the configured one, migrated, the default for the duration."""
-    original = connection.settings_dict["NAME"]
-    name = f"{original}_bench_exports"
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    connection.settings_dict["NAME"] = name
-    try:
-        call_command("migrate", verbosity=0)
-        yield _database_url()
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = original
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def _process(argv: list[str], *, env: dict[str, str], log: Path) -> tuple[float, float]:
@@ -201,7 +170,7 @@ def run() -> Table | _Tables:
         table.notes.append("Skipped: this benchmark needs PostgreSQL (DATABASE_URL).")
         return table
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as scratch, _own_database() as url:
+    with tempfile.TemporaryDirectory() as scratch, own_database("bench_exports") as url:
         work = Path(scratch)
         generated = timeline_generate(count=sizes[0], slug="bench-lab-0", name="Bench Lab 0")
         generate_seconds = time.perf_counter() - started

@@ -67,7 +67,7 @@ MIN_QUERY = 2
 #: At most this many rows a misspelt query takes from the trigram index: a misspelling of a
 #: common word resembles a great many rows, and checking each one's similarity is what costs
 #: (some 80 µs a row). Past it, the rows shown are a sample.
-RESEMBLING_MAX = 500
+RESEMBLING_MAX = 200
 #: What the bigram index keeps apart: ASCII, which is where its pairs stop.
 _ASCII_RUN = re.compile(r"[\x01-\x7f]+")
 
