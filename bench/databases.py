@@ -1,4 +1,5 @@
-"""A scratch database beside DATABASE_URL's, for benchmarks whose rows must be committed."""
+"""A database of a benchmark's own, beside DATABASE_URL's: for rows another process must read
+committed (bench_exports), or too many to leave in the developer's (bench_search, bench_stance)."""
 
 from __future__ import annotations
 

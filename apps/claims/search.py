@@ -11,7 +11,8 @@ claims/0008_search_indexes; the measurements behind the choice are in docs/searc
   characters holds a whole trigram, so the index narrows the rows for Japanese as for English
   (it needs a database whose LC_CTYPE knows Unicode letters, e.g. C.UTF-8 or en_US.UTF-8; with
   plain C, pg_trgm ignores every Japanese character). The same index serves trigram word
-  similarity, which forgives a typo in an English word.
+  similarity, which forgives a typo in an English word, as a second step when the exact
+  matches do not fill a page (never ORed into the first: see ``rows_resembling``).
 * ``aperture_bigrams(search_text)``: every pair of neighbouring characters within a run of
   non-ASCII text, for queries of two characters. Japanese words are often two characters
   (公開, 閉鎖, 巨獣), and a two-character substring holds no trigram at all, so pg_trgm would
@@ -19,71 +20,52 @@ claims/0008_search_indexes; the measurements behind the choice are in docs/searc
   two letters are rare, and common enough to be answered by reading the newest rows first.
 
 A query of one character finds no statement: no index can serve it, and it tells nothing.
-On SQLite (the first run) the same substring match runs without an index.
+On SQLite (the first run) the same substring match runs without an index, and no typo is
+forgiven.
 """
 
 from __future__ import annotations
 
-import re
-
-from django.contrib.postgres.fields import ArrayField
-from django.db import connection
-from django.db.models import Func, Q, QuerySet, TextField
+from django.db.models import Q, QuerySet
 
 from apps.catalog.models import Person
-from apps.lib.search_text import search_normalize
+from apps.lib.search_text import (
+    MIN_QUERY,
+    rows_found,
+    rows_holding,
+    search_bigrams,
+    search_normalize,
+)
 
 from .models import Statement
 
-#: The shortest query that finds statements.
-MIN_QUERY = 2
-#: What the bigram index keeps apart: ASCII, which is where its pairs stop.
-_ASCII_RUN = re.compile(r"[\x01-\x7f]+")
-_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+__all__ = ["MIN_QUERY", "search_bigrams", "statements_found", "statements_matching"]
+
+#: The order search lists statements in, as a lab's timeline does (index statement_newest).
+NEWEST = ("-occurred_on", "-id")
 
 
-class Bigrams(Func):
-    """``aperture_bigrams(text)``, the SQL function the bigram index is built on."""
-
-    function = "aperture_bigrams"
-    output_field = ArrayField(TextField())
-
-
-def search_bigrams(text: str) -> list[str]:
-    """The pairs ``aperture_bigrams`` makes of a normalised text, in Python (for a query)."""
-    pairs = []
-    for run in _ASCII_RUN.split(text):
-        pairs += [run[i : i + 2] for i in range(len(run) - 1)]
-    return pairs
-
-
-def _speakers_named(query: str) -> list[int]:
-    """People whose name holds the query: a few rows, read apart so that the statement query
-    stays one the indexes serve (an OR over a join would read every statement)."""
-    return list(Person.objects.filter(name__icontains=query).values_list("pk", flat=True)[:50])
+def _speakers(text: str) -> Q | None:
+    """Statements by people whose name holds the query: the people are a few rows, read apart
+    so that the statement query stays one the indexes serve (an OR over a join would read
+    every statement)."""
+    people = list(Person.objects.filter(name__icontains=text).values_list("pk", flat=True)[:50])
+    return Q(speaker_id__in=people) if people else None
 
 
 def statements_matching(queryset: QuerySet[Statement], query: str) -> QuerySet[Statement]:
-    """The statements of ``queryset`` whose texts, or whose speaker's name, hold ``query``."""
+    """The statements of ``queryset`` whose texts, or whose speaker's name, hold ``query``
+    (the admin's search; no typo forgiven)."""
     text = search_normalize(query)
     if len(text) < MIN_QUERY:
         return queryset.none()
-    condition = Q(search_text__contains=text)
-    speakers = _speakers_named(text)
-    if speakers:
-        condition |= Q(speaker_id__in=speakers)
-    if connection.vendor != "postgresql":
-        return queryset.filter(condition)
-    if len(text) >= 3:
-        if not _NOT_ASCII.search(text):
-            # Forgives a typo in a word ("spokesprson"); fuzzy Japanese would mostly be noise.
-            condition |= Q(search_text__trigram_word_similar=text)
-        return queryset.filter(condition)
-    pairs = search_bigrams(text)
-    if not pairs:  # two ASCII characters: no index serves them (see the module's doc)
-        return queryset.filter(condition)
-    # The bigram says where to look, the substring match decides.
-    indexed = Q(search_bigrams__contains=pairs, search_text__contains=text)
-    return queryset.alias(search_bigrams=Bigrams("search_text")).filter(
-        indexed | Q(speaker_id__in=speakers) if speakers else indexed
-    )
+    return rows_holding(queryset, text, also=_speakers(text))
+
+
+def statements_found(queryset: QuerySet[Statement], query: str, *, limit: int) -> list[int]:
+    """Ids of up to ``limit`` statements of ``queryset`` for the site's search: those holding
+    ``query`` newest first, then, if they are fewer, those with a word like it (a typo)."""
+    text = search_normalize(query)
+    if len(text) < MIN_QUERY:
+        return []
+    return rows_found(queryset, text, order=NEWEST, limit=limit, also=_speakers(text))

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
-from django.db.models.functions import Greatest
 
 from apps.catalog.models import (
     AIModel,
@@ -14,6 +13,7 @@ from apps.catalog.models import (
     Component,
     ModelStatusChange,
     OpennessComponent,
+    Publisher,
     Source,
 )
 from apps.claims.models import (
@@ -24,8 +24,9 @@ from apps.claims.models import (
     Statement,
     StatementLink,
 )
-from apps.claims.search import MIN_QUERY, statements_matching
+from apps.claims.search import MIN_QUERY, statements_found
 from apps.claims.selectors import statements_for_display
+from apps.lib.search_text import rows_found, search_normalize
 
 SEARCH_LIMIT = 20
 PUBLIC_STATES = [EditorialState.PUBLISHED, EditorialState.RETRACTED]
@@ -195,9 +196,9 @@ class SearchResults:
 
 
 def _matching(fields: list[str], query: str) -> Q:
-    """Substring match (right for Japanese, which has no spaces); on PostgreSQL also trigram
-    word similarity, which forgives typos. GIN trigram indexes (apps/site/migrations) serve
-    both. For the small tables: statements have an index of their own (apps/claims/search.py)."""
+    """For the small tables (labs, models, their aliases): substring match (right for Japanese,
+    which has no spaces); on PostgreSQL also trigram word similarity, which forgives typos.
+    Statements and sources, the tables that grow, have indexes of their own (docs/search.md)."""
     condition = Q()
     for name in fields:
         condition |= Q(**{f"{name}__icontains": query})
@@ -207,14 +208,31 @@ def _matching(fields: list[str], query: str) -> Q:
     return condition
 
 
-def _ranked(queryset: QuerySet, fields: list[str], query: str, fallback: list[str]) -> QuerySet:
-    if connection.vendor != "postgresql":
-        return queryset.order_by(*fallback)
-    from django.contrib.postgres.search import TrigramWordSimilarity
+def _in_order(queryset: QuerySet, ids: list[int]) -> list:
+    """The rows of ``ids``, in that order: search decides the order, one query reads them."""
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
+    return [rows[pk] for pk in ids if pk in rows]
 
-    similarities = [TrigramWordSimilarity(query, name) for name in fields]
-    score = Greatest(*similarities) if len(similarities) > 1 else similarities[0]
-    return queryset.annotate(rank=score).order_by("-rank", *fallback)
+
+def _sources_found(query: str, limit: int) -> list[Source]:
+    """Sources the public record stands on (not ingested articles nor a draft's) whose title
+    holds the query, or a word like it, or whose publisher's name holds it; newest first."""
+    text = search_normalize(query)
+    cited_publicly = Citation.objects.filter(
+        source=OuterRef("pk"), statement__state__in=PUBLIC_STATES
+    )
+    # Publishers are a few rows, read apart: an OR over the join would read every source.
+    publishers = list(
+        Publisher.objects.filter(name__icontains=text).values_list("pk", flat=True)[:50]
+    )
+    ids = rows_found(
+        Source.objects.filter(Exists(cited_publicly)),
+        text,
+        order=["-published_at", "id"],
+        limit=limit,
+        also=Q(publisher_id__in=publishers) if publishers else None,
+    )
+    return _in_order(Source.objects.select_related("publisher"), ids)
 
 
 def search(query: str, limit: int = SEARCH_LIMIT) -> SearchResults:
@@ -222,26 +240,14 @@ def search(query: str, limit: int = SEARCH_LIMIT) -> SearchResults:
     results = SearchResults(query=query)
     if not query:
         return results
-    # Statements newest first, as on a lab's page: ranking by similarity would score every
-    # match, and at a million statements a common word matches hundreds of thousands; in date
-    # order the database stops after the first page (docs/search.md).
-    statements = statements_matching(Statement.objects.published(), query)
-    results.statements = list(
-        statements_for_display(statements.order_by("-occurred_on", "-id"))[:limit]
-    )
+    # Exact matches first, newest first as on a lab's page, then near ones (a typo): ranking
+    # by similarity would score every match, and at a million statements a common word matches
+    # hundreds of thousands; in date order the database stops after the first page
+    # (docs/search.md).
+    ids = statements_found(Statement.objects.published(), query, limit=limit)
+    results.statements = _in_order(statements_for_display(Statement.objects.all()), ids)
     if len(query) >= MIN_QUERY:
-        # Only sources the public record stands on: not ingested articles nor a draft's.
-        cited_publicly = Citation.objects.filter(
-            source=OuterRef("pk"), statement__state__in=PUBLIC_STATES
-        )
-        sources = Source.objects.filter(
-            Exists(cited_publicly), _matching(["title", "publisher__name"], query)
-        )
-        results.sources = list(
-            _ranked(sources.select_related("publisher"), ["title"], query, ["-published_at", "id"])[
-                :limit
-            ]
-        )
+        results.sources = _sources_found(query, limit)
     # Aliases hold the other spellings and languages ("メタ"); a subquery keeps one row per lab.
     lab_ids = Company.objects.filter(_matching(["name", "aliases__name"], query)).values("pk")
     results.labs = list(Company.objects.filter(pk__in=lab_ids).order_by("name")[:limit])

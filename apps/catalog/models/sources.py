@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.lib.search_text import search_text_expression
+
 from .labs import Company
 
 
@@ -90,16 +92,29 @@ class Source(models.Model):
     snapshot_content_type = models.CharField(max_length=140, blank=True, editable=False)
     snapshot_raw = models.BinaryField(_("archived raw response (zlib)"), blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: The title normalised for search, kept by the database whatever writes the row
+    #: (apps/lib/search_text.py, docs/search.md); the publisher's name is matched apart.
+    search_text = models.GeneratedField(
+        expression=search_text_expression("title"),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
     # Sources moved here from claims; their tables kept their names (no data moved). Only the
     # history of cites, which django-simple-history names by app, is catalog_historicalsource_cites.
     # The raw response is kept once, here, not copied into every revision.
     history = HistoricalRecords(
-        m2m_fields=[cites], table_name="claims_historicalsource", excluded_fields=["snapshot_raw"]
+        m2m_fields=[cites],
+        table_name="claims_historicalsource",
+        excluded_fields=["snapshot_raw", "search_text"],
     )
 
     class Meta:
         db_table = "claims_source"
         ordering = ["-published_at", "id"]
+        indexes = [
+            # Search lists sources newest first, and stops after a page (docs/search.md).
+            models.Index(fields=["-published_at", "id"], name="source_newest"),
+        ]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
 
