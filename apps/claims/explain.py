@@ -1,6 +1,6 @@
-"""Why a lab has the stance it has on a date: each item's part in the formula of stance.py.
+"""Why a lab has the stance it has on a date: each item's part in the stance engine's formula.
 
-The engine (stance.py) needs only the weighted mean; a reader needs its terms. This module
+The engine (stance/) needs only the weighted mean; a reader needs its terms. This module
 evaluates the same formula, through the engine's own functions (item_weight, age_factor,
 links_in_effect), and keeps every factor: for each published statement and imported act dated
 on or before D,

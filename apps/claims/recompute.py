@@ -1,7 +1,7 @@
 """A lab's stance history kept in line with the record: StanceChange rows and StanceDay sums.
 
 An edit dated D (a statement published, retracted or edited, a link, a pin, an imported act)
-changes the history from D on only (stance.py), so :func:`stance_history_recompute` given
+changes the history from D on only (stance/sweep.py), so :func:`stance_history_recompute` given
 ``since=D`` reads what is dated from D on, resumes the engine's sweep from the exact sums stored
 for the last day before D, and rewrites the days and changes from D on. Publishing today's
 statement then costs the same in a lab of 100,000 statements as in one of 1,000. Without
