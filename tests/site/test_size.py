@@ -65,6 +65,10 @@ class PublicPage:
     queries: int
     shows: Callable[[GeneratedTimeline, bytes], bool]
     htmx: bool = False
+    #: True where ``queries`` is a bound, not the count: search adds its typo step (English
+    #: only) when fewer than a page of rows match exactly, which depends on the words, not on
+    #: the size of the record (apps/lib/search_text.py).
+    at_most: bool = False
 
 
 def _articles(content: bytes) -> int:
@@ -136,10 +140,13 @@ PAGES = {
         queries=7,
         shows=lambda t, html: html.count(b'class="band"') >= 2,
     ),
-    # Speakers by name, statements (+ citations, models), sources, labs, models.
+    # Speakers by name, statements (+ citations, models), sources (publishers first), labs,
+    # models: 10; with the typo step for statements and sources (each: the planner's settings,
+    # the candidates, the settings back, their rows), 24.
     "search": PublicPage(
         url=lambda t: f"/search/?q={t.company.name.replace(' ', '+')}",
-        queries=7,
+        queries=24,
+        at_most=True,
         shows=lambda t, html: _articles(html) > 0 and b"story" in html,
     ),
 }
@@ -148,13 +155,18 @@ PAGES = {
 @pytest.mark.parametrize("size", [10, pytest.param(1000, marks=pytest.mark.slow)])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_public_page_makes_the_same_number_of_queries_at_10_and_1000_statements(
-    client: Client, django_assert_num_queries: AssertQueries, name: str, size: int
+    client: Client,
+    django_assert_num_queries: AssertQueries,
+    django_assert_max_num_queries: AssertQueries,
+    name: str,
+    size: int,
 ) -> None:
     timeline = timeline_generate(count=size, slug=f"lab-{size}", name=f"Lab {size}")
     timeline_generate(count=3, slug="other", name="Other lab")
     page = PAGES[name]
     url = page.url(timeline)
-    with django_assert_num_queries(page.queries):
+    assert_queries = django_assert_max_num_queries if page.at_most else django_assert_num_queries
+    with assert_queries(page.queries):
         response = client.get(url, headers=HX if page.htmx else {})
     assert response.status_code == 200
     assert page.shows(timeline, response.content), name
