@@ -424,3 +424,6 @@ class RecordedActAdmin(admin.ModelAdmin):
         if not link:
             return obj.origin_url or "—"
         return format_html('<a href="{}" rel="noopener nofollow">{}</a>', link, link)
+
+
+from . import admin_commitments  # noqa: E402, F401  (registers the commitments' admin)
