@@ -23,6 +23,8 @@ from django_htmx.http import push_url, replace_url
 from apps.catalog.models import AIModel, Company, Component
 from apps.claims.models import Stance, Statement
 from apps.claims.selectors import (
+    commitments_for_display,
+    kept_ratios,
     recorded_acts,
     says_and_does,
     stance_bases,
@@ -160,6 +162,9 @@ def lab(request: HttpRequest, slug: str) -> HttpResponse:
             "components": Component.choices,
             "stances": Stance.choices,
             "subsidiaries": list(company.subsidiaries.order_by("name")),
+            # Overdue first, then pending, then resolved; the ratio always with its counts.
+            "commitments": commitments_for_display(company_ids=[company.pk]),
+            "kept": kept_ratios(company_ids=[company.pk])[company.pk],
         }
     )
     return render(request, "site/lab.html", context)
@@ -307,6 +312,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     start, end = charts.axis_for([c for row in rows for c in row.changes], today)
     unknown = sorted(set(chosen) - {row.company.slug for row in rows})
     bases = stance_bases(company_ids=[row.company.pk for row in rows], today=today)
+    kept = kept_ratios(company_ids=[row.company.pk for row in rows])
     causes = {
         item.change.pk: item
         for item in selectors.change_rows([c for row in rows for c in row.changes])
@@ -324,6 +330,7 @@ def compare(request: HttpRequest) -> HttpResponse:
                     charts.stance_band(row.changes, start=start, end=end),
                     bases[row.company.pk],
                     [causes[c.pk] for c in row.changes],
+                    kept[row.company.pk],
                 )
                 for row in rows
             ],

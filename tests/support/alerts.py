@@ -51,5 +51,6 @@ def subscriber_make(
         model_status=kinds.get("model_status", False),
         dataset_changes=kinds.get("dataset_changes", False),
         policy_changes=kinds.get("policy_changes", True),
+        commitments=kinds.get("commitments", False),
     )
     return subscriber
