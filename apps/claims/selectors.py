@@ -279,13 +279,11 @@ COMMITMENT_ORDER = {
 }
 
 
-def commitments_for_display(*, company_ids: Iterable[int]) -> list[Commitment]:
-    """Published commitments of these labs with their statement, models and whole history
-    (evidence included), overdue first, then pending by due date, then the newest resolved; a
-    fixed number of queries."""
-    rows = list(
+def commitments_with_history() -> QuerySet[Commitment]:
+    """Published commitments with what a reader is shown of each (statement, lab, speaker,
+    models, the whole history with its evidence), in three queries however many."""
+    return (
         Commitment.objects.public()
-        .filter(statement__company_id__in=list(company_ids))
         .select_related("statement", "statement__company", "statement__speaker")
         .prefetch_related(
             "ai_models",
@@ -297,6 +295,13 @@ def commitments_for_display(*, company_ids: Iterable[int]) -> list[Commitment]:
             ),
         )
     )
+
+
+def commitments_for_display(*, company_ids: Iterable[int]) -> list[Commitment]:
+    """Published commitments of these labs with their statement, models and whole history
+    (evidence included), overdue first, then pending by due date, then the newest resolved; a
+    fixed number of queries."""
+    rows = list(commitments_with_history().filter(statement__company_id__in=list(company_ids)))
     far = datetime.date.max
     return sorted(
         rows,
