@@ -271,7 +271,8 @@ class OutcomeSuggestionAdmin(admin.ModelAdmin):
     """The reviewers' queue: acts that may decide a pending commitment. A reviewer may edit
     the proposed outcome and its rationale, then accept (the verdict is theirs) or dismiss."""
 
-    list_display = ["commitment_link", "act", "outcome", "state", "created_at"]
+    # The state second, as in every queue: it stays in view on a 1366-pixel screen.
+    list_display = ["commitment_link", "state", "outcome", "act", "created_at"]
     list_filter = ["state", "outcome", "commitment__status", "commitment__statement__company"]
     list_select_related = ["commitment", "act_statement", "recorded_act"]
     fields = ["commitment_link", "act", "outcome", "rationale", "state", "decided_by"]

@@ -21,7 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
 
 from apps.catalog.models import AIModel, Company, Component
-from apps.claims.models import Stance, Statement
+from apps.claims.models import Commitment, Stance, Statement
 from apps.claims.selectors import (
     commitments_for_display,
     kept_ratios,
@@ -258,6 +258,8 @@ def _statement_page(request: HttpRequest, item: Statement, *, preview: bool) -> 
             "history": _history(item),
             "cited_here": cited_here,
             "open_washing": statement_open_washing(item),
+            # A promise this statement made, if an editor marked it as one.
+            "commitment": Commitment.objects.filter(statement=item).first(),
             "json_ld": _json_ld(claim_review(item)),
             "preview": preview,
         },

@@ -146,3 +146,14 @@ def test_the_about_page_explains_how_a_commitment_is_judged_and_contested(
     section = html[html.index('<section id="commitments"') :]
     section = section[: section.index("</section>")]
     assert ("reopens" in section) if not prefix else ("再開" in section)
+
+
+def test_the_statement_that_made_a_promise_says_so_and_links_to_it(
+    client: Client, meta_promises: dict[str, Commitment]
+) -> None:
+    overdue = meta_promises["overdue"]
+    html = client.get(overdue.statement.get_absolute_url()).content.decode()
+    assert 'id="commitment-heading"' in html and "overdue promise" in html
+    assert f'href="/labs/meta/#commitment-{overdue.pk}"' in html
+    plain = statement_make(company=overdue.statement.company, publish=True)
+    assert 'id="commitment-heading"' not in client.get(plain.get_absolute_url()).content.decode()

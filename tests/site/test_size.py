@@ -123,11 +123,11 @@ PAGES = {
         shows=lambda t, html: html.count(b'<tr id="item-') == min(len(t.statement_ids), 12),
     ),
     # Statement, citations (+ sources), what those cite and are cited by, models, links, history,
-    # the newest public revision (which the cite block names) (and the datasets' claims about
-    # its models, when it calls one open source).
+    # the newest public revision (which the cite block names), whether it is a commitment (and
+    # the datasets' claims about its models, when it calls one open source).
     "statement": PublicPage(
         url=lambda t: _linked_statement(t).get_absolute_url(),
-        queries=8,
+        queries=9,
         shows=lambda t, html: b"responds to" in html and b"contradicts" in html,
     ),
     # All labs, the chosen labs, their stance changes, what each stance rests on (statements,
