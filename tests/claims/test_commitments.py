@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
+from pytest_django import Settings as SettingsWrapper
 
 from apps.claims import commitments, tasks
 from apps.claims.acts import ActRecorded, acts_record
@@ -27,7 +28,11 @@ from apps.claims.models import (
     SuggestionState,
 )
 from apps.claims.selectors import commitments_for_display, kept_ratios
+from apps.datasets.models import ImportRun
+from apps.datasets.services import dataset_import
+from tests.datasets.helpers import HEADER, serve
 from tests.factories import company_make, model_make, statement_make
+from tests.support.httpserver import LocalHTTPServer
 
 pytestmark = pytest.mark.django_db
 
@@ -466,3 +471,29 @@ def test_reopening_from_the_admin_asks_why(lab: Any, promised: Commitment, revie
     promised.refresh_from_db()
     assert promised.status == CommitmentStatus.PENDING
     assert history(promised) == ["withdrawn", "reopened"]
+
+
+def test_a_dataset_import_proposes_its_release_to_resolve_a_pending_commitment(
+    http_server: LocalHTTPServer, settings: SettingsWrapper
+) -> None:
+    """The real import path (a CSV served locally, read, matched, its releases recorded)."""
+    settings.FETCH_ALLOW_PRIVATE = True  # the test server is on loopback
+    lab = company_make(name="Lab One", slug="lab-one")
+    commitment = promise_make(
+        statement_make(company=lab, occurred_on=datetime.date(2024, 1, 10), publish=True),
+        keywords="Alpha",
+    )
+    body = HEADER + (
+        "Alpha-7B,Lab One,2024-07-23,7000000000,Open weights (non-commercial),,,\n"
+        "Alpha-old,Lab One,2023-07-23,,Open weights (unrestricted),,,\n"
+        "Beta,Lab One,2024-08-01,,API access,,,\n"
+    )
+    run = dataset_import(dataset="epoch", source=serve(http_server, "/acts.csv", body.encode()))
+    assert run.state == ImportRun.State.OK
+
+    [suggestion] = OutcomeSuggestion.objects.select_related("recorded_act")
+    assert suggestion.commitment == commitment and suggestion.recorded_act is not None
+    assert suggestion.recorded_act.subject == "Alpha-7B", "the earlier release and Beta are not"
+    assert suggestion.outcome == OutcomeKind.KEPT and "Epoch AI" in suggestion.rationale
+    commitment.refresh_from_db()
+    assert commitment.status == CommitmentStatus.PENDING
