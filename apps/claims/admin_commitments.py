@@ -336,3 +336,16 @@ class OutcomeSuggestionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Dismiss"), permissions=["decide"])
     def dismiss_selected(self, request: HttpRequest, queryset: QuerySet[OutcomeSuggestion]) -> None:
         self._decide(request, queryset, commitments.outcome_suggestion_dismiss, _("dismissed"))
+
+
+def statement_commitment(obj: Any) -> str:
+    """On a statement's admin page: its commitment, or the door to mark it as one."""
+    if obj is None or obj.pk is None:
+        return "—"
+    commitment = Commitment.objects.filter(statement=obj).first()
+    if commitment is None:
+        url = reverse("admin:claims_commitment_add") + f"?statement={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Mark as a commitment…"))
+    url = reverse("admin:claims_commitment_change", args=[commitment.pk])
+    status = CommitmentStatus(commitment.status).label
+    return format_html('<a href="{}">{}</a> ({})', url, text_short(commitment.promise, 80), status)

@@ -10,10 +10,11 @@ from collections import Counter
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import translation
 
 from apps.alerts import services
-from apps.alerts.models import Event, EventKind
+from apps.alerts.models import Event, EventKind, SubscriptionRequest
 from apps.alerts.render import SUBJECT_MAX, event_text, events_for_render
 from apps.alerts.services.webhooks import webhook_body
 from apps.claims import commitments
@@ -147,3 +148,18 @@ def test_a_webhook_carries_the_commitment_and_its_evidence(reviewer: User) -> No
         "deciding_statement_id": release.pk,
         "deciding_act_id": None,
     }
+
+
+def test_a_reader_asks_for_a_labs_commitments_on_its_page_and_gets_them_once_confirmed(
+    client: Client, smtp: SMTPServer
+) -> None:
+    meta = company_make(name="Meta", slug="meta")
+    page = client.get("/labs/meta/").content.decode()
+    assert 'name="kinds" value="commitments"' in page
+    assert 'value="commitments" checked' not in page, "opt-in: not ticked by default"
+
+    services.subscription_request(email="reader@example.org", company=meta, kinds=["commitments"])
+    subscription = services.subscription_confirm(request=SubscriptionRequest.objects.get())
+
+    assert subscription.commitments and not subscription.stance_changes
+    assert subscription.company == meta

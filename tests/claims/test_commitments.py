@@ -497,3 +497,17 @@ def test_a_dataset_import_proposes_its_release_to_resolve_a_pending_commitment(
     assert suggestion.outcome == OutcomeKind.KEPT and "Epoch AI" in suggestion.rationale
     commitment.refresh_from_db()
     assert commitment.status == CommitmentStatus.PENDING
+
+
+def test_a_statements_admin_page_links_to_its_commitment_or_offers_to_mark_one(
+    lab: Any, promised: Commitment, editor: User
+) -> None:
+    client = Client()
+    client.force_login(editor)
+    marked = client.get(reverse("admin:claims_statement_change", args=[promised.statement_id]))
+    assert reverse("admin:claims_commitment_change", args=[promised.pk]) in marked.content.decode()
+    other = statement_make(company=lab)
+    page = client.get(reverse("admin:claims_statement_change", args=[other.pk])).content.decode()
+    assert f"{reverse('admin:claims_commitment_add')}?statement={other.pk}" in page
+    form = client.get(f"{reverse('admin:claims_commitment_add')}?statement={other.pk}")
+    assert f'value="{other.pk}" selected' in form.content.decode()
