@@ -18,7 +18,7 @@ from django.utils import timezone
 from apps.catalog.models import AIModel, Company
 
 from . import stance as engine
-from .commitments import outcome_suggestions_propose
+from .commitment_suggestions import outcome_suggestions_propose
 from .models import RecordedAct
 from .services import stance_history_recompute
 

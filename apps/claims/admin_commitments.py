@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from apps.lib.admin_columns import text_short
 from apps.lib.history_admin import HistoryAdmin
 
-from . import commitments
+from . import commitment_suggestions, commitments
 from .models import (
     UNRESOLVED,
     VERDICTS,
@@ -331,11 +331,15 @@ class OutcomeSuggestionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Accept: record the outcome"), permissions=["decide"])
     def accept_selected(self, request: HttpRequest, queryset: QuerySet[OutcomeSuggestion]) -> None:
-        self._decide(request, queryset, commitments.outcome_suggestion_accept, _("accepted"))
+        self._decide(
+            request, queryset, commitment_suggestions.outcome_suggestion_accept, _("accepted")
+        )
 
     @admin.action(description=_("Dismiss"), permissions=["decide"])
     def dismiss_selected(self, request: HttpRequest, queryset: QuerySet[OutcomeSuggestion]) -> None:
-        self._decide(request, queryset, commitments.outcome_suggestion_dismiss, _("dismissed"))
+        self._decide(
+            request, queryset, commitment_suggestions.outcome_suggestion_dismiss, _("dismissed")
+        )
 
 
 def statement_commitment(obj: Any) -> str:

@@ -8,10 +8,10 @@ class ClaimsConfig(AppConfig):
 
     def ready(self) -> None:
         # A published act may decide a pending commitment: claims proposes it to reviewers
-        # (apps/claims/commitments.py), in the publishing transaction.
+        # (apps/claims/commitment_suggestions.py), in the publishing transaction.
         from apps.lib.events import event_subscribe
 
-        from .commitments import on_statement_published
+        from .commitment_suggestions import on_statement_published
         from .events import StatementPublished
 
         event_subscribe(StatementPublished, on_statement_published)

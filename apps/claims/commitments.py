@@ -1,5 +1,4 @@
-"""Commitments: marking a statement as a promise, recording what became of it, and proposing
-the acts that may decide it.
+"""Commitments: marking a statement as a promise, and recording what became of it.
 
 Keyword-only ``noun_verb`` services, with the permissions checked here as in the admin:
 
@@ -9,35 +8,24 @@ Keyword-only ``noun_verb`` services, with the permissions checked here as in the
   rationale; a verdict without evidence is refused here and by a CHECK constraint;
 - a reviewer may reopen a resolved commitment: a "reopened" row is added, the earlier verdict
   stays in the history (outcomes are only ever added);
-- ``commitments_overdue_mark`` (beat's daily ``claims.commitments_overdue``) adds an "overdue"
+- ``commitments_overdue_mark`` (beat's hourly ``claims.commitments_overdue``) adds an "overdue"
   row to each pending commitment whose due date has passed, so that the move is recorded and
   announced once.
 
 Every new outcome is announced as ``CommitmentOutcomeRecorded`` in its transaction.
 
-**Proposals.** ``outcome_suggestions_propose`` runs when an act is published as a statement
-(kind "action": an editor's act, an accepted ingestion suggestion or watched-page change) and
-when a dataset records or changes a release (``acts.acts_record``). An act proposes to resolve a
-commitment when all of these hold:
-
-1. the act is about the commitment's lab, and happened on or after the promise was made;
-2. the commitment is unresolved (pending or overdue) and its statement is published;
-3. the act concerns a model the commitment names, or its text names one of those models, or its
-   text contains one of the commitment's matching words; a commitment that names neither
-   models nor words takes every release by its lab as a candidate.
-
-The proposed outcome is a guess from the act's stance (open or leaning open: kept; mixed:
-partly kept; leaning closed or closed: broken), for a promise to stay open. A proposal is a row
-in the reviewers' queue, never a verdict; at most one per commitment and act.
+Acts that may decide a pending commitment are proposed to reviewers by
+``commitment_suggestions.py``, which records an accepted one through
+:func:`commitment_outcome_record`.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -45,7 +33,7 @@ from django.utils.text import Truncator
 from apps.catalog.models import AIModel
 from apps.lib.events import event_announce
 
-from .events import CommitmentOutcomeRecorded, StatementPublished
+from .events import CommitmentOutcomeRecorded
 from .models import (
     RATIONALE_MAX,
     UNRESOLVED,
@@ -55,12 +43,8 @@ from .models import (
     CommitmentStatus,
     EditorialState,
     OutcomeKind,
-    OutcomeSuggestion,
     RecordedAct,
-    Stance,
     Statement,
-    StatementKind,
-    SuggestionState,
 )
 from .services import Actor, _require
 
@@ -73,21 +57,13 @@ STATUS_AFTER = {
     OutcomeKind.OVERDUE: CommitmentStatus.OVERDUE,
     OutcomeKind.REOPENED: CommitmentStatus.PENDING,
 }
-#: The outcome an act suggests from the stance it implies (for a promise to stay open).
-SUGGESTED_BY_STANCE = {
-    Stance.OPEN: OutcomeKind.KEPT,
-    Stance.LEANING_OPEN: OutcomeKind.KEPT,
-    Stance.MIXED: OutcomeKind.PARTLY_KEPT,
-    Stance.LEANING_CLOSED: OutcomeKind.BROKEN,
-    Stance.CLOSED: OutcomeKind.BROKEN,
-}
 NO_EVIDENCE = (
     "An outcome needs the published statement or the recorded act that decides it before it "
     "can be published."
 )
 
 
-def _user(user: Actor | None) -> User | None:
+def actor_user(user: Actor | None) -> User | None:
     return user if isinstance(user, User) else None
 
 
@@ -132,7 +108,7 @@ def commitment_save(*, commitment: Commitment, user: Actor | None) -> Commitment
         _require(user, "claims.add_commitment", "mark commitments")
         commitment.status = CommitmentStatus.PENDING
         commitment.status_changed_at = timezone.now()
-        commitment.created_by = _user(user)
+        commitment.created_by = actor_user(user)
         commitment.full_clean()
         commitment.save()
         return commitment
@@ -164,7 +140,7 @@ def _outcome_add(
         deciding_act=deciding_act,
         rationale=Truncator(rationale.strip()).chars(RATIONALE_MAX),
         rationale_ja=rationale_ja.strip(),
-        recorded_by=_user(user),
+        recorded_by=actor_user(user),
     )
     row.full_clean()
     row.save()
@@ -265,155 +241,3 @@ def commitments_overdue_mark(*, today: datetime.date | None = None) -> list[int]
             )
             marked.append(row.pk)
     return marked
-
-
-# Proposals from acts (the rule is in the module's docstring).
-
-
-def _match_reason(commitment: Commitment, *, model_ids: set[int], text: str) -> str | None:
-    named = {model.pk: model for model in commitment.ai_models.all()}
-    concerned = sorted(named[pk].name for pk in model_ids & named.keys())
-    if concerned:
-        return f"it concerns {', '.join(concerned)}, which the commitment names"
-    folded = text.casefold()
-    mentioned = sorted(m.name for m in named.values() if m.name.casefold() in folded)
-    if mentioned:
-        return f"it names {', '.join(mentioned)}, which the commitment names"
-    words = [word for word in commitment.keyword_list if word.casefold() in folded]
-    if words:
-        return f"it mentions {', '.join(words)}"
-    if not named and not commitment.keyword_list:
-        return "it is a release by the lab after the promise (the commitment names no model)"
-    return None
-
-
-def _candidates(company_id: int, occurred_on: datetime.date) -> list[Commitment]:
-    return list(
-        Commitment.objects.public()
-        .unresolved()
-        .filter(statement__company_id=company_id, statement__occurred_on__lte=occurred_on)
-        .select_related("statement")
-        .prefetch_related("ai_models")
-    )
-
-
-def _suggest(
-    commitment: Commitment,
-    *,
-    reason: str,
-    what: str,
-    occurred_on: datetime.date,
-    stance: str,
-    act_statement: Statement | None = None,
-    recorded_act: RecordedAct | None = None,
-) -> OutcomeSuggestion | None:
-    outcome = SUGGESTED_BY_STANCE[Stance(stance)]
-    rationale = (
-        f"{what} ({occurred_on.isoformat()}) may decide this commitment: {reason}. Proposed as "
-        f"{OutcomeKind(outcome).label} from the act's stance; check it against the evidence "
-        f"rule: {commitment.evidence_rule}"
-    )
-    suggestion, created = OutcomeSuggestion.objects.get_or_create(
-        commitment=commitment,
-        act_statement=act_statement,
-        recorded_act=recorded_act,
-        defaults={"outcome": outcome, "rationale": Truncator(rationale).chars(RATIONALE_MAX)},
-    )
-    return suggestion if created else None
-
-
-def outcome_suggestions_propose(
-    *, statement: Statement | None = None, acts: Sequence[RecordedAct] = ()
-) -> list[OutcomeSuggestion]:
-    """The suggestions a published act statement or newly recorded acts make; return new ones."""
-    made: list[OutcomeSuggestion | None] = []
-    if (
-        statement is not None
-        and statement.kind == StatementKind.ACTION
-        and statement.state == EditorialState.PUBLISHED
-    ):
-        models = list(statement.ai_models.all())
-        text = " ".join(
-            [statement.summary, statement.summary_ja, statement.quote, *(m.name for m in models)]
-        )
-        for commitment in _candidates(statement.company_id, statement.occurred_on):
-            if commitment.statement_id == statement.pk:
-                continue
-            reason = _match_reason(commitment, model_ids={m.pk for m in models}, text=text)
-            if reason is not None:
-                made.append(
-                    _suggest(
-                        commitment,
-                        reason=reason,
-                        what=f"The act “{Truncator(statement.summary).chars(120)}”",
-                        occurred_on=statement.occurred_on,
-                        stance=statement.stance,
-                        act_statement=statement,
-                    )
-                )
-    for act in acts:
-        text = " ".join([act.subject, act.ai_model.name if act.ai_model else ""])
-        model_ids = {act.ai_model_id} if act.ai_model_id else set()
-        for commitment in _candidates(act.company_id, act.occurred_on):
-            reason = _match_reason(commitment, model_ids=model_ids, text=text)
-            if reason is not None:
-                made.append(
-                    _suggest(
-                        commitment,
-                        reason=reason,
-                        what=f"{act.origin} records {act.subject}: {act.access_level}",
-                        occurred_on=act.occurred_on,
-                        stance=act.stance,
-                        recorded_act=act,
-                    )
-                )
-    return [suggestion for suggestion in made if suggestion is not None]
-
-
-def outcome_suggestion_accept(
-    *, suggestion: OutcomeSuggestion, user: Actor | None
-) -> CommitmentOutcome:
-    """Record the suggestion's outcome (as the reviewer may have edited it) as the reviewer's
-    verdict, with the act as its evidence."""
-    with transaction.atomic():
-        locked = OutcomeSuggestion.objects.select_for_update().get(pk=suggestion.pk)
-        if locked.state != SuggestionState.PENDING:
-            raise ValidationError("This suggestion was decided already.")
-        row = commitment_outcome_record(
-            commitment=locked.commitment,
-            user=user,
-            outcome=locked.outcome,
-            rationale=locked.rationale,
-            deciding_statement=locked.act_statement,
-            deciding_act=locked.recorded_act,
-        )
-        _decide(locked, user, SuggestionState.ACCEPTED)
-    suggestion.refresh_from_db()
-    return row
-
-
-def outcome_suggestion_dismiss(*, suggestion: OutcomeSuggestion, user: Actor | None) -> None:
-    """The act does not decide the commitment: the suggestion leaves the queue."""
-    _require(user, "claims.record_outcome", "dismiss outcome suggestions")
-    with transaction.atomic():
-        locked = OutcomeSuggestion.objects.select_for_update().get(pk=suggestion.pk)
-        if locked.state != SuggestionState.PENDING:
-            raise ValidationError("This suggestion was decided already.")
-        _decide(locked, user, SuggestionState.DISMISSED)
-    suggestion.refresh_from_db()
-
-
-def _decide(suggestion: OutcomeSuggestion, user: Actor | None, state: str) -> None:
-    if user is not None and not user.has_perm("claims.record_outcome"):
-        raise PermissionDenied("You do not have permission to decide outcome suggestions.")
-    suggestion.state = state
-    suggestion.decided_by = _user(user)
-    suggestion.decided_at = timezone.now()
-    suggestion.save(update_fields=["state", "decided_by", "decided_at"])
-
-
-def on_statement_published(event: StatementPublished) -> None:
-    """ClaimsConfig.ready subscribes this: a published act may decide a pending commitment."""
-    statement = Statement.objects.filter(pk=event.statement_id).first()
-    if statement is not None:
-        outcome_suggestions_propose(statement=statement)

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import Settings as SettingsWrapper
 
-from apps.claims import commitments, tasks
+from apps.claims import commitment_suggestions, commitments, tasks
 from apps.claims.acts import ActRecorded, acts_record
 from apps.claims.models import (
     Commitment,
@@ -262,7 +262,7 @@ def test_a_matching_act_by_the_same_lab_becomes_a_suggestion_never_a_verdict(
     commitment.refresh_from_db()
     assert commitment.status == CommitmentStatus.PENDING and history(commitment) == []
 
-    commitments.outcome_suggestion_accept(suggestion=suggestion, user=reviewer)
+    commitment_suggestions.outcome_suggestion_accept(suggestion=suggestion, user=reviewer)
     commitment.refresh_from_db()
     suggestion.refresh_from_db()
     assert commitment.status == CommitmentStatus.BROKEN
@@ -295,7 +295,7 @@ def test_keywords_match_an_acts_text_and_a_dataset_release_is_proposed_too(lab: 
     assert suggestion.commitment == commitment and "Llama 5" in suggestion.rationale
     assert suggestion.outcome == OutcomeKind.BROKEN
     # The same act read again proposes nothing new.
-    assert commitments.outcome_suggestions_propose(acts=[suggestion.recorded_act]) == []
+    assert commitment_suggestions.outcome_suggestions_propose(acts=[suggestion.recorded_act]) == []
 
 
 def test_a_dismissed_suggestion_leaves_the_commitment_as_it_was(
@@ -304,8 +304,8 @@ def test_a_dismissed_suggestion_leaves_the_commitment_as_it_was(
     act_make(lab, on=SAID + datetime.timedelta(days=1))
     [suggestion] = OutcomeSuggestion.objects.all()
     with pytest.raises(PermissionDenied):
-        commitments.outcome_suggestion_dismiss(suggestion=suggestion, user=editor)
-    commitments.outcome_suggestion_dismiss(suggestion=suggestion, user=reviewer)
+        commitment_suggestions.outcome_suggestion_dismiss(suggestion=suggestion, user=editor)
+    commitment_suggestions.outcome_suggestion_dismiss(suggestion=suggestion, user=reviewer)
     suggestion.refresh_from_db()
     promised.refresh_from_db()
     assert suggestion.state == SuggestionState.DISMISSED

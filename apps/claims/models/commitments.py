@@ -301,9 +301,9 @@ class SuggestionState(models.TextChoices):
 class OutcomeSuggestion(models.Model):
     """A later act by the same lab that may decide a pending commitment, for a reviewer.
 
-    Made by commitments.outcome_suggestions_propose when an act statement is published or a
-    dataset records a release (the rule is documented there). Accepting it records the verdict
-    as the reviewer's own; nothing is decided until a reviewer does.
+    Made by commitment_suggestions.outcome_suggestions_propose when an act statement is
+    published or a dataset records a release (the rule is documented there). Accepting it
+    records the verdict as the reviewer's own; nothing is decided until a reviewer does.
     """
 
     commitment = models.ForeignKey(
