@@ -105,10 +105,37 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: What the lab page's commitments can be narrowed to (?commitments=...), "" being all of them.
+COMMITMENT_VIEWS = [
+    ("", gettext_lazy("all")),
+    ("open", gettext_lazy("unresolved")),
+    ("resolved", gettext_lazy("resolved")),
+]
+
+
+def _commitments(request: HttpRequest, company: Company) -> dict[str, Any]:
+    """The lab's commitments (overdue first) as ?commitments= narrows them, and the kept ratio
+    over all of them, whatever is shown."""
+    shown = request.GET.get("commitments", "")
+    shown = shown if shown in {value for value, _label in COMMITMENT_VIEWS} else ""
+    listed = commitments_for_display(company_ids=[company.pk])
+    if shown:
+        listed = [c for c in listed if c.is_resolved == (shown == "resolved")]
+    return {
+        "commitments": listed,
+        "commitments_shown": shown,
+        "commitment_views": COMMITMENT_VIEWS,
+        "kept": kept_ratios(company_ids=[company.pk])[company.pk],
+    }
+
+
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-Target")
 def lab(request: HttpRequest, slug: str) -> HttpResponse:
     company = get_object_or_404(Company.objects.select_related("parent"), slug=slug)
+    if _fragment(request) and request.headers.get("HX-Target") == "commitment-list":
+        listed = {"company": company, **_commitments(request, company)}
+        return render(request, "site/_commitments.html#list", listed)
     models = list(AIModel.objects.filter(developer=company).order_by("name"))
     form = TimelineFilterForm(request.GET, models=models)
     data = form.valid_data()
@@ -163,8 +190,7 @@ def lab(request: HttpRequest, slug: str) -> HttpResponse:
             "stances": Stance.choices,
             "subsidiaries": list(company.subsidiaries.order_by("name")),
             # Overdue first, then pending, then resolved; the ratio always with its counts.
-            "commitments": commitments_for_display(company_ids=[company.pk]),
-            "kept": kept_ratios(company_ids=[company.pk])[company.pk],
+            **_commitments(request, company),
         }
     )
     return render(request, "site/lab.html", context)

@@ -157,3 +157,27 @@ def test_the_statement_that_made_a_promise_says_so_and_links_to_it(
     assert f'href="/labs/meta/#commitment-{overdue.pk}"' in html
     plain = statement_make(company=overdue.statement.company, publish=True)
     assert 'id="commitment-heading"' not in client.get(plain.get_absolute_url()).content.decode()
+
+
+def test_the_commitments_can_be_narrowed_without_javascript_and_as_a_fragment(
+    client: Client, meta_promises: dict[str, Commitment]
+) -> None:
+    page = client.get("/labs/meta/?commitments=open").content.decode()
+    shown = {int(pk) for pk in re.findall(r'<li id="commitment-(\d+)"', page)}
+    assert shown == {meta_promises["pending"].pk, meta_promises["overdue"].pk}
+    assert "2 of 3 resolved kept" in page, "the ratio counts every commitment"
+    assert 'href="/labs/meta/?commitments=open#commitments"' in page
+    assert '?commitments=open" aria-current="true"' in page
+
+    fragment = client.get(
+        "/labs/meta/?commitments=resolved",
+        headers={"HX-Request": "true", "HX-Target": "commitment-list"},
+    )
+    html = fragment.content.decode()
+    assert html.lstrip().startswith('<div id="commitment-list">') and "<h1" not in html
+    resolved = {int(pk) for pk in re.findall(r'<li id="commitment-(\d+)"', html)}
+    assert resolved == {meta_promises[k].pk for k in ("kept-1", "kept-2", "broken")}
+    assert "HX-Target" in fragment["Vary"]
+    # Anything else is all of them, never an error.
+    everything = client.get("/labs/meta/?commitments=nonsense").content.decode()
+    assert len(re.findall(r'<li id="commitment-', everything)) == 5

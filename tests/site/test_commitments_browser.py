@@ -36,3 +36,42 @@ def test_the_meta_page_shows_the_spokespersons_promise_pending_with_its_evidence
     section.get_by_role("link", name="How commitments are judged").click()
     tab.wait_for_url("**/about/#commitments")
     expect(tab.locator("#commitments-heading")).to_be_in_viewport()
+
+
+def test_narrowing_the_commitments_swaps_the_list_and_keeps_it_in_the_address(
+    live_server: Any, open_tab: Any, reviewer: Any
+) -> None:
+    from apps.claims import commitments
+    from tests.factories import company_make, statement_make
+
+    lab = company_make(name="Browser Lab", slug="browser-lab")
+    for text in ("first open promise", "judged promise"):
+        commitments.commitment_mark(
+            user=None,
+            statement=statement_make(company=lab, publish=True),
+            promise=text,
+            evidence_rule="e",
+            condition="c",
+        )
+    judged = lab.statements.get(commitment__promise="judged promise").commitment
+    commitments.commitment_outcome_record(
+        commitment=judged,
+        user=reviewer,
+        outcome="kept",
+        rationale="r",
+        deciding_statement=statement_make(company=lab, kind="action", publish=True),
+    )
+    tab = open_tab(viewport=DESKTOP)
+    tab.goto(f"{live_server.url}/labs/browser-lab/")
+    tab.evaluate("window.notReloaded = true")
+    section = tab.locator("#commitments")
+    expect(section.locator("li.commitment")).to_have_count(2)
+
+    section.get_by_role("link", name="resolved", exact=True).click()
+
+    expect(section.locator("li.commitment")).to_have_count(1)
+    expect(section).to_contain_text("judged promise")
+    tab.wait_for_url("**/labs/browser-lab/?commitments=resolved")
+    assert tab.evaluate("window.notReloaded") is True, "swapped in place, not reloaded"
+    tab.go_back()
+    expect(section.locator("li.commitment")).to_have_count(2)
