@@ -411,6 +411,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "accounts.review_mails_send",
         "schedule": crontab(minute=41),
     },
+    # Commitments whose due date has passed become overdue (recorded and announced once each,
+    # apps/claims/commitments.py). Hourly, so a day's change is seen within the hour wherever
+    # the server's midnight falls; a pass with nothing due is one indexed query.
+    "claims-commitments-overdue": {
+        "task": "claims.commitments_overdue",
+        "schedule": crontab(minute=7),
+    },
 }
 REVIEW_MAIL_INTERVAL_HOURS = float(os.environ.get("REVIEW_MAIL_INTERVAL_HOURS", "24"))
 
@@ -434,6 +441,8 @@ CELERY_TASK_ROUTES = {
     "watch.*": {"queue": "ingest"},
     # Staff housekeeping: the review mail. Nothing a reader waits for.
     "accounts.*": {"queue": "maintenance"},
+    # The record's own housekeeping: commitments falling overdue.
+    "claims.*": {"queue": "maintenance"},
     # Bulk exports read the whole record; nothing waits for them.
     "exports.*": {"queue": "maintenance"},
     "maintenance.*": {"queue": "maintenance"},

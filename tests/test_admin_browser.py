@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 
 from apps.alerts.models import Delivery, Event, Subscriber
 from apps.catalog.models import Company
-from apps.claims.models import Statement
+from apps.claims.models import Commitment, OutcomeSuggestion, Statement
 from apps.datasets.models import Dataset, DatasetClaim, DatasetRecord
 from apps.ingest.models import Article, ArticleURL, Feed, Suggestion
 from tests.factories import publisher_make, source_make, statement_make
@@ -55,6 +55,8 @@ class AdminList:
 
 LISTS = [
     AdminList("statements", "admin:claims_statement_changelist", "state"),
+    AdminList("commitments", "admin:claims_commitment_changelist", "status"),
+    AdminList("outcome suggestions", "admin:claims_outcomesuggestion_changelist", "state"),
     AdminList("suggestions", "admin:ingest_suggestion_changelist", "state"),
     AdminList("articles", "admin:ingest_article_changelist", None),
     AdminList("article URLs", "admin:ingest_articleurl_changelist", "state"),
@@ -102,6 +104,13 @@ def long_rows() -> None:
         state="failed",
         last_error="The server answered 503 Service Unavailable three times in a row; gave up "
         "after the last attempt. " * 2,
+    )
+    # The seeded promise, with a long act proposed to decide it.
+    OutcomeSuggestion.objects.create(
+        commitment=Commitment.objects.get(statement__import_key="meta-2025-spokesperson-reply"),
+        act_statement=Statement.objects.get(import_key="meta-2025-llama-4-release"),
+        outcome="kept",
+        rationale=LONG_SENTENCE,
     )
     Suggestion.objects.create(
         article=article,

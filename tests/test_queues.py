@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from celery.schedules import crontab
 from django.conf import settings
 
 from config.celery import app as celery_app
@@ -32,6 +33,7 @@ ROUTES = {
     "alerts.confirmation_send": "alerts",
     "alerts.sweep": "alerts",
     "accounts.review_mails_send": "maintenance",
+    "claims.commitments_overdue": "maintenance",
 }
 
 
@@ -55,6 +57,13 @@ def test_every_task_of_ours_has_a_queue_and_none_goes_to_the_old_single_queue() 
         assert queue_of(name) in settings.TASK_QUEUE_NAMES, name
         assert queue_of(name) != "celery", name
     assert queue_of("some.task_nobody_routed") == "maintenance"
+
+
+def test_beat_looks_for_overdue_commitments_every_hour() -> None:
+    schedule = {entry["task"]: entry for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    every = schedule["claims.commitments_overdue"]["schedule"]
+    assert isinstance(every, crontab)
+    assert (every.hour, every.minute) == (set(range(24)), {7})  # type: ignore[attr-defined]
 
 
 def test_beat_retrains_the_classifier_in_its_own_entry_on_the_maintenance_queue() -> None:

@@ -42,6 +42,7 @@ class SubscriptionInline(admin.TabularInline):
         "model_status",
         "dataset_changes",
         "policy_changes",
+        "commitments",
         "frequency",
     ]
     autocomplete_fields = ["company", "ai_model"]

@@ -11,7 +11,11 @@ class AlertsConfig(AppConfig):
         # announce (apps/lib/events.py); they never import alerts. Each handler writes outbox rows
         # in the announcer's transaction.
         from apps.catalog.events import ModelStatusChanged
-        from apps.claims.events import StanceChanged, StatementPublished
+        from apps.claims.events import (
+            CommitmentOutcomeRecorded,
+            StanceChanged,
+            StatementPublished,
+        )
         from apps.datasets.events import DatasetValuesChanged
         from apps.lib.events import event_subscribe
         from apps.watch.events import PageChangeAccepted
@@ -23,3 +27,4 @@ class AlertsConfig(AppConfig):
         event_subscribe(ModelStatusChanged, outbox.on_model_status_changed)
         event_subscribe(DatasetValuesChanged, outbox.on_dataset_values_changed)
         event_subscribe(PageChangeAccepted, outbox.on_page_change_accepted)
+        event_subscribe(CommitmentOutcomeRecorded, outbox.on_commitment_outcome_recorded)

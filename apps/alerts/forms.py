@@ -11,6 +11,7 @@ KIND_CHOICES = [
     ("model_status", _("model status changes")),
     ("dataset_changes", _("changes in the datasets")),
     ("policy_changes", _("policy changes")),
+    ("commitments", _("commitments kept or broken")),
 ]
 
 

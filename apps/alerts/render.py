@@ -19,6 +19,7 @@ from apps.lib.dates import DatePrecision, date_display, date_format_at_precision
 from apps.lib.text import isolate
 from apps.watch.diff import diff_counts, diff_summary
 
+from .commitment_text import CommitmentNote, commitment_text
 from .models import Event, EventKind
 
 
@@ -87,6 +88,8 @@ class EventText:
     created_at: datetime.datetime | None = None
     dataset: DatasetNote | None = None
     page: PageNote | None = None
+    #: A commitment resolved or overdue (commitment_text.py).
+    commitment: CommitmentNote | None = None
 
 
 #: Mail subjects stay under 80 characters, in every language; the detail is in the body.
@@ -296,6 +299,8 @@ def event_text(event: Event) -> EventText:
         return _dataset_change_text(event)
     if event.kind == EventKind.PAGE_CHANGE:
         return _page_change_text(event)
+    if event.kind == EventKind.COMMITMENT:
+        return commitment_text(event)
     language = translation.get_language() or settings.LANGUAGE_CODE
     company = event.company
     if event.kind == EventKind.STANCE_CHANGE and event.stance_change is not None:
@@ -414,6 +419,9 @@ def events_for_render(event_ids: Sequence[int]) -> list[Event]:
             "dataset_change__claim__record__dataset",
             "dataset_change__claim__record__model",
             "page_change__watch",
+            "commitment_outcome__commitment__statement",
+            "commitment_outcome__deciding_statement",
+            "commitment_outcome__deciding_act",
         )
         # A page change's text and raw response stay in the database: the alert tells counts.
         .defer("page_change__text", "page_change__raw")

@@ -14,7 +14,7 @@ from ninja.openapi.docs import Swagger
 
 from apps.lib.outage import database_unavailable, outage_conf
 
-from .endpoints import datasets, labs, models, sources, statements
+from .endpoints import commitments, datasets, labs, models, sources, statements
 from .errors import ERROR_RESPONSES, ApiError, error_body, validation_errors
 from .rendering import renderer
 from .schemas import Index
@@ -25,7 +25,8 @@ NAMESPACE = "api-v1"
 
 DESCRIPTION = """
 The public record of Aperture, read-only: labs and their stance over time, models and their
-openness, published statements with their sources, and what outside datasets say.
+openness, published statements with their sources, what outside datasets say, and the
+commitments labs made with what became of each.
 
 - **Pages.** Lists are paged by an opaque keyset cursor: follow `next` (also the `Link`
   header) until it is null. Items published meanwhile never shift a page. `limit` is 1 to 100.
@@ -78,7 +79,14 @@ def index(request: HttpRequest) -> Any:
         "openapi": url("openapi-json"),
         "resources": {
             name: url(f"{name}_list")
-            for name in ("labs", "models", "statements", "sources", "disagreements")
+            for name in (
+                "labs",
+                "models",
+                "statements",
+                "sources",
+                "disagreements",
+                "commitments",
+            )
         },
     }
 
@@ -88,6 +96,7 @@ api.add_router("", models.router)
 api.add_router("", statements.router)
 api.add_router("", sources.router)
 api.add_router("", datasets.router)
+api.add_router("", commitments.router)
 
 
 def _respond(request: HttpRequest, error: ApiError) -> HttpResponse:

@@ -17,8 +17,10 @@ from pydantic import BaseModel, Field
 
 from apps.catalog.models import AccessLevel, Component, ModelStatus, Openness, SourceKind
 from apps.claims.models import (
+    CommitmentStatus,
     EditorialState,
     LinkKind,
+    OutcomeKind,
     ShiftRating,
     Stance,
     StatementKind,
@@ -95,6 +97,20 @@ class Divergence(BaseModel):
     does: Stance
 
 
+class KeptRatio(BaseModel):
+    """A lab's published commitments counted by status. ``ratio`` is kept over resolved (kept,
+    partly kept, broken, withdrawn), null when none is resolved: read it with its counts."""
+
+    kept: int
+    partly_kept: int
+    broken: int
+    withdrawn: int
+    resolved: int
+    pending: int
+    overdue: int
+    ratio: float | None
+
+
 class LabDetail(Lab):
     says_now: SeriesNow | None = Field(
         description="The stance from the lab's words alone (every statement but acts)."
@@ -107,6 +123,7 @@ class LabDetail(Lab):
     )
     models: list[ModelRef]
     subsidiaries: list[LabRef]
+    commitments: KeptRatio = Field(description="Its promises kept, with the counts.")
 
 
 class AssessmentRef(BaseModel):
@@ -335,6 +352,7 @@ class Resources(BaseModel):
     statements: str
     sources: str
     disagreements: str
+    commitments: str
 
 
 class Index(BaseModel):
@@ -343,3 +361,47 @@ class Index(BaseModel):
     docs: str
     openapi: str
     resources: Resources
+
+
+class DecidingAct(BaseModel):
+    """A release as an outside dataset records it (not an editor's statement)."""
+
+    id: int
+    subject: str
+    access_level: str
+    occurred_on: datetime.date
+    origin: str
+    origin_url: str
+
+
+class CommitmentOutcome(BaseModel):
+    outcome: OutcomeKind = Field(
+        description="A reviewer's verdict (kept, partly_kept, broken, withdrawn), overdue "
+        "(worked out from the due date) or reopened."
+    )
+    outcome_label: Labels
+    recorded_at: datetime.datetime
+    deciding_statement_id: int | None = Field(description="The published statement deciding it.")
+    deciding_act: DecidingAct | None
+    rationale: str
+    rationale_ja: str
+
+
+class Commitment(BaseModel):
+    id: int
+    lab: LabRef
+    statement_id: int = Field(description="The published statement that made the promise.")
+    promise: str = Field(description="What was promised, in one line.")
+    promise_ja: str
+    promised_by: str
+    due_on: datetime.date | None
+    condition: str = Field(description="What a later act must do to meet it, when no date.")
+    condition_ja: str
+    evidence_rule: str = Field(description="The evidence that decides it, written beforehand.")
+    evidence_rule_ja: str
+    models: list[ModelRef]
+    status: CommitmentStatus
+    status_label: Labels
+    status_since: datetime.datetime
+    outcomes: list[CommitmentOutcome] = Field(description="The whole history, oldest first.")
+    page: PageUrls = Field(description="The lab's page, at this commitment.")

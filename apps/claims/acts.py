@@ -18,6 +18,7 @@ from django.utils import timezone
 from apps.catalog.models import AIModel, Company
 
 from . import stance as engine
+from .commitment_suggestions import outcome_suggestions_propose
 from .models import RecordedAct
 from .services import stance_history_recompute
 
@@ -120,6 +121,8 @@ def acts_record(*, acts: Sequence[ActRecorded]) -> ActsRecorded:
         RecordedAct.objects.bulk_update(changed, [*ACT_FIELDS, "updated_at"])
         for company in Company.objects.filter(pk__in=touched).order_by("pk"):
             stance_history_recompute(company=company, since=touched[company.pk])
+        # A new or changed release may decide a lab's pending commitment: proposed, not decided.
+        outcome_suggestions_propose(acts=[*created, *changed])
     return ActsRecorded(
         created=len(created),
         changed=len(changed),

@@ -24,6 +24,7 @@ from apps.lib.history_admin import HistoryAdmin
 from apps.lib.urls import web_link
 
 from . import selectors, services
+from .admin_commitments import statement_commitment
 from .models import (
     Citation,
     EditorialState,
@@ -139,7 +140,14 @@ class StatementAdmin(HistoryAdmin):
     autocomplete_fields = ["company", "speaker", "ai_models"]
     date_hierarchy = "occurred_on"
     inlines = [CitationInline, StatementLinkInline]
-    readonly_fields = ["state", "published_at", "retracted_at", "retraction_reason", "created_by"]
+    readonly_fields = [
+        "state",
+        "published_at",
+        "retracted_at",
+        "retraction_reason",
+        "created_by",
+        "commitment_link",
+    ]
     actions = ["submit_selected", "publish_selected", "retract_selected"]
     fieldsets = [
         (None, {"fields": ["company", "ai_models", "summary", "summary_ja"]}),
@@ -161,6 +169,7 @@ class StatementAdmin(HistoryAdmin):
                     "retracted_at",
                     "retraction_reason",
                     "created_by",
+                    "commitment_link",
                 ]
             },
         ),
@@ -171,6 +180,10 @@ class StatementAdmin(HistoryAdmin):
         if obj.state in (EditorialState.DRAFT, EditorialState.IN_REVIEW):
             return reverse("statement_preview", kwargs={"pk": obj.pk})
         return obj.get_absolute_url()
+
+    @admin.display(description=_("commitment"))
+    def commitment_link(self, obj: Statement) -> str:
+        return statement_commitment(obj)
 
     @admin.display(description=_("summary"), ordering="summary")
     def summary_short(self, obj: Statement) -> str:

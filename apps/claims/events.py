@@ -39,3 +39,15 @@ class SourcesCited(DomainEvent):
     """
 
     source_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CommitmentOutcomeRecorded(DomainEvent):
+    """A commitment's history gained an outcome: a reviewer's verdict, "overdue" worked out
+    from its due date, or a reopening (apps/claims/commitments.py).
+
+    Alerts listens (a verdict or overdue is told to the lab's readers who follow its
+    commitments); exports mark their files out of date.
+    """
+
+    outcome_id: int

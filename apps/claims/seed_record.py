@@ -169,6 +169,24 @@ class StatementRow:
 
 
 @dataclasses.dataclass(frozen=True)
+class CommitmentRow:
+    """A statement in the file marked as a commitment (it stays pending until a reviewer
+    decides it): what was promised, on what term, and the evidence rule that will decide it."""
+
+    statement: str
+    promise: str
+    evidence_rule: str
+    promise_ja: str = ""
+    promised_by: str = ""
+    due_on: datetime.date | None = None
+    condition: str = ""
+    condition_ja: str = ""
+    evidence_rule_ja: str = ""
+    keywords: str = ""
+    models: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
 class SeedRecord:
     companies: tuple[CompanyRow, ...]
     people: tuple[PersonRow, ...]
@@ -176,6 +194,7 @@ class SeedRecord:
     sources: tuple[SourceRow, ...]
     models: tuple[ModelRow, ...]
     statements: tuple[StatementRow, ...]
+    commitments: tuple[CommitmentRow, ...] = ()
 
 
 def seed_record_load(path: Path | None = None) -> SeedRecord:
@@ -254,7 +273,7 @@ def _at(where: str, what: str) -> str:
 def _name(item: object, index: int) -> str:
     """How an error names a row: by its slug or key when it has one, else by its position."""
     if isinstance(item, dict):
-        for field in ("key", "slug"):
+        for field in ("key", "slug", "statement"):
             if isinstance(item.get(field), str):
                 return f'"{item[field]}"'
     return f"#{index}"
@@ -329,6 +348,20 @@ def _references_check(record: SeedRecord) -> None:
             _refers(f"{where}: links: to", link.to, statements, "statement")
             if link.to == statement.key:
                 raise SeedError(f"{where}: links: to: a statement cannot link to itself")
+    dates = {s.key: s.occurred_on for s in record.statements}
+    marked: set[str] = set()
+    for commitment in record.commitments:
+        where = f'commitments "{commitment.statement}"'
+        _refers(f"{where}: statement", commitment.statement, statements, "statement")
+        if commitment.statement in marked:
+            raise SeedError(f"{where}: the statement is marked as a commitment twice")
+        marked.add(commitment.statement)
+        for slug in commitment.models:
+            _refers(f"{where}: models", slug, models, "model")
+        if commitment.due_on is None and not commitment.condition:
+            raise SeedError(f"{where}: needs a due_on or a condition")
+        if commitment.due_on is not None and commitment.due_on < dates[commitment.statement]:
+            raise SeedError(f"{where}: due_on: before the statement was made")
 
 
 def _unique(section: str, names: list[str]) -> set[str]:

@@ -16,6 +16,9 @@ from . import stance as engine
 from .explain import Contribution, Explanation, stance_explain
 from .models import (
     Citation,
+    Commitment,
+    CommitmentOutcome,
+    CommitmentStatus,
     LinkKind,
     RecordedAct,
     StanceChange,
@@ -265,3 +268,91 @@ def publish_effects(*, statements: Iterable[Statement], on: datetime.date) -> li
             )
         )
     return sorted(effects, key=lambda effect: effect.company.name)
+
+
+# Commitments: a lab's promises, the overdue ones first, and its kept ratio.
+
+#: How a lab's commitments are listed: overdue first, then pending, then resolved.
+COMMITMENT_ORDER = {
+    CommitmentStatus.OVERDUE: 0,
+    CommitmentStatus.PENDING: 1,
+}
+
+
+def commitments_with_history() -> QuerySet[Commitment]:
+    """Published commitments with what a reader is shown of each (statement, lab, speaker,
+    models, the whole history with its evidence), in three queries however many."""
+    return (
+        Commitment.objects.public()
+        .select_related("statement", "statement__company", "statement__speaker")
+        .prefetch_related(
+            "ai_models",
+            Prefetch(
+                "outcomes",
+                queryset=CommitmentOutcome.objects.select_related(
+                    "deciding_statement", "deciding_act"
+                ).order_by("recorded_at", "id"),
+            ),
+        )
+    )
+
+
+def commitments_for_display(*, company_ids: Iterable[int]) -> list[Commitment]:
+    """Published commitments of these labs with their statement, models and whole history
+    (evidence included), overdue first, then pending by due date, then the newest resolved; a
+    fixed number of queries."""
+    rows = list(commitments_with_history().filter(statement__company_id__in=list(company_ids)))
+    far = datetime.date.max
+    return sorted(
+        rows,
+        key=lambda c: (
+            COMMITMENT_ORDER.get(CommitmentStatus(c.status), 2),
+            (c.due_on or far).toordinal() if not c.is_resolved else 0,
+            -c.status_changed_at.timestamp(),
+            -c.pk,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class KeptRatio:
+    """A lab's promises counted: a ratio is never shown without these counts beside it.
+
+    Resolved: kept, partly kept, broken or withdrawn (a withdrawn promise was not kept). The
+    ratio is kept over resolved; partly kept counts as resolved and not kept.
+    """
+
+    kept: int = 0
+    partly_kept: int = 0
+    broken: int = 0
+    withdrawn: int = 0
+    pending: int = 0
+    overdue: int = 0
+
+    @property
+    def resolved(self) -> int:
+        return self.kept + self.partly_kept + self.broken + self.withdrawn
+
+    @property
+    def total(self) -> int:
+        return self.resolved + self.pending + self.overdue
+
+    @property
+    def ratio(self) -> float | None:
+        return self.kept / self.resolved if self.resolved else None
+
+
+def kept_ratios(*, company_ids: Iterable[int]) -> dict[int, KeptRatio]:
+    """Each lab's published commitments counted by status, in one query; every lab asked for
+    is in the answer (with zeros when it has none)."""
+    ids = list(company_ids)
+    counts: dict[int, dict[str, int]] = {pk: {} for pk in ids}
+    rows = (
+        Commitment.objects.public()
+        .filter(statement__company_id__in=ids)
+        .values("statement__company_id", "status")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts[row["statement__company_id"]][row["status"]] = row["n"]
+    return {pk: KeptRatio(**by_status) for pk, by_status in counts.items()}

@@ -12,7 +12,11 @@ class ExportsConfig(AppConfig):
         # exports.tick rebuilds them once the record has been quiet (services.py). Changes that
         # announce nothing (a retraction, an edit in the admin) are found by the same tick.
         from apps.catalog.events import ModelStatusChanged
-        from apps.claims.events import StanceChanged, StatementPublished
+        from apps.claims.events import (
+            CommitmentOutcomeRecorded,
+            StanceChanged,
+            StatementPublished,
+        )
         from apps.datasets.events import DatasetValuesChanged
         from apps.lib.events import event_subscribe
 
@@ -23,5 +27,6 @@ class ExportsConfig(AppConfig):
             StanceChanged,
             ModelStatusChanged,
             DatasetValuesChanged,
+            CommitmentOutcomeRecorded,
         ):
             event_subscribe(event_type, on_record_changed)

@@ -10,15 +10,11 @@ checks that the keys are exactly those.
 
 from __future__ import annotations
 
-import itertools
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 
 from apps.catalog.models import AIModel, Alias, Company, Component, ModelStatusChange, Openness
 from apps.catalog.models import OpennessComponent as ComponentRow
@@ -31,28 +27,15 @@ from apps.claims.models import (
 )
 from apps.datasets.models import DatasetClaim
 
-Row = dict[str, Any]
-Rows = Iterator[Row]
+from .commitment_rows import commitment_outcomes_rows, commitments_rows
+from .rowtools import ID_SLOT as _ID_SLOT
+from .rowtools import SLOT as _SLOT
+from .rowtools import Row, Rows
+from .rowtools import chunks as _chunks
+from .rowtools import grouped as _grouped
+from .rowtools import url_template as _url_template
 
-# A placeholder that no slug or id of ours contains, swapped for the real value in each URL: one
-# reverse() per table instead of one per row.
-_SLOT = "0aperture0slot0"
-_ID_SLOT = "987654321987"
-
-
-def _url_template(name: str, kwarg: str, slot: str) -> str:
-    return settings.SITE_URL + reverse(name, kwargs={kwarg: slot}).replace(slot, "{}")
-
-
-def _chunks[T](rows: Iterable[T], chunk_size: int) -> Iterator[tuple[T, ...]]:
-    return itertools.batched(rows, chunk_size)
-
-
-def _grouped(pairs: Iterable[tuple[Any, Any]]) -> dict[Any, list[Any]]:
-    grouped: dict[Any, list[Any]] = defaultdict(list)
-    for key, value in pairs:
-        grouped[key].append(value)
-    return grouped
+__all__ = ["ROWS", "Row", "Rows"]
 
 
 def statements_rows(*, chunk_size: int) -> Rows:
@@ -401,4 +384,6 @@ ROWS: dict[str, Callable[..., Rows]] = {
     "dataset_claims": dataset_claims_rows,
     "stance_history": stance_history_rows,
     "retractions": retractions_rows,
+    "commitments": commitments_rows,
+    "commitment_outcomes": commitment_outcomes_rows,
 }

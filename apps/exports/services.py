@@ -42,7 +42,7 @@ from apps.catalog.models import (
     Publisher,
     Source,
 )
-from apps.claims.models import Citation, StanceChange, Statement
+from apps.claims.models import Citation, Commitment, StanceChange, Statement
 from apps.datasets.models import ImportRun, MatchDecision
 from apps.lib.events import DomainEvent
 from apps.lib.workqueue import ERROR_MAX_LENGTH, rows_claim
@@ -66,6 +66,8 @@ AUDITED: tuple[type[models.Model], ...] = (
     ModelStatusChange,
     Person,
     Publisher,
+    # Marking or editing a commitment announces nothing (its outcomes do): the trail tells.
+    Commitment,
 )
 
 

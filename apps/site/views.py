@@ -21,8 +21,10 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
 
 from apps.catalog.models import AIModel, Company, Component
-from apps.claims.models import Stance, Statement
+from apps.claims.models import Commitment, Stance, Statement
 from apps.claims.selectors import (
+    commitments_for_display,
+    kept_ratios,
     recorded_acts,
     says_and_does,
     stance_bases,
@@ -103,10 +105,37 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: What the lab page's commitments can be narrowed to (?commitments=...), "" being all of them.
+COMMITMENT_VIEWS = [
+    ("", gettext_lazy("all")),
+    ("open", gettext_lazy("unresolved")),
+    ("resolved", gettext_lazy("resolved")),
+]
+
+
+def _commitments(request: HttpRequest, company: Company) -> dict[str, Any]:
+    """The lab's commitments (overdue first) as ?commitments= narrows them, and the kept ratio
+    over all of them, whatever is shown."""
+    shown = request.GET.get("commitments", "")
+    shown = shown if shown in {value for value, _label in COMMITMENT_VIEWS} else ""
+    listed = commitments_for_display(company_ids=[company.pk])
+    if shown:
+        listed = [c for c in listed if c.is_resolved == (shown == "resolved")]
+    return {
+        "commitments": listed,
+        "commitments_shown": shown,
+        "commitment_views": COMMITMENT_VIEWS,
+        "kept": kept_ratios(company_ids=[company.pk])[company.pk],
+    }
+
+
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-Target")
 def lab(request: HttpRequest, slug: str) -> HttpResponse:
     company = get_object_or_404(Company.objects.select_related("parent"), slug=slug)
+    if _fragment(request) and request.headers.get("HX-Target") == "commitment-list":
+        listed = {"company": company, **_commitments(request, company)}
+        return render(request, "site/_commitments.html#list", listed)
     models = list(AIModel.objects.filter(developer=company).order_by("name"))
     form = TimelineFilterForm(request.GET, models=models)
     data = form.valid_data()
@@ -160,6 +189,8 @@ def lab(request: HttpRequest, slug: str) -> HttpResponse:
             "components": Component.choices,
             "stances": Stance.choices,
             "subsidiaries": list(company.subsidiaries.order_by("name")),
+            # Overdue first, then pending, then resolved; the ratio always with its counts.
+            **_commitments(request, company),
         }
     )
     return render(request, "site/lab.html", context)
@@ -253,6 +284,8 @@ def _statement_page(request: HttpRequest, item: Statement, *, preview: bool) -> 
             "history": _history(item),
             "cited_here": cited_here,
             "open_washing": statement_open_washing(item),
+            # A promise this statement made, if an editor marked it as one.
+            "commitment": Commitment.objects.filter(statement=item).first(),
             "json_ld": _json_ld(claim_review(item)),
             "preview": preview,
         },
@@ -307,6 +340,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     start, end = charts.axis_for([c for row in rows for c in row.changes], today)
     unknown = sorted(set(chosen) - {row.company.slug for row in rows})
     bases = stance_bases(company_ids=[row.company.pk for row in rows], today=today)
+    kept = kept_ratios(company_ids=[row.company.pk for row in rows])
     causes = {
         item.change.pk: item
         for item in selectors.change_rows([c for row in rows for c in row.changes])
@@ -324,6 +358,7 @@ def compare(request: HttpRequest) -> HttpResponse:
                     charts.stance_band(row.changes, start=start, end=end),
                     bases[row.company.pk],
                     [causes[c.pk] for c in row.changes],
+                    kept[row.company.pk],
                 )
                 for row in rows
             ],

@@ -19,6 +19,7 @@ from apps.alerts.mails import alert_mail, confirmation_mail
 from apps.alerts.models import Delivery, Event, EventKind, Frequency, WebhookEndpoint
 from apps.alerts.services.texts import EventTexts
 from apps.catalog.services import model_status_add
+from apps.claims import commitments
 from apps.claims import services as claims
 from apps.claims.models import Stance
 from tests.factories import company_make, model_make, statement_make
@@ -195,7 +196,9 @@ def test_every_subject_stays_under_80_characters_with_the_longest_names(
     lab = company_make(name=lab_name, slug="long-lab")
     model = model_make(developer=lab, name=LONG_MODEL[:200], slug="long-model")
     # Each kind of event, with the longest labels each can show.
-    statement_make(company=lab, stance=Stance.LEANING_CLOSED, verification="disputed", publish=True)
+    first = statement_make(
+        company=lab, stance=Stance.LEANING_CLOSED, verification="disputed", publish=True
+    )
     statement_make(
         company=lab,
         stance=Stance.LEANING_OPEN,
@@ -214,6 +217,22 @@ def test_every_subject_stays_under_80_characters_with_the_longest_names(
         model_status_add(
             model=model, status=status, date=datetime.date(2025, 7, 1), is_reported=reported
         )
+    # A commitment with the longest promise there is, fallen overdue and then judged.
+    promise = commitments.commitment_mark(
+        user=None,
+        statement=first,
+        promise=(LONG_MODEL * 2)[:300],
+        evidence_rule="e",
+        due_on=datetime.date(2025, 7, 20),
+    )
+    commitments.commitments_overdue_mark(today=datetime.date(2025, 8, 1))
+    commitments.commitment_outcome_record(
+        commitment=promise,
+        user=None,
+        outcome="partly_kept",
+        rationale="r",
+        deciding_statement=first,
+    )
     events = list(Event.objects.order_by("id"))
     # A dataset change needs an import of its own, a page change a watched page and an editor's
     # decision: tests/alerts/test_dataset_changes.py and test_policy_changes.py hold their

@@ -32,6 +32,7 @@ LISTS = {
     "statements_list": "/statements",
     "sources_list": "/sources",
     "disagreements_list": "/disagreements",
+    "commitments_list": "/commitments",
 }
 
 

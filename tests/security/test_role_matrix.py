@@ -35,8 +35,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from apps.alerts.models import Bounce, Delivery, Event, Subscriber, WebhookDelivery, WebhookEndpoint
 from apps.catalog.models import Alias, Person
 from apps.catalog.services import model_family_get_or_create, model_status_add
-from apps.claims import services
-from apps.claims.models import RecordedAct, StanceChange, Statement
+from apps.claims import commitments, services
+from apps.claims.models import OutcomeSuggestion, RecordedAct, StanceChange, Statement
 from apps.datasets.models import (
     ClaimChange,
     Dataset,
@@ -85,6 +85,8 @@ MODEL_PAGES = {
     "claims.stanceassessment":    ("ers/ers", "rs/rs"),
     "claims.stancechange":        ("ers/ers", "-/-"),
     "claims.recordedact":         ("ers/ers", "-/-"),
+    "claims.commitment":          ("ers/ers", "ers/ers"),
+    "claims.outcomesuggestion":   ("ers/ers", "-/-"),
     "ingest.feed":                ("ers/ers", "ers/ers"),
     "ingest.article":             ("ers/ers", "-/-"),
     "ingest.articleurl":          ("ers/ers", "-/-"),
@@ -133,6 +135,9 @@ OBJECT_PAGES = {
     "claims.stanceassessment":    ("ers/rs",  "s/s",     "ers/ers", "ers/-"),
     "claims.stancechange":        ("ers/-",   "-/-",     "ers/ers", None),
     "claims.recordedact":         ("ers/-",   "-/-",     "ers/ers", None),
+    # Resolved (kept): its history is the record, so nobody deletes it and no outcome is added.
+    "claims.commitment":          ("ers/ers", "-/-",     "ers/ers", "ers/-"),
+    "claims.outcomesuggestion":   ("ers/rs",  "-/-",     "ers/ers", None),
     "ingest.feed":                ("ers/ers", "s/s",     "ers/ers", None),
     "ingest.article":             ("ers/ers", "s/s",     "ers/ers", None),
     "ingest.articleurl":          ("ers/ers", "s/s",     "ers/ers", None),
@@ -178,6 +183,12 @@ ACTIONS = {
     "claims.stanceassessment": {"delete_selected": "s"},
     "claims.stancechange": {"delete_selected": "-"},
     "claims.recordedact": {"delete_selected": "-"},
+    "claims.commitment": {"reopen_selected": "rs", "delete_selected": "-"},
+    "claims.outcomesuggestion": {
+        "accept_selected": "rs",
+        "dismiss_selected": "rs",
+        "delete_selected": "-",
+    },
     "ingest.feed": {
         "poll_soon": "ers",
         "pause_selected": "ers",
@@ -227,6 +238,7 @@ ACTION_DATA = {
     "publish_selected": {"confirm": "yes"},
     "retract_selected": {"reason": "Role matrix."},
     "reject_selected": {"reason": "Role matrix."},
+    "reopen_selected": {"rationale": "Role matrix."},
     "delete_selected": {"post": "yes"},
 }
 
@@ -316,6 +328,19 @@ def record_make() -> dict[str, Model]:
         return made
 
     published = statement("published")
+    kept = commitments.commitment_mark(
+        user=None, statement=published, promise="Open it", evidence_rule="Weights", condition="c"
+    )
+    commitments.commitment_outcome_record(
+        commitment=kept, user=None, outcome="kept", rationale="r", deciding_statement=published
+    )
+    pending = commitments.commitment_mark(
+        user=None,
+        statement=statement("published"),
+        promise="Open the next",
+        evidence_rule="Weights",
+        condition="c",
+    )
     feed = Feed.objects.create(url="https://feeds.example/matrix.xml")
     article = Article.objects.create(
         url="https://news.example/matrix",
@@ -372,6 +397,10 @@ def record_make() -> dict[str, Model]:
             stance="leaning_closed",
             origin="Epoch AI: Data on AI models",
             origin_key="Matrix-7B|matrix-lab",
+        ),
+        "claims.commitment": kept,
+        "claims.outcomesuggestion": OutcomeSuggestion.objects.create(
+            commitment=pending, act_statement=published, outcome="kept", rationale="Matrix."
         ),
         "ingest.feed": feed,
         "ingest.article": article,

@@ -23,7 +23,16 @@ from apps.site.templatetags.aperture import as_percent, precise_date, signed
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = ["record", "formula", "example", "contributions", "policy", "licences", "crawler"]
+SECTIONS = [
+    "record",
+    "formula",
+    "example",
+    "contributions",
+    "commitments",
+    "policy",
+    "licences",
+    "crawler",
+]
 
 
 def about(client: Client, language: str) -> str:

@@ -24,9 +24,10 @@ AssertQueries = Callable[[int], AbstractContextManager[Any]]
 # Lab page: company, models (+ status history, openness), statements (+ citations, models),
 # labs and stance changes, the stance engine's inputs (statements, links, pins, imported acts),
 # the imported acts listed, subsidiaries, what the stance rests on (statements, imported acts),
-# what caused each change (statements, imported acts; the pins too, when there are any). Lab
+# what caused each change (statements, imported acts; the pins too, when there are any), its
+# commitments (+ their models and histories, when there are any) and their kept ratio. Lab
 # fragment: company, models, statements (+ citations, models).
-LAB_PAGE_QUERIES = 19
+LAB_PAGE_QUERIES = 21
 LAB_FRAGMENT_QUERIES = 5
 
 
@@ -126,18 +127,18 @@ PAGES = {
         shows=lambda t, html: html.count(b'<tr id="item-') == min(len(t.statement_ids), 12),
     ),
     # Statement, citations (+ sources), what those cite and are cited by, models, links, history,
-    # the newest public revision (which the cite block names) (and the datasets' claims about
-    # its models, when it calls one open source).
+    # the newest public revision (which the cite block names), whether it is a commitment (and
+    # the datasets' claims about its models, when it calls one open source).
     "statement": PublicPage(
         url=lambda t: _linked_statement(t).get_absolute_url(),
-        queries=8,
+        queries=9,
         shows=lambda t, html: b"responds to" in html and b"contradicts" in html,
     ),
     # All labs, the chosen labs, their stance changes, what each stance rests on (statements,
     # imported acts), what caused each change (statements, imported acts).
     "compare": PublicPage(
         url=lambda t: f"/compare/?labs={t.company.slug},other",
-        queries=7,
+        queries=8,  # the kept ratios beside the stances: one query for every lab shown
         shows=lambda t, html: html.count(b'class="band"') >= 2,
     ),
     # Speakers by name, statements (+ citations, models), sources (publishers first), labs,

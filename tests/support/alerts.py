@@ -55,6 +55,7 @@ def subscriber_make(
         model_status=kinds.get("model_status", False),
         dataset_changes=kinds.get("dataset_changes", False),
         policy_changes=kinds.get("policy_changes", True),
+        commitments=kinds.get("commitments", False),
     )
     # created_at is auto_now_add: set after the insert, as the confirmation would have.
     Subscription.objects.filter(pk=subscription.pk).update(created_at=subscribed_at or yesterday)

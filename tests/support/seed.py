@@ -46,6 +46,8 @@ class SeedSnapshot:
             instance = item.object
             by_model[type(instance)].append(instance)
             for name, targets in (item.m2m_data or {}).items():
+                if not targets:  # no rows to link (a commitment that names no model)
+                    continue
                 field: Any = instance._meta.get_field(name)
                 through = field.remote_field.through
                 source = through._meta.get_field(field.m2m_field_name()).attname

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import AIModel, Company, ModelStatusChange
-from apps.claims.models import StanceChange, Statement
+from apps.claims.models import CommitmentOutcome, StanceChange, Statement
 from apps.datasets.models import ClaimChange
 from apps.lib.constraints import ChecksInOneQuery
 from apps.watch.models import WatchSnapshot
@@ -23,6 +23,9 @@ class EventKind(models.TextChoices):
     DATASET_CHANGE = "dataset_change", _("change in a dataset")
     #: A watched page's change an editor accepted (apps.watch PageChangeAccepted).
     PAGE_CHANGE = "page_change", _("policy change")
+    #: A commitment resolved by a reviewer or fallen overdue (apps.claims
+    #: CommitmentOutcomeRecorded); a reopening is not told.
+    COMMITMENT = "commitment", _("commitment resolved or overdue")
 
 
 class Event(ChecksInOneQuery):
@@ -49,6 +52,10 @@ class Event(ChecksInOneQuery):
     #: A watched page's change an editor accepted; one event at most per change.
     page_change = models.ForeignKey(
         WatchSnapshot, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    #: A commitment's outcome (a verdict or overdue); one event at most per outcome.
+    commitment_outcome = models.ForeignKey(
+        CommitmentOutcome, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     fanned_out_at = models.DateTimeField(
@@ -81,6 +88,7 @@ class Event(ChecksInOneQuery):
                     | Q(kind="model_status", model_status_change__isnull=False)
                     | Q(kind="dataset_change", dataset_change__isnull=False)
                     | Q(kind="page_change", page_change__isnull=False)
+                    | Q(kind="commitment", commitment_outcome__isnull=False)
                 ),
                 name="event_points_at_its_change",
             ),
@@ -94,6 +102,11 @@ class Event(ChecksInOneQuery):
                 fields=["page_change"],
                 condition=Q(page_change__isnull=False),
                 name="event_one_per_page_change",
+            ),
+            models.UniqueConstraint(
+                fields=["commitment_outcome"],
+                condition=Q(commitment_outcome__isnull=False),
+                name="event_one_per_commitment_outcome",
             ),
         ]
 

@@ -95,6 +95,8 @@ class Subscription(ChecksInOneQuery):
     dataset_changes = models.BooleanField(_("changes in the datasets"), default=False)
     # On by default: a lab's reader is told its policy changed (opt-out on the manage page).
     policy_changes = models.BooleanField(_("policy changes"), default=True)
+    # Opt-in: the lab's commitments, each told when resolved or overdue.
+    commitments = models.BooleanField(_("commitments kept or broken"), default=False)
     frequency = models.CharField(
         _("delivery"), max_length=10, choices=Frequency.choices, default=Frequency.INSTANT
     )
@@ -161,6 +163,8 @@ class SubscriptionRequest(ChecksInOneQuery):
     dataset_changes = models.BooleanField(_("changes in the datasets"), default=False)
     # On by default: a lab's reader is told its policy changed (opt-out on the manage page).
     policy_changes = models.BooleanField(_("policy changes"), default=True)
+    # Opt-in: the lab's commitments, each told when resolved or overdue.
+    commitments = models.BooleanField(_("commitments kept or broken"), default=False)
     frequency = models.CharField(
         _("delivery"), max_length=10, choices=Frequency.choices, default=Frequency.INSTANT
     )

@@ -33,6 +33,7 @@ class WebhookEndpoint(ChecksInOneQuery):
     model_status = models.BooleanField(_("model status changes"), default=True)
     dataset_changes = models.BooleanField(_("changes in the datasets"), default=True)
     policy_changes = models.BooleanField(_("policy changes"), default=True)
+    commitments = models.BooleanField(_("commitments kept or broken"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
     disabled_at = models.DateTimeField(_("disabled"), null=True, blank=True)

@@ -41,6 +41,7 @@ KIND_FLAG = {
     EventKind.MODEL_STATUS: "model_status",
     EventKind.DATASET_CHANGE: "dataset_changes",
     EventKind.PAGE_CHANGE: "policy_changes",
+    EventKind.COMMITMENT: "commitments",
 }
 
 

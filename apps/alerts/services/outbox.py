@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from apps.catalog.events import ModelStatusChanged
 from apps.catalog.models import AIModel, Company, ModelStatusChange
-from apps.claims.events import StanceChanged, StatementPublished
-from apps.claims.models import StanceChange, Statement
+from apps.claims.events import CommitmentOutcomeRecorded, StanceChanged, StatementPublished
+from apps.claims.models import CommitmentOutcome, OutcomeKind, StanceChange, Statement
 from apps.datasets.events import DatasetValuesChanged
 from apps.datasets.labels import field_describes_openness
 from apps.datasets.models import ClaimChange
@@ -38,6 +38,7 @@ def event_record(
     statement: Statement | None = None,
     model_status_change: ModelStatusChange | None = None,
     page_change: WatchSnapshot | None = None,
+    commitment_outcome: CommitmentOutcome | None = None,
     ai_models: Iterable[AIModel | int] = (),
 ) -> Event:
     """Write an Event in the caller's transaction; it is handed to Celery after commit."""
@@ -48,6 +49,7 @@ def event_record(
         statement=statement,
         model_status_change=model_status_change,
         page_change=page_change,
+        commitment_outcome=commitment_outcome,
     )
     models_list = list(ai_models)
     if models_list:
@@ -266,6 +268,30 @@ def on_page_change_accepted(event: PageChangeAccepted) -> None:
     snapshot = WatchSnapshot.objects.get(pk=event.snapshot_id)
     statement = Statement.objects.select_related("company").get(pk=event.statement_id)
     event_record_page_change(snapshot=snapshot, statement=statement)
+
+
+def event_record_commitment_outcome(*, outcome: CommitmentOutcome) -> Event | None:
+    """The event of a commitment resolved by a reviewer or fallen overdue, for the readers of
+    its lab (and of the models it names) who follow commitments. A reopening is no news: the
+    verdict that follows it is. An outcome told already gets no second event."""
+    if outcome.outcome == OutcomeKind.REOPENED:
+        return None
+    if Event.objects.filter(commitment_outcome=outcome).exists():
+        return None
+    commitment = outcome.commitment
+    return event_record(
+        kind=EventKind.COMMITMENT,
+        company=commitment.statement.company,
+        commitment_outcome=outcome,
+        ai_models=list(commitment.ai_models.values_list("pk", flat=True)),
+    )
+
+
+def on_commitment_outcome_recorded(event: CommitmentOutcomeRecorded) -> None:
+    outcome = CommitmentOutcome.objects.select_related("commitment__statement__company").get(
+        pk=event.outcome_id
+    )
+    event_record_commitment_outcome(outcome=outcome)
 
 
 def event_publish(*, event_id: int) -> bool:

@@ -83,6 +83,7 @@ def subscription_request(
             model_status="model_status" in wanted,
             dataset_changes="dataset_changes" in wanted,
             policy_changes="policy_changes" in wanted,
+            commitments="commitments" in wanted,
             frequency=frequency if frequency in Frequency.values else Frequency.INSTANT,
             language=language if language in Language.values else Language.EN,
             expires_at=now + datetime.timedelta(seconds=alerts_conf().confirm_max_age_seconds),
@@ -148,6 +149,7 @@ def subscription_confirm(*, request: SubscriptionRequest) -> Subscription:
                 "model_status": request.model_status,
                 "dataset_changes": request.dataset_changes,
                 "policy_changes": request.policy_changes,
+                "commitments": request.commitments,
                 "frequency": request.frequency,
             },
         )
@@ -232,6 +234,7 @@ def subscription_update(
     subscription.model_status = "model_status" in kinds
     subscription.dataset_changes = "dataset_changes" in kinds
     subscription.policy_changes = "policy_changes" in kinds
+    subscription.commitments = "commitments" in kinds
     subscription.frequency = frequency if frequency in Frequency.values else Frequency.INSTANT
     subscription.save()
     return subscription

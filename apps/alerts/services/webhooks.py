@@ -107,6 +107,17 @@ def webhook_body(*, event: Event, text: EventText, timestamp: int) -> bytes:
             # The changed words alone ("- old / + new", cut short), as the mail quotes them.
             "changes": page.excerpt,
         }
+    if text.commitment is not None:
+        outcome = event.commitment_outcome
+        assert outcome is not None, "a commitment event points at its outcome"
+        payload["commitment"] = {
+            "id": outcome.commitment_id,
+            "promise": text.commitment.promise,
+            "outcome": outcome.outcome,
+            "rationale": text.commitment.rationale,
+            "deciding_statement_id": outcome.deciding_statement_id,
+            "deciding_act_id": outcome.deciding_act_id,
+        }
     if change is not None and text.new_statement is not None:
         # The publish that made this change; its own statement_published event is posted too.
         payload["published_statement"] = {"id": event.statement_id, "url": text.new_statement.url}

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from apps.catalog.models import AIModel, Alias, Company
 from apps.claims.models import EditorialState, StanceChange, Statement
-from apps.claims.selectors import says_and_does
+from apps.claims.selectors import kept_ratios, says_and_does
 from apps.site.selectors import labs_with_changes
 
 from .. import present
@@ -92,6 +92,7 @@ def lab_get(request: HttpRequest, slug: str) -> Any:
                 for m in AIModel.objects.filter(developer=company).order_by("slug")
             ],
             "subsidiaries": [present.lab_ref(c) for c in company.subsidiaries.order_by("slug")],
+            "commitments": present.kept_ratio(kept_ratios(company_ids=[company.pk])[company.pk]),
         }
     )
     return body

@@ -6,6 +6,7 @@ presenting a page costs no query of its own.
 
 from __future__ import annotations
 
+from .commitments import commitment, commitment_outcome, kept_ratio
 from .common import (
     aliases_by_owner,
     aliases_listed,
@@ -43,10 +44,13 @@ __all__ = [
     "aliases_listed",
     "claim",
     "claim_rows",
+    "commitment",
+    "commitment_outcome",
     "component",
     "dataset_ref",
     "disagreement",
     "field_labels",
+    "kept_ratio",
     "lab",
     "lab_ref",
     "labels",

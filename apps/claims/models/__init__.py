@@ -1,11 +1,23 @@
 """The record itself: the statements sources carry, and the stance derived from them.
 
-One module per subdomain: statements.py (statements, citations, links) and stance.py (pins,
-changes, recorded acts); everything is importable from here as before.
+One module per subdomain: statements.py (statements, citations, links), stance.py (pins,
+changes, recorded acts) and commitments.py (promises, their outcomes and the outcomes acts
+suggest); everything is importable from here as before.
 """
 
 from __future__ import annotations
 
+from .commitments import (
+    UNRESOLVED,
+    VERDICTS,
+    Commitment,
+    CommitmentOutcome,
+    CommitmentQuerySet,
+    CommitmentStatus,
+    OutcomeKind,
+    OutcomeSuggestion,
+    SuggestionState,
+)
 from .stance import (
     RecordedAct,
     ShiftRating,
@@ -37,9 +49,17 @@ __all__ = [
     "REASON_MAX",
     "SEARCHED_FIELDS",
     "SUMMARY_MAX",
+    "UNRESOLVED",
+    "VERDICTS",
     "Citation",
+    "Commitment",
+    "CommitmentOutcome",
+    "CommitmentQuerySet",
+    "CommitmentStatus",
     "EditorialState",
     "LinkKind",
+    "OutcomeKind",
+    "OutcomeSuggestion",
     "RecordedAct",
     "ShiftRating",
     "Stance",
@@ -51,5 +71,6 @@ __all__ = [
     "StatementKind",
     "StatementLink",
     "StatementQuerySet",
+    "SuggestionState",
     "Verification",
 ]

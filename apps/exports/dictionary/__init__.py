@@ -20,6 +20,7 @@ from .columns import (
     ColumnType,
     Table,
 )
+from .commitments import COMMITMENT_OUTCOMES, COMMITMENTS
 from .statements import RETRACTIONS, STANCE_HISTORY, STATEMENT_SOURCES, STATEMENTS
 
 #: Every table, in the order the page and the manifest list them.
@@ -32,11 +33,15 @@ TABLES: tuple[Table, ...] = (
     DATASET_CLAIMS,
     STANCE_HISTORY,
     RETRACTIONS,
+    COMMITMENTS,
+    COMMITMENT_OUTCOMES,
 )
 TABLES_BY_NAME = {table.name: table for table in TABLES}
 
 __all__ = [
     "ATTRIBUTION",
+    "COMMITMENTS",
+    "COMMITMENT_OUTCOMES",
     "DATASET_CLAIMS",
     "FORMAT_NOTES",
     "LABS",

@@ -21,8 +21,8 @@ from apps.catalog.models import (
     Publisher,
     Source,
 )
-from apps.claims import services
-from apps.claims.models import EditorialState, Statement, StatementLink
+from apps.claims import commitments, services
+from apps.claims.models import Commitment, EditorialState, Statement, StatementLink
 from apps.claims.seed_record import SeedError, SeedRecord, seed_record_load
 
 Count = Callable[[str, bool], None]
@@ -78,6 +78,7 @@ class Command(BaseCommand):
                 if statement.state in (EditorialState.DRAFT, EditorialState.IN_REVIEW):
                     services.statement_publish(statement=statement, user=None)
                     count("published statements", True)
+            self._commitments(record, {s.import_key: s for s in statements}, count)
 
         if created:
             summary = ", ".join(f"{n} {label}" for label, n in created.items())
@@ -227,3 +228,28 @@ class Command(BaseCommand):
                 )
                 count("statement links", was)
         return list(by_key.values())
+
+    def _commitments(
+        self, record: SeedRecord, statements: dict[str | None, Statement], count: Count
+    ) -> None:
+        """Mark the file's commitments, pending, once: what reviewers decided since stands."""
+        models = {m.slug: m for m in AIModel.objects.all()}
+        for row in record.commitments:
+            statement = statements[row.statement]
+            if Commitment.objects.filter(statement=statement).exists():
+                continue
+            commitments.commitment_mark(
+                user=None,
+                statement=statement,
+                promise=row.promise,
+                promise_ja=row.promise_ja,
+                promised_by=row.promised_by,
+                due_on=row.due_on,
+                condition=row.condition,
+                condition_ja=row.condition_ja,
+                evidence_rule=row.evidence_rule,
+                evidence_rule_ja=row.evidence_rule_ja,
+                keywords=row.keywords,
+                ai_models=[models[slug] for slug in row.models],
+            )
+            count("commitments", True)
