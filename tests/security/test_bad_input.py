@@ -28,7 +28,7 @@ from apps.alerts import services as alerts_services
 from apps.alerts.models import Subscriber, Subscription, SubscriptionRequest
 from apps.alerts.tokens import subscriber_token_make, subscription_request_token_make
 from apps.catalog.models import AIModel, Company
-from apps.claims.models import Citation, Statement
+from apps.claims.models import Citation, Commitment, Statement
 from apps.exports.build import exports_build
 from tests.support.alerts import subscriber_make
 
@@ -209,6 +209,8 @@ PUBLIC_VIEWS: dict[str, Reads] = {
     "api-v1:sources_list": Reads(get=("lab", "publisher", "kind", "language", "limit", "cursor")),
     "api-v1:source_get": Reads(),
     "api-v1:disagreements_list": Reads(get=("dataset", "model", "limit", "cursor")),
+    "api-v1:commitments_list": Reads(get=("lab", "status", "limit", "cursor")),
+    "api-v1:commitment_get": Reads(),
 }
 #: Namespaces behind a login: not public (the edge still covers them, see the admin test).
 NOT_PUBLIC = {"admin", "accounts"}  # accounts: the two-factor pages, under /admin/ and its login
@@ -304,6 +306,10 @@ def record(seeded: None, settings: SettingsWrapper, tmp_path: Path) -> Record:
             "api-v1:statement_get": {"statement_id": statement.pk},
             "api-v1:source_get": {
                 "source_id": statement.citations.values_list("source_id", flat=True)[0]
+            },
+            # The seed's one commitment (the spokesperson's July 2025 promise).
+            "api-v1:commitment_get": {
+                "commitment_id": Commitment.objects.values_list("pk", flat=True)[0]
             },
         },
         subscription=subscription,

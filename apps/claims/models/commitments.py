@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.catalog.models import JAPANESE_HELP, AIModel
+from apps.lib.constraints import ChecksInOneQuery
 from apps.lib.text import length_constraint
 
 from .stance import RecordedAct
@@ -64,7 +65,7 @@ class CommitmentQuerySet(models.QuerySet["Commitment"]):
         return self.filter(status__in=UNRESOLVED)
 
 
-class Commitment(models.Model):
+class Commitment(ChecksInOneQuery):
     statement = models.OneToOneField(
         Statement,
         verbose_name=_("statement"),
@@ -221,7 +222,7 @@ class Commitment(models.Model):
         return [word.strip() for word in self.keywords.split(",") if word.strip()]
 
 
-class CommitmentOutcome(models.Model):
+class CommitmentOutcome(ChecksInOneQuery):
     """One entry of a commitment's history. Rows are added, never edited or deleted."""
 
     commitment = models.ForeignKey(
@@ -298,7 +299,7 @@ class SuggestionState(models.TextChoices):
     DISMISSED = "dismissed", _("dismissed")
 
 
-class OutcomeSuggestion(models.Model):
+class OutcomeSuggestion(ChecksInOneQuery):
     """A later act by the same lab that may decide a pending commitment, for a reviewer.
 
     Made by commitment_suggestions.outcome_suggestions_propose when an act statement is
