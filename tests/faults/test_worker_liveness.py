@@ -46,6 +46,13 @@ def inspect_ping(worker: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+def consumed_from(worker: str) -> set[str]:
+    """The queues ``worker`` says it consumes (``celery inspect active_queues``)."""
+    replies = celery_app.control.inspect([worker], timeout=5).active_queues()
+    assert replies is not None, f"{worker} did not answer"
+    return {queue["name"] for queue in replies[worker]}
+
+
 def live_soon(worker: CeleryWorker, what: str) -> None:
     wait_until(
         lambda: worker_liveness(worker=worker.name, max_age=MAX_AGE).live,
@@ -101,13 +108,12 @@ def test_a_worker_that_answers_ping_but_consumes_nothing_is_reported_stale(
     name = celery_worker.name
     live_soon(celery_worker, "the worker to run a heartbeat probe")
     queues = [*celery_worker.queues, worker_direct(name).name]
-    active = {q["name"] for q in celery_app.control.inspect([name]).active_queues()[name]}
-    assert active == set(queues), "every queue it reads, its direct queue among them"
+    assert consumed_from(name) == set(queues), "every queue it reads, its direct queue among them"
 
     for queue in queues:
         reply = celery_app.control.cancel_consumer(queue, destination=[name], reply=True)
         assert reply and "ok" in reply[0][name], reply
-    assert not celery_app.control.inspect([name]).active_queues()[name], "consuming nothing"
+    assert consumed_from(name) == set(), "consuming nothing"
 
     stale_soon(name, "the worker consuming nothing to be reported stale")
     pinged = inspect_ping(name)
