@@ -13,11 +13,15 @@ article_ingest in this process, as a worker runs them):
 * when even the record of the failure cannot be written, the claim is still let go and the
   beat tick hands the URL out again, later: no task retries at once (no crash loop);
 * once there is room again, the retry stores the article exactly once.
+
+A watched page's reading (its raw response too) is stored the same way: the same full disk is
+shown on the watch in the admin, and the next check stores the reading once.
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +45,9 @@ from apps.ingest.models import (
     Outcome,
     Suggestion,
 )
+from apps.watch.models import Watch, WatchSnapshot
+from apps.watch.services.common import DISK_FULL_DETAIL
+from apps.watch.services.watches import watch_create, watches_check
 from tests.support.diskfull import disk_fill
 from tests.support.feeds import demo_page
 from tests.support.httpserver import LocalHTTPServer
@@ -161,3 +168,37 @@ def test_when_the_failure_cannot_be_recorded_either_the_url_is_let_go_and_handed
         assert handed == [row.pk]
 
         stored_once_after_freeing(row, filler)
+
+
+def test_a_full_disk_while_storing_a_watched_page_is_shown_and_the_next_check_stores_it_once(
+    private_db: str,
+    pg_cluster: PostgresCluster,
+    http_server: LocalHTTPServer,
+    editor: User,
+    settings: Any,
+) -> None:
+    settings.FETCH_ALLOW_PRIVATE = True
+    page = demo_page("meta-open-closed-en.html")
+    http_server.route("/policy", body=page)
+    watch = watch_create(url=http_server.url("/policy"))
+    with small_tablespace(pg_cluster, name=TABLESPACE, size_kb=1024) as disk:
+        tables_move(WatchSnapshot)
+        filler = disk_fill(disk)
+
+        assert watches_check() == Counter({"disk full": 1})
+        watch = Watch.objects.get(pk=watch.pk)
+        assert watch.claim == "" and watch.detail == DISK_FULL_DETAIL
+        assert watch.next_check_at > timezone.now(), "checked again later, not at once"
+        assert not WatchSnapshot.objects.exists()
+        client = Client()
+        client.force_login(editor)
+        shown = client.get(reverse("admin:watch_watch_change", args=[watch.pk]))
+        assert DISK_FULL_DETAIL in shown.content.decode()
+
+        filler.unlink()
+        freed = time.monotonic()
+        assert watches_check(everything=True) == Counter({"baseline": 1})
+        print(f"\nrecovery: the reading stored {time.monotonic() - freed:.2f} s after room")
+        assert WatchSnapshot.objects.get(watch=watch).raw_body() == page
+        assert watches_check(everything=True) == Counter({"unchanged": 1})
+        assert WatchSnapshot.objects.count() == 1
