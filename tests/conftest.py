@@ -1,4 +1,4 @@
-"""Shared fixtures: users in each editorial role, and the seeded record.
+"""Shared fixtures: users in each editorial role, the seeded record, local HTTP and SMTP servers.
 
 Helpers that test modules import live in tests/support/; conftest files hold fixtures and hooks.
 """
@@ -28,6 +28,7 @@ from tests.support.databases import (
 from tests.support.httpserver import LocalHTTPServer, ipv6_loopback_available
 from tests.support.run_settings import run_settings_apply
 from tests.support.seed import SeedSnapshot, seed_snapshot_restore, seed_snapshot_take
+from tests.support.smtpserver import SMTPServer
 from tests.support.worker import CeleryWorker
 
 #: Fixtures that start a Chromium or a Celery worker (directly or through the fixtures they
@@ -35,6 +36,9 @@ from tests.support.worker import CeleryWorker
 MARKED_BY_FIXTURE = {"browser": "browser", "celery_worker": "worker", "mail_worker": "worker"}
 
 _RUN_SETTINGS = pytest.StashKey[list[override_settings]]()
+#: Each role group the migrations made, by name: its permissions as (app label, codename).
+RoleGroups = dict[str, list[tuple[str, str]]]
+_ROLE_GROUPS = pytest.StashKey[RoleGroups]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -88,8 +92,11 @@ def _password_hash() -> str:
     return make_password("correct horse")
 
 
-#: Each role group the migrations made, by name: its permissions as (app label, codename).
-RoleGroups = dict[str, list[tuple[str, str]]]
+def _role_groups_read() -> RoleGroups:
+    return {
+        group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
+        for group in Group.objects.all()
+    }
 
 
 @pytest.fixture(scope="session")
@@ -100,19 +107,23 @@ def django_db_setup(
     django_db_modify_db_settings: None,
 ) -> Iterator[None]:
     """This process's test database, a copy of a migrated template on PostgreSQL (see
-    tests/support/databases.py); elsewhere pytest-django's own set-up."""
+    tests/support/databases.py); elsewhere pytest-django's own set-up.
+
+    The role groups are read here, before any test runs (see :func:`role_groups`)."""
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
     if connection.vendor != "postgresql":
         with django_db_blocker.unblock():
             created = setup_databases(verbosity=0, interactive=False)
+            request.config.stash[_ROLE_GROUPS] = _role_groups_read()
         yield
         with django_db_blocker.unblock():
             teardown_databases(created, verbosity=0)
         return
     with django_db_blocker.unblock():
         old_name, _ = database_clone_for_process()
+        request.config.stash[_ROLE_GROUPS] = _role_groups_read()
     flush_by_delete_install()
     yield
     with django_db_blocker.unblock():
@@ -120,18 +131,18 @@ def django_db_setup(
 
 
 @pytest.fixture(scope="session")
-def role_groups(django_db_setup: None, django_db_blocker: Any) -> RoleGroups:
-    """The role groups as the migrations left them, read once per session.
+def role_groups(request: pytest.FixtureRequest, django_db_setup: None) -> RoleGroups:
+    """The role groups as the migrations left them, read when the test database was set up.
 
     A transactional test's flush empties auth_group, and the migrations that made the groups do
     not run again (flush recreates only content types and permissions); tests after it get the
-    groups back from here.
+    groups back from here. Read at set-up, before any test could have flushed them, whichever
+    test asks first.
     """
-    with django_db_blocker.unblock():
-        return {
-            group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
-            for group in Group.objects.all()
-        }
+    roles = request.config.stash[_ROLE_GROUPS]
+    if not roles:
+        pytest.fail("The migrated test database has no role groups (Editor, Reviewer).")
+    return roles
 
 
 def _groups_restore(roles: RoleGroups, names: tuple[str, ...]) -> None:
@@ -216,6 +227,17 @@ def celery_worker(transactional_db: None, settings: Any) -> Iterator[CeleryWorke
     worker = CeleryWorker().start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[SMTPServer]:
+    """A running SMTP server (tests/support/smtpserver.py); Django's default mailer points at
+    it."""
+    server = SMTPServer().start()
+    settings.MAILERS = server.mailer_settings()
+    settings.SITE_URL = "http://testserver"
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -20,7 +20,13 @@ from django.db import InterfaceError, OperationalError, connection
 
 from .conf import setting, settings_read
 
-__all__ = ["DATABASE_OUTAGE_ERRORS", "database_retry", "database_unavailable", "outage_conf"]
+__all__ = [
+    "DATABASE_OUTAGE_ERRORS",
+    "database_disk_full",
+    "database_retry",
+    "database_unavailable",
+    "outage_conf",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +54,23 @@ def database_unavailable(error: BaseException | None) -> bool:
     """Whether ``error`` (or what caused it) says the database cannot be reached."""
     while error is not None:
         if isinstance(error, DATABASE_OUTAGE_ERRORS):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+#: PostgreSQL's SQLSTATE for "could not extend file …: No space left on device" (disk_full).
+DISK_FULL_SQLSTATE = "53100"
+
+
+def database_disk_full(error: BaseException | None) -> bool:
+    """Whether ``error`` (or what caused it) says the database server is out of disk space.
+
+    A write fails then and the transaction is rolled back whole; the server itself goes on
+    serving reads and the writes that fit (a row updated in place), so it is not an outage.
+    """
+    while error is not None:
+        if getattr(error, "sqlstate", None) == DISK_FULL_SQLSTATE:
             return True
         error = error.__cause__ or error.__context__
     return False

@@ -1,4 +1,5 @@
-"""Fixtures for the alert tests: a real SMTP server and a worker that mails it.
+"""Fixtures for the alert tests: a worker that mails the SMTP server (tests/conftest.py's
+``smtp``).
 
 Helpers that test modules import live in tests/support/ (alerts.py, broker.py), not here.
 """
@@ -13,16 +14,6 @@ import pytest
 from config.celery import app as celery_app
 from tests.support.smtpserver import SMTPServer
 from tests.support.worker import CeleryWorker
-
-
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[SMTPServer]:
-    """A running SMTP server; Django's default mailer points at it."""
-    server = SMTPServer().start()
-    settings.MAILERS = server.mailer_settings()
-    settings.SITE_URL = "http://testserver"
-    yield server
-    server.stop()
 
 
 @pytest.fixture

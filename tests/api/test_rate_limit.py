@@ -33,7 +33,7 @@ def _address() -> str:
 
 @pytest.fixture
 def small_limit(settings: Any) -> Iterator[None]:
-    if not django_settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    if not str(django_settings.CACHES["default"]["BACKEND"]).endswith("RedisCache"):
         pytest.fail("Rate-limit tests need REDIS_URL (make test sets it).")
     settings.API_RATE_LIMIT = LIMIT
     settings.API_RATE_WINDOW_SECONDS = 3600

@@ -6,10 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.alerts.conftest import smtp
 from tests.support.postgres_cluster import PostgresCluster, private_database_for_django
-
-__all__ = ["smtp"]  # the alert tests' SMTP server fixture, used here too
 
 
 @pytest.fixture
@@ -24,13 +21,8 @@ def pg_cluster() -> Iterator[PostgresCluster]:
 
 
 @pytest.fixture
-def private_db(
-    transactional_db: None, pg_cluster: PostgresCluster, role_groups: object
-) -> Iterator[str]:
+def private_db(transactional_db: None, pg_cluster: PostgresCluster) -> Iterator[str]:
     """Django's connection (and every worker or server a test starts) on a migrated copy of the
-    test database in :func:`pg_cluster`; yields its URL.
-
-    ``role_groups`` is read first: the flush that ends a transactional test empties auth_group,
-    and a later test's ``editor`` fixture restores the groups from that session-wide copy."""
+    test database in :func:`pg_cluster`; yields its URL."""
     with private_database_for_django(pg_cluster) as url:
         yield url

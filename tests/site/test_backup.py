@@ -51,15 +51,6 @@ def postgres_tools() -> None:
 
 
 @pytest.fixture
-def smtp(settings: Any) -> Iterator[SMTPServer]:
-    server = SMTPServer().start()
-    settings.MAILERS = server.mailer_settings()
-    settings.SITE_URL = "http://testserver"
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def new_database() -> Iterator[str]:
     """A new, empty database beside the test database; the default connection's while the test
     switches to it (``switch``), dropped at the end."""

@@ -31,11 +31,17 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from tests.support.diskfull import small_disk
 from tests.support.shared import in_ci
 from tests.support.smtpserver import free_port
 from tests.support.waiting import wait_until
 
-__all__ = ["PostgresCluster", "postgres_bin_dir", "private_database_for_django"]
+__all__ = [
+    "PostgresCluster",
+    "postgres_bin_dir",
+    "private_database_for_django",
+    "small_tablespace",
+]
 
 
 def postgres_bin_dir() -> Path | None:
@@ -138,6 +144,17 @@ class PostgresCluster:
             check=True, capture_output=True, timeout=60,
         )  # fmt: skip
 
+    def sql(self, statement: str, *, database: str = "postgres") -> str:
+        """Run one SQL statement with psql as the ``postgres`` role; returns its output."""
+        done = subprocess.run(
+            [str(self.bin_dir / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+             "-d", database, "-v", "ON_ERROR_STOP=1", "-Atc", statement],
+            capture_output=True, text=True, check=False, timeout=60,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise RuntimeError(f"psql {statement!r} failed:\n{done.stderr}")
+        return done.stdout
+
     def destroy(self) -> None:
         try:
             self.stop()
@@ -193,3 +210,23 @@ def private_database_for_django(
         connection.close()
         connection.settings_dict.clear()
         connection.settings_dict.update(original)
+
+
+@contextmanager
+def small_tablespace(cluster: PostgresCluster, *, name: str, size_kb: int) -> Iterator[Path]:
+    """A tablespace ``name`` on ``cluster``, on a tmpfs of ``size_kb`` KiB of its own
+    (tests/support/diskfull.py: skipped where mounting is refused, failing under CI=true);
+    yields the mount point, which ``disk_fill`` fills.
+
+    The directory belongs to the server's OS user, as PostgreSQL requires. The cluster is
+    stopped before the disk goes at the end: a server must not lose a tablespace it writes to.
+    """
+    with small_disk(cluster.root / f"tablespace-{name}", size_kb=size_kb) as path:
+        try:
+            if cluster.run_as is not None:
+                entry = pwd.getpwnam(cluster.run_as)
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+            cluster.sql(f"CREATE TABLESPACE {name} LOCATION '{path}'")
+            yield path
+        finally:
+            cluster.stop()

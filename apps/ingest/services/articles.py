@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from apps.lib.fetch import AddressPolicy, FetchError, fetch, redact_url
+from apps.lib.outage import database_disk_full
 from apps.lib.urls import url_validate
 from apps.lib.workqueue import WorkQueue, rows_claim
 
@@ -183,6 +184,14 @@ def article_ingest(
     except ExtractError as error:
         return _article_failed(article_url, now, "extract", str(error), permanent=True)
     except Exception as error:  # a bug in one page must not stop the rest: record, retry
+        if database_disk_full(error):  # the store was rolled back whole; room comes back later
+            logger.error("article URL %s: the database is out of disk space: %s", article_url.pk,
+                         error)  # fmt: skip
+            message = (
+                "The database has no disk space left to store the page; it will be tried "
+                f"again. ({str(error).splitlines()[0]})"
+            )
+            return _article_failed(article_url, now, "disk-full", message[:500], permanent=False)
         logger.exception("article URL %s: unexpected error", article_url.pk)
         return _article_failed(
             article_url, now, "internal", f"Unexpected error: {error!r}"[:500], permanent=False
@@ -275,20 +284,44 @@ def _article_failed(
     permanent: bool,
     status: int | None = None,
 ) -> ArticleIngestResult:
+    """Record a failed attempt (the URL's state and last error, a FetchAttempt) and let the URL
+    go: pending again after a backoff (the task retries it), or failed for good.
+
+    When the record itself cannot be written (the database's disk is full, or it went away),
+    the URL is only let go, pending and undispatched, for the beat tick to hand out after the
+    backoff; if even that fails, its claim goes stale and the tick reclaims it. Either way the
+    task ends without raising and asks for no retry: nothing is lost and nothing loops.
+    """
     retry = not permanent and article_url.attempts < ingest_conf().max_attempts
     delay = backoff_delay(failures=article_url.attempts, base_minutes=0.5) if retry else None
-    with transaction.atomic():
-        ArticleURL.objects.filter(pk=article_url.pk).update(
-            state=ArticleState.PENDING if retry else ArticleState.FAILED,
-            claimed_at=None,
-            last_error=message,
-            next_attempt_at=now + delay if delay else now,
-            dispatched_at=now if retry else None,
-        )
-        error_attempt_record(
-            article_url=article_url, url=article_url.url, now=now, reason=reason,
-            permanent=permanent, message=message, status=status,
-        )  # fmt: skip
+    try:
+        with transaction.atomic():
+            ArticleURL.objects.filter(pk=article_url.pk).update(
+                state=ArticleState.PENDING if retry else ArticleState.FAILED,
+                claimed_at=None,
+                last_error=message,
+                next_attempt_at=now + delay if delay else now,
+                dispatched_at=now if retry else None,
+            )
+            error_attempt_record(
+                article_url=article_url, url=article_url.url, now=now, reason=reason,
+                permanent=permanent, message=message, status=status,
+            )  # fmt: skip
+    except DatabaseError:
+        logger.exception("article URL %s: the failure could not be recorded", article_url.pk)
+        later = backoff_delay(failures=article_url.attempts, base_minutes=0.5)
+        try:
+            ArticleURL.objects.filter(pk=article_url.pk, state=ArticleState.FETCHING).update(
+                state=ArticleState.PENDING,
+                claimed_at=None,
+                last_error=message,
+                next_attempt_at=now + later,
+                dispatched_at=None,
+            )
+        except DatabaseError:
+            logger.exception("article URL %s: left claimed until the claim goes stale",
+                             article_url.pk)  # fmt: skip
+        return ArticleIngestResult(article_url.pk, Outcome.ERROR, message)
     return ArticleIngestResult(
         article_url.pk,
         Outcome.ERROR,

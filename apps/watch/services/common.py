@@ -10,23 +10,33 @@ workers off a host this one is asking.
 from __future__ import annotations
 
 import datetime
+import logging
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import models
+from django.db import DatabaseError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.lib.outage import database_disk_full
 from apps.lib.workqueue import rows_claim
 
 from ..conf import watch_conf
 from ..hosts import HostGate, host_of
 
+logger = logging.getLogger(__name__)
+
 #: A row whose host another worker is asking is looked at again after this long.
 HOST_BUSY_SECONDS = 30.0
+#: After the database ran out of disk space storing a reading, the rows are looked at again
+#: after this long (the reading was rolled back whole: the next check stores it).
+DISK_FULL_RETRY_SECONDS = 300.0
+DISK_FULL_DETAIL = (
+    "The database has no disk space left to store the page; it will be checked again."
+)
 
 type CheckOne = Callable[[Any, str, HostGate, datetime.datetime], str]
 
@@ -103,5 +113,28 @@ def checks_drain(
                     claim_release(model, row.pk, token, next_check_at=later)
                     outcomes["host busy"] += 1
                     continue
-                outcomes[check_one(row, token, gate, timezone.now())] += 1
+                try:
+                    outcomes[check_one(row, token, gate, timezone.now())] += 1
+                except DatabaseError as error:
+                    if not database_disk_full(error):
+                        raise
+                    outcomes["disk full"] += _disk_full(model, row.pk, token, error)
+                    return outcomes
     return outcomes
+
+
+def _disk_full(model: type[models.Model], pk: int, token: str, error: Exception) -> int:
+    """Let go of the batch after row ``pk``'s reading could not be stored for want of disk
+    space: that row says so (its ``detail``, in the admin), and it and the batch's rows not yet
+    checked are due again later. If that cannot be written either, the claims go stale and are
+    taken over. Returns how many rows were let go."""
+    logger.error("the database is out of disk space storing a %s: %s", model.__name__, error)
+    later = timezone.now() + datetime.timedelta(seconds=DISK_FULL_RETRY_SECONDS)
+    try:
+        with transaction.atomic():
+            claim_release(model, pk, token, detail=DISK_FULL_DETAIL, next_check_at=later)
+            rest = model._default_manager.filter(claim=token)
+            return 1 + rest.update(claim="", claimed_at=None, next_check_at=later)
+    except DatabaseError:
+        logger.exception("%s rows left claimed until their claims go stale", model.__name__)
+        return 1
