@@ -23,8 +23,8 @@ from django.utils.translation import ngettext
 from apps.lib.admin_columns import text_short
 from apps.lib.history_admin import HistoryAdmin
 
-from . import commitment_suggestions, commitments
-from .models import (
+from .. import commitment_suggestions, commitments
+from ..models import (
     UNRESOLVED,
     VERDICTS,
     Commitment,
