@@ -5,7 +5,8 @@ Targets (issue 16): fan-out <= 2x a single INSERT ... SELECT of the same deliver
 local SMTP server (bench/smtpsink.py, a process of its own).
 
 The subscribers are generated in SQL (generate_series): one in five reads Japanese. It all runs in
-a database of its own, dropped at the end. Each fan-out is measured
+a database of its own, dropped at the end; the sender tasks the fan-outs publish are purged from
+the broker (REDIS_URL's queues) at the end. Each fan-out is measured
 REPEATS times, each time rolled back to a savepoint, alternating with its floor; the best of
 each is shown. BENCH_PROFILE=1 profiles Aperture's side (bench/profiling.py).
 """

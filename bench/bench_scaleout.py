@@ -5,7 +5,8 @@ count, and the speed-up of each over one process.
 Each run has work of its own: pages no earlier run served (ingestion), an event whose
 subscribers no earlier run had (mail). Ingestion is timed from queueing the URLs until none
 waits; mail from the fan-out (which publishes the sender tasks) until every delivery is sent,
-into bench/smtpsink.py. Workers are started before the clock. In a database of its own.
+into bench/smtpsink.py. Workers are started before the clock. In a database of its own; it
+empties the broker's queues (REDIS_URL's) before and after, so point it at a broker of its own.
 """
 
 from __future__ import annotations
