@@ -159,7 +159,7 @@ def run() -> _Tables:
     missing = [str(path) for path in sources.values() if not path.exists()]
     if missing:
         timing.notes.append(f"skipped: {', '.join(missing)} absent (set APERTURE_SHARED_DIR)")
-        return _Tables([timing])
+        return _Tables([timing, _growth(sources)])
 
     floor: dict[str, _Measured] = {}
     for key, path in sources.items():
@@ -234,4 +234,20 @@ def run() -> _Tables:
         "is rolled back afterwards. Import = dataset_import (read, parse, plan, bulk writes, "
         "matching, acts and stance recomputes)."
     )
-    return _Tables([timing, batches])
+    return _Tables([timing, batches, _growth(sources)])
+
+
+def _growth(sources: dict[str, Path]) -> Table:
+    """Issue 16: the import's growth at 2x and 4x the data (bench/datasets_growth.py)."""
+    from apps.datasets.extract import SNAPSHOT_SOURCES
+    from bench.datasets_growth import growth_table
+
+    call_command("migrate", verbosity=0)
+    try:
+        with transaction.atomic():
+            call_command("seed", verbosity=0)
+            table = growth_table(sources, SNAPSHOT_SOURCES)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return table

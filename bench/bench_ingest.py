@@ -12,8 +12,11 @@ trafilatura.extract() alone on the same bytes, in the same run.
 from __future__ import annotations
 
 import csv
+import multiprocessing
+import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,11 +29,17 @@ from bench.table import Table
 
 if TYPE_CHECKING:
     from apps.ingest.linking import Matcher
+    from bench.workers import PeakMemory
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 PAGES = 60
+#: The whole pipeline through real workers (issue 16): this many pages, against bare extraction
+#: of the same pages in one process per core.
+WORKER_PAGES = int(os.environ.get("BENCH_INGEST_PAGES", "1000"))
+#: Issue 16's ceiling on a worker's memory, its pool children included.
+WORKER_RSS_LIMIT_MB = 300
 #: How often the linking step reads the stored texts, so that its time is well above the noise.
 LINKING_ROUNDS = 5
 
@@ -39,7 +48,7 @@ class _Rollback(Exception):
     pass
 
 
-def _pages() -> list[bytes]:
+def _pages(count: int = PAGES, label: str = "benchmark copy") -> list[bytes]:
     from tests.support.feeds import distinct_story
 
     demo = ROOT / "apps" / "ingest" / "demo" / "articles"
@@ -47,11 +56,93 @@ def _pages() -> list[bytes]:
     return [
         distinct_story(
             sources[n % len(sources)].read_bytes(),
-            f"benchmark copy {n}",
+            f"{label} {n}",
             language="ja" if "-ja" in sources[n % len(sources)].name else "en",
         )
-        for n in range(PAGES)
+        for n in range(count)
     ]
+
+
+def extraction_floor(pages: list[bytes], processes: int) -> float:
+    """Seconds for bare trafilatura.extract of ``pages`` in a pool of ``processes``."""
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        pool.map(abs, range(processes))  # the pool is up before the clock starts
+        started = time.perf_counter()
+        pool.map(trafilatura.extract, pages, chunksize=8)
+        return time.perf_counter() - started
+
+
+def ingest_by_workers(
+    pages: list[bytes], *, processes: int, concurrency: int, path: str
+) -> tuple[float, int, PeakMemory]:
+    """The whole pipeline through real workers on committed rows (the database the default
+    connection points at): ``pages`` served on loopback under ``path``, queued as an editor's
+    "Ingest URLs now" does, until every URL is stored or failed. Returns (seconds, articles
+    stored, the workers' peak memory, pool children included)."""
+    from apps.ingest import services
+    from apps.ingest.models import Article, ArticleState, ArticleURL
+    from apps.ingest.tasks import article_ingest
+    from bench.workers import PeakMemory as workers_memory
+    from bench.workers import pids, wait_for, workers
+    from tests.support.httpserver import LocalHTTPServer
+
+    settings.FETCH_ALLOW_PRIVATE = True
+    before = Article.objects.count()
+    with (
+        LocalHTTPServer() as server,
+        workers(processes=processes, concurrency=concurrency, queues=("ingest",)) as running,
+    ):
+        for n, page in enumerate(pages):
+            server.route(f"/{path}/{n}", body=page)
+        urls = [server.url(f"/{path}/{n}") for n in range(len(pages))]
+        waiting = ArticleURL.objects.filter(state__in=[ArticleState.PENDING, ArticleState.FETCHING])
+        with workers_memory(pids(running)) as memory:
+            started = time.perf_counter()
+            services.article_urls_queue(urls=urls, enqueue=article_ingest.delay)
+            wait_for(lambda: not waiting.exists(), timeout=900, what="the pages to be ingested")
+            seconds = time.perf_counter() - started
+    return seconds, Article.objects.count() - before, memory
+
+
+def _worker_table() -> Table:
+    from bench.databases import own_database
+    from bench.workers import cores
+
+    table = Table(
+        f"Ingestion through a real worker: {WORKER_PAGES:,} pages, concurrency = {cores()} cores",
+        ["run", "seconds", "articles/s", "share of floor", "worker RSS (MB)"],
+    )
+    pages = _pages(WORKER_PAGES, "worker copy")
+    floor = extraction_floor(pages, cores())
+    table.add(
+        f"bare trafilatura.extract, {cores()} processes (floor)",
+        floor,
+        len(pages) / floor,
+        "1.0",
+        "",
+    )
+    with own_database("ingest"):
+        call_command("seed", verbosity=0)
+        seconds, stored, memory = ingest_by_workers(
+            pages, processes=1, concurrency=cores(), path="w"
+        )
+    share = floor / seconds
+    table.add(
+        "whole pipeline: 1 worker (fetch..suggest, committed)",
+        seconds,
+        len(pages) / seconds,
+        f"{share:.0%} (target >= 60%)",
+        f"{memory.peak_kb / 1024:.0f} RSS, {memory.peak_pss_kb / 1024:.0f} PSS "
+        f"(limit {WORKER_RSS_LIMIT_MB})",
+    )
+    table.notes.append(
+        f"{stored} articles stored. The pipeline's clock runs from queueing the URLs (as the "
+        "admin's 'Ingest URLs now') until none waits; the worker was started before. Pages are "
+        "served by a local HTTP server in this process. RSS: the worker and its pool children, "
+        "summed from /proc (RSS counts what the pool shares with its parent once per process; "
+        "PSS shares it out), peak of samples every 0.2 s. Runs in a database of its own."
+    )
+    return table
 
 
 def _matcher_with_dataset_names() -> tuple[Matcher, int]:
@@ -77,7 +168,19 @@ def _matcher_with_dataset_names() -> tuple[Matcher, int]:
     return Matcher(names), len(names)
 
 
-def run() -> Table:
+@dataclass
+class _Tables:
+    tables: list[Table]
+
+    def render(self) -> str:
+        return "\n\n".join(table.render() for table in self.tables)
+
+
+def run() -> _Tables:
+    return _Tables([_in_process_table(), _worker_table()])
+
+
+def _in_process_table() -> Table:
     from apps.ingest import services
     from apps.ingest.models import Article, Suggestion
     from tests.support.httpserver import LocalHTTPServer

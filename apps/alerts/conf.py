@@ -24,7 +24,6 @@ class AlertsConf:
     # A sender stops claiming after this long and re-enqueues itself: well inside Celery's
     # soft time limit (CELERY_TASK_SOFT_TIME_LIMIT, 120 s), so it is never cut off mid-batch.
     send_budget_seconds: float = setting("ALERTS_SEND_BUDGET_SECONDS", 75.0)
-    fanout_batch: int = setting("ALERTS_FANOUT_BATCH", 5000)
     max_attempts: int = setting("ALERTS_MAX_ATTEMPTS", 8)
     # Backoff after a failed mail or webhook (apps/lib/workqueue.py): about this long after the
     # first failure, doubling with each, never more than the maximum.

@@ -19,6 +19,7 @@ from types import TracebackType
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 
 MAILER_ALIAS = "default"
 
@@ -166,7 +167,18 @@ class MailSession:
             if self._backend is None:
                 self._backend = mail.mailers[self.alias]
                 self._backend.open()
-            self._backend.send_messages([message])
+            prebuilt = getattr(message, "prebuilt", None)
+            if prebuilt is not None and isinstance(self._backend, SMTPBackend):
+                # The bytes are the message: sent as Django's backend would send them.
+                backend = self._backend
+                assert backend.connection is not None
+                backend.connection.sendmail(
+                    backend.prep_address(message.from_email),
+                    [backend.prep_address(address) for address in message.recipients()],
+                    prebuilt,
+                )
+            else:
+                self._backend.send_messages([message])
         # Only what a transport raises: anything else (Celery's SoftTimeLimitExceeded above
         # all) is not a mail error and must reach the caller as itself.
         except (smtplib.SMTPException, OSError, ValueError) as exc:

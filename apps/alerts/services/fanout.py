@@ -1,6 +1,6 @@
 """Fan-out: one Delivery per (event, subscriber) and one WebhookDelivery per (event, endpoint),
-inserted under unique constraints with ``ignore_conflicts``, so running it twice, or twice at
-once, adds nothing.
+each kind made by one INSERT ... SELECT ... ON CONFLICT DO NOTHING under unique constraints (the
+rows never pass through Python), so running it twice, or twice at once, adds nothing.
 
 One publish that also moves a lab's stance makes two events: the statement's, and the stance
 change's, which carries the statement (it names it: :func:`.outbox.event_record_stance_changes`).
@@ -14,17 +14,15 @@ and Atom feeds keep both events: each is its own fact for a machine to read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import batched
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
-from ..conf import alerts_conf
 from ..models import (
     Delivery,
+    DeliveryStatus,
     Event,
     EventKind,
     Frequency,
@@ -67,13 +65,27 @@ def subscriptions_matching(event: Event) -> models.QuerySet[Subscription]:
     )
 
 
-def _subscriber_ids(queryset: models.QuerySet[Subscription], chunk: int) -> Iterator[int]:
-    yield from (
-        queryset.order_by("subscriber_id")
-        .values_list("subscriber_id", flat=True)
-        .distinct()
-        .iterator(chunk_size=chunk)
+def _deliveries_insert(event: Event, queryset: models.QuerySet[Subscription], digest: bool) -> int:
+    """One INSERT ... SELECT of a delivery per distinct subscriber of ``queryset``, skipping
+    the (event, subscriber) pairs that exist: rows a previous run (or a concurrent one) made stay
+    as they are. The rows never pass through Python. Returns how many were added."""
+    subscribers, params = (
+        queryset.order_by().values("subscriber_id").distinct().query.sql_with_params()
     )
+    quote = connection.ops.quote_name
+    fields = {field.name: str(field.column) for field in Delivery._meta.concrete_fields}
+    names = ("event", "subscriber", "digest", "status", "attempts", "claim", "last_error")
+    columns = ", ".join(quote(fields[name]) for name in (*names, "created_at"))
+    # "WHERE true" keeps SQLite's parser from reading ON CONFLICT as a join's ON.
+    sql = (
+        # Quoted identifiers and Django's own compiled query; the values are parameters.
+        f"INSERT INTO {quote(Delivery._meta.db_table)} ({columns}) "  # noqa: S608
+        f"SELECT %s, chosen.subscriber_id, %s, %s, 0, '', '', %s FROM ({subscribers}) chosen "
+        "WHERE true ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [event.pk, digest, DeliveryStatus.PENDING, timezone.now(), *params])
+        return max(cursor.rowcount, 0)
 
 
 @dataclass
@@ -97,7 +109,6 @@ def event_carrier(event: Event) -> Event | None:
 def event_fan_out(*, event_id: int) -> FanOutReport:
     """Create every delivery for one event (idempotent), then start the senders."""
     event = Event.objects.select_related("company").get(pk=event_id)
-    batch = alerts_conf().fanout_batch
     matching = subscriptions_matching(event)
     instant = matching.filter(frequency=Frequency.INSTANT)
     daily = matching.filter(frequency=Frequency.DAILY)
@@ -113,29 +124,19 @@ def event_fan_out(*, event_id: int) -> FanOutReport:
     report = FanOutReport()
     # Instant first: a reader who follows the event both instantly and by digest gets it once,
     # instantly, because the digest row then conflicts with the instant one and is skipped.
-    existing = Delivery.objects.filter(event_id=event.pk).count()
-    for digest, queryset in ((False, instant), (True, daily)):
-        for ids in batched(_subscriber_ids(queryset, batch), batch):
-            # ignore_conflicts: rows a previous run (or a concurrent one) made stay as they are.
-            Delivery.objects.bulk_create(
-                [Delivery(event_id=event.pk, subscriber_id=sid, digest=digest) for sid in ids],
-                ignore_conflicts=True,
-                batch_size=batch,
-            )
-    report.created = Delivery.objects.filter(event_id=event.pk).count() - existing
+    instant_created = _deliveries_insert(event, instant, False)
+    report.created = instant_created + _deliveries_insert(event, daily, True)
     endpoints = WebhookEndpoint.objects.filter(
         is_active=True, created_at__lte=event.created_at
     ).filter(_scope_q(event))
+    endpoint_ids = list(endpoints.values_list("pk", flat=True))
     WebhookDelivery.objects.bulk_create(
-        [
-            WebhookDelivery(event_id=event.pk, endpoint_id=pk)
-            for pk in endpoints.values_list("pk", flat=True)
-        ],
+        [WebhookDelivery(event_id=event.pk, endpoint_id=pk) for pk in endpoint_ids],
         ignore_conflicts=True,
     )
-    report.webhooks = endpoints.count()
+    report.webhooks = len(endpoint_ids)
     Event.objects.filter(pk=event.pk, fanned_out_at__isnull=True).update(
         fanned_out_at=timezone.now(), last_error=""
     )
-    senders_start(event_id=event.pk)
+    senders_start(event_id=event.pk, due=instant_created)
     return report

@@ -81,12 +81,17 @@ def task_publish(task: AlertTask, *args: object, countdown: float | None = None)
     return True
 
 
-def senders_start(*, event_id: int | None = None) -> None:
-    """Enqueue enough sender tasks for what is due (each drains until nothing is left)."""
-    pending = DELIVERIES.due(Delivery.objects.filter(digest=False))
-    if event_id is not None:
-        pending = pending.filter(event_id=event_id)
-    count = pending.count()
+def senders_start(*, event_id: int | None = None, due: int | None = None) -> None:
+    """Enqueue enough sender tasks for what is due (each drains until nothing is left).
+
+    ``due``: how many instant deliveries the caller knows to be due (a fan-out that just made
+    them), which spares counting them; when 0 or None they are counted."""
+    count = due or 0
+    if not count:
+        pending = DELIVERIES.due(Delivery.objects.filter(digest=False))
+        if event_id is not None:
+            pending = pending.filter(event_id=event_id)
+        count = pending.count()
     if count:
         senders = min(4, math.ceil(count / (alerts_conf().send_batch * 4)))
         for _ in range(max(senders, 1)):
