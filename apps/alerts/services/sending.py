@@ -12,13 +12,11 @@ Duplicates are bounded by the senders: one message in flight each at the moment 
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from email.policy import SMTP
 
-from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.utils import timezone
 
@@ -61,7 +59,7 @@ def deliveries_send(*, event_id: int | None = None, max_batches: int | None = No
     queryset = Delivery.objects.filter(digest=False)
     if event_id is not None:
         queryset = queryset.filter(event_id=event_id)
-    with MailSession() as session, _commits_unawaited():
+    with MailSession() as session:
 
         def handle(claim: Claim[Delivery], budget: Budget) -> Flow:
             deliveries_defer_over_limit(claim=claim)
@@ -82,27 +80,6 @@ def deliveries_send(*, event_id: int | None = None, max_batches: int | None = No
             max_batches=max_batches,
         )
     return report
-
-
-@contextlib.contextmanager
-def _commits_unawaited() -> Iterator[None]:
-    """The sender's commits (claims, and each mail marked sent) do not wait for the disk
-    (PostgreSQL's asynchronous commit, for this connection while the sender runs): each is
-    visible to every other transaction at once, and only a crash of the database server itself
-    (not of a worker) can lose the last fraction of a second of them (wal_writer_delay, 0.2 s by
-    default, up to three times that). The mails they marked then go out once more, carrying the
-    same Message-ID, as in the window described above. Waiting for the disk on every mail cost
-    a third of the sending rate (bench/README.md, "Work paths")."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    try:
-        yield
-    finally:
-        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
 
 
 def deliveries_defer_over_limit(*, claim: Claim[Delivery]) -> int:
