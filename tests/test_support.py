@@ -320,13 +320,13 @@ def test_the_flush_after_a_transactional_test_leaves_the_tables_as_djangos_own_f
 
     seed_snapshot_restore(seed_snapshot)
     assert Statement.objects.exists()
-    call_command("flush", verbosity=0, interactive=False)
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
     after_deletes = rows_per_table()
 
     seed_snapshot_restore(seed_snapshot)
     monkeypatch.setattr(DatabaseOperations, "sql_flush", databases._django_sql_flush)
-    call_command("flush", verbosity=0, interactive=False)
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
     after_truncate = rows_per_table()
 
     assert after_deletes == after_truncate
-    assert after_deletes[Statement._meta.db_table] == 0
+    assert set(after_deletes.values()) == {0}
