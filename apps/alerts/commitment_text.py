@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 from django.utils.translation import gettext as _
 
 from apps.claims.models import OutcomeKind
@@ -13,31 +10,11 @@ from apps.lib.bilingual import text_for_reader
 from apps.lib.text import isolate
 
 from .models import Event
-
-if TYPE_CHECKING:
-    from .render import EventText
-
-
-@dataclass(frozen=True)
-class CommitmentNote:
-    """The commitment an outcome is about, and what decided it."""
-
-    promise: str
-    outcome: str
-    outcome_label: str
-    rationale: str
-    evidence_rule: str
-    #: The statement or recorded act that decides it (empty for overdue).
-    evidence_title: str = ""
-    evidence_url: str = ""
-    due_on: str = ""
+from .text_parts import CommitmentNote, EventText, absolute, mail_date, one_line, subject_fit
 
 
 def commitment_text(event: Event) -> EventText:
     """The EventText of a commitment event, in the active language."""
-    # render.py imports this module to dispatch to it; its helpers are read when called.
-    from .render import EventText, absolute, mail_date, one_line, subject_fit
-
     outcome = event.commitment_outcome
     assert outcome is not None, "event_points_at_its_change guarantees this"
     commitment = outcome.commitment

@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 from apps.catalog.models import AIModel, Company
 
 from .models import Event
-from .render import EventText, event_text, events_for_render
+from .render import event_text, events_for_render
+from .text_parts import EventText
 
 FEED_SIZE = 50
 

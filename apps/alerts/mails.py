@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .models import Delivery, Subscriber
-from .render import SUBJECT_MAX, EventText, absolute, one_line, shortened
+from .text_parts import SUBJECT_MAX, EventText, absolute, one_line, shortened
 from .tokens import subscriber_token_make
 
 

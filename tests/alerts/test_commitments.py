@@ -15,8 +15,9 @@ from django.utils import translation
 
 from apps.alerts import services
 from apps.alerts.models import Event, EventKind, SubscriptionRequest
-from apps.alerts.render import SUBJECT_MAX, event_text, events_for_render
+from apps.alerts.render import event_text, events_for_render
 from apps.alerts.services.webhooks import webhook_body
+from apps.alerts.text_parts import SUBJECT_MAX
 from apps.claims import commitments
 from apps.claims.models import Commitment, OutcomeKind
 from tests.factories import company_make, statement_make

@@ -30,7 +30,7 @@ from apps.alerts.models import (
     Subscription,
     WebhookEndpoint,
 )
-from apps.alerts.render import SUBJECT_MAX
+from apps.alerts.text_parts import SUBJECT_MAX
 from apps.catalog.models import AIModel, Company
 from apps.datasets.models import ClaimChange
 from apps.datasets.parsers.osai import DIMENSIONS

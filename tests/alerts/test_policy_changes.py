@@ -20,7 +20,8 @@ from pytest_django import Settings as SettingsWrapper
 
 from apps.alerts import services
 from apps.alerts.models import Delivery, Event, EventKind, Subscriber, Subscription
-from apps.alerts.render import SUBJECT_MAX, event_text, events_for_render
+from apps.alerts.render import event_text, events_for_render
+from apps.alerts.text_parts import SUBJECT_MAX
 from apps.catalog.models import AIModel, Company
 from apps.claims import services as claims_services
 from apps.watch.models import Review, Watch, WatchSnapshot
