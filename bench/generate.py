@@ -29,6 +29,7 @@ ANALYZE. Sizes are written 1k, 10k, 100k, 1m or as numbers (``parse_sizes``).
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import time
 from collections.abc import Iterator
@@ -38,7 +39,15 @@ from typing import Any
 from django.core.management import call_command
 from django.db import connection
 
-__all__ = ["DEFAULT_SIZES", "World", "drop_sized_databases", "parse_sizes", "sized_database"]
+__all__ = [
+    "DEFAULT_SIZES",
+    "World",
+    "drop_sized_databases",
+    "parse_sizes",
+    "selected_sizes",
+    "size_label",
+    "sized_database",
+]
 
 DEFAULT_SIZES = [1_000, 10_000, 100_000, 1_000_000]
 BIG_LAB = "bench-big"
@@ -75,6 +84,12 @@ def parse_sizes(text: str) -> list[int]:
             unit = units.get(part[-1], 1)
             sizes.append(int(float(part.rstrip("km")) * unit))
     return sorted(set(sizes))
+
+
+def selected_sizes() -> list[int]:
+    """The sizes of this run: BENCH_SIZES (``make bench BENCH_ARGS="--sizes 1k,10k"`` sets it),
+    by default all four."""
+    return parse_sizes(os.environ.get("BENCH_SIZES", "")) or list(DEFAULT_SIZES)
 
 
 def size_label(size: int) -> str:
