@@ -309,7 +309,8 @@ _AFTER = [
         content_hash, dataset_id, company_id)
     SELECT 'bench-' || g, '1', now(),
         jsonb_build_object('name', 'Bench model ' || g, 'organization', lab.name,
-            'parameters', g * 1000000, 'release_date', (DATE '2022-01-01' + g %% 1000)::text),
+            'parameters', g::bigint * 1000000,
+            'release_date', (DATE '2022-01-01' + g %% 1000)::text),
         '', md5(g::text), d.id, lab.id
     FROM generate_series(1, %(records)s) AS g
     JOIN bench_lab AS lab ON lab.k = g %% (%(others)s + 1)
