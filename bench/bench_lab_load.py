@@ -19,6 +19,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from bench.bench_lab_pages import HX, floor_name
@@ -61,8 +62,11 @@ def _wait_ready(web: Process, port: int, timeout: float = 90.0) -> None:
     raise RuntimeError(f"gunicorn not ready within {timeout:.0f}s:\n{web.log_tail()}")
 
 
-def _load(port: int, path: str, headers: dict[str, str]) -> tuple[float, float, float, int]:
-    """Requests/s answered without error, p50 and p95 latency (ms), errors."""
+def _load(
+    port: int, path: str, headers: dict[str, str], kinds: Counter[str]
+) -> tuple[float, float, float, int]:
+    """Requests/s answered without error, p50 and p95 latency (ms), errors (counted by kind
+    into ``kinds``)."""
     seconds = _env_int("BENCH_LOAD_SECONDS", 20)
     generator = LoadGenerator(
         host="127.0.0.1",
@@ -76,6 +80,7 @@ def _load(port: int, path: str, headers: dict[str, str]) -> tuple[float, float, 
     samples = generator.stop()
     ok = sorted(s.seconds * 1000 for s in samples if not s.failed and s.sent < seconds)
     errors = sum(1 for s in samples if s.failed)
+    kinds.update(s.error.split(":")[0] or f"HTTP {s.status}" for s in samples if s.failed)
     return len(ok) / seconds, percentile(ok, 0.5), percentile(ok, 0.95), errors
 
 
@@ -117,10 +122,16 @@ def run() -> Table:
                 name = f"load-{floor_name(case)}"
                 floor_write(Path(scratch), name, _fetch(port, url, headers))
                 figures = {}
+                kinds: Counter[str] = Counter()
                 for label, path in [(case, url), (f"floor of the {case}", f"/bench-floor/{name}/")]:
                     for _ in range(10):  # warm each worker's caches
                         _fetch(port, path, headers)
-                    figures[label] = _load(port, path, headers)
+                    figures[label] = _load(port, path, headers, kinds)
+                if kinds:
+                    table.notes.append(
+                        f"{case}: errors by kind: "
+                        + ", ".join(f"{kind} {n}" for kind, n in kinds.most_common())
+                    )
                 floor_rps = figures[f"floor of the {case}"][0]
                 for label, (rps, p50, p95, errors) in figures.items():
                     share = rps / floor_rps if floor_rps else 0.0
