@@ -27,7 +27,7 @@ help:
 	@echo "make test   - lint, type-check, migrations check and the whole test suite (PostgreSQL, Redis, Chromium)"
 	@echo "make test-fast - migrations check and the in-process tests: no browser, worker, subprocess or slow test (PostgreSQL, Redis)"
 	@echo "make lint   - ruff, mypy and the import layers (.importlinter) only"
-	@echo "make bench  - benchmarks, printed as tables against a baseline measured in the same run"
+	@echo "make bench  - benchmarks against a floor measured in the same run, at 1k..1M statements; tables to bench/results/ (BENCH_ARGS=\"lab_pages --sizes 1k,10k\", bench/README.md)"
 	@echo "make soak   - ten minutes of steady load on the site while the worker and beat run their schedule; SOAK_SECONDS=60 for less"
 	@echo "make backup - one archive of DATABASE_URL's database (pg_dump -Fc) and the export files; prints its path"
 	@echo "make restore FROM=archive - put a backup back into DATABASE_URL's database and the export files"

@@ -36,7 +36,11 @@ def statements_for_display(queryset: QuerySet[Statement]) -> QuerySet[Statement]
     return queryset.select_related("company", "speaker", "speaker__company").prefetch_related(
         Prefetch(
             "citations",
-            queryset=Citation.objects.select_related("source", "source__publisher").order_by("id"),
+            # Not the archived raw response (zlib, often hundreds of KB): no card or API row
+            # reads it, and a page of 20 statements would fetch 20 of them.
+            queryset=Citation.objects.select_related("source", "source__publisher")
+            .defer("source__snapshot_raw")
+            .order_by("id"),
         ),
         "ai_models",
     )

@@ -69,15 +69,23 @@ class ChangeRow:
     change: StanceChange
     statements: list[Statement]
     acts: list[RecordedAct]
+    #: More statements caused it than ``statements`` holds (CAUSES_SHOWN): the why page has all.
+    more: bool = False
+
+
+#: The statements a change lists as its causes; a lab that says a hundred things a day would
+#: otherwise list them all on its page (bench/README.md).
+CAUSES_SHOWN = 10
 
 
 def change_rows(changes: list[StanceChange]) -> list[ChangeRow]:
-    """Each change with its causes, in three queries whatever the number of changes."""
+    """Each change with its causes (the first CAUSES_SHOWN statements), in three queries
+    whatever the number of changes."""
     prefetch_related_objects(
         changes,
         Prefetch(
             "statements",
-            queryset=Statement.objects.public().order_by("occurred_on", "id"),
+            queryset=Statement.objects.public().order_by("occurred_on", "id")[: CAUSES_SHOWN + 1],
             to_attr="cause_statements",
         ),
         "assessment",
@@ -92,8 +100,9 @@ def change_rows(changes: list[StanceChange]) -> list[ChangeRow]:
     return [
         ChangeRow(
             change=change,
-            statements=getattr(change, "cause_statements", []),
+            statements=getattr(change, "cause_statements", [])[:CAUSES_SHOWN],
             acts=acts.get((change.company_id, change.date), []),
+            more=len(getattr(change, "cause_statements", [])) > CAUSES_SHOWN,
         )
         for change in changes
     ]

@@ -52,6 +52,7 @@ class LoadGenerator:
         rate: float,
         concurrency: int,
         timeout: float = 30.0,
+        headers: dict[str, str] | None = None,
     ) -> None:
         if not paths:
             raise ValueError("the load needs at least one path")
@@ -60,6 +61,8 @@ class LoadGenerator:
         self.rate = rate
         self.concurrency = concurrency
         self.timeout = timeout
+        #: Sent with every request (besides Accept-Language), e.g. HX-Request for a fragment.
+        self.headers = dict(headers or {})
         self.samples: list[Sample] = []
         self._lock = threading.Lock()
         self._turn = itertools.count()
@@ -107,7 +110,8 @@ class LoadGenerator:
                 connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
             sent = time.monotonic()
             try:
-                connection.request("GET", path, headers={"Accept-Language": next(languages)})
+                headers = {**self.headers, "Accept-Language": next(languages)}
+                connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 status, error = response.status, ""

@@ -314,3 +314,27 @@ def test_the_home_pages_last_change_agrees_with_the_history(client: Client, seed
             assert str(latest.get_rating_display()) in last
             assert f"from {latest.get_old_stance_display()}" in last
         assert precise_date(latest.date) in last
+
+
+def test_a_change_caused_by_a_crowded_day_lists_its_first_causes_and_says_there_are_more(
+    client: Client,
+) -> None:
+    from apps.site.selectors import CAUSES_SHOWN, change_rows
+
+    lab = timeline_generate(
+        count=CAUSES_SHOWN + 5, slug="crowded", name="Crowded", days=1, distinct_days=1
+    ).company
+    (change,) = StanceChange.objects.current().filter(company=lab)
+    (row,) = change_rows([change])
+    caused = list(change.statements.order_by("occurred_on", "id"))
+    assert len(caused) == CAUSES_SHOWN + 5
+    assert [s.pk for s in row.statements] == [s.pk for s in caused[:CAUSES_SHOWN]]
+    assert row.more
+    page = client.get(lab.get_absolute_url()).content.decode()
+    assert "…and more statements that day" in page
+    assert caused[CAUSES_SHOWN - 1].get_absolute_url() in page
+
+    few = timeline_generate(count=3, slug="quiet", name="Quiet", days=1, distinct_days=1).company
+    (row,) = change_rows(list(StanceChange.objects.current().filter(company=few)))
+    assert len(row.statements) == 3
+    assert not row.more
