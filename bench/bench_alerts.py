@@ -51,9 +51,9 @@ def _subscribers(prefix: str, count: int, company_ids: dict[int, int]) -> None:
         for company_id, followers in company_ids.items():
             cursor.execute(
                 "INSERT INTO alerts_subscription (subscriber_id, company_id, stance_changes, "
-                "statements, model_status, dataset_changes, policy_changes, frequency, "
-                "created_at) "
-                "SELECT id, %s, true, false, false, false, true, 'instant', now() "
+                "statements, model_status, dataset_changes, policy_changes, commitments, "
+                "frequency, created_at) "
+                "SELECT id, %s, true, false, false, false, true, false, 'instant', now() "
                 "FROM alerts_subscriber WHERE email LIKE %s ORDER BY id LIMIT %s",
                 [company_id, f"{prefix}-%", followers],
             )

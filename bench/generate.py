@@ -298,11 +298,11 @@ _AFTER = [
         now(), '', now(), md5(g::text)
     FROM generate_series(1, %(subscribers)s) AS g""",
     """INSERT INTO alerts_subscription (stance_changes, statements, model_status, frequency,
-        created_at, company_id, subscriber_id, dataset_changes, policy_changes)
+        created_at, company_id, subscriber_id, dataset_changes, policy_changes, commitments)
     SELECT true, true, true, CASE WHEN s.id %% 4 = 0 THEN 'daily' ELSE 'instant' END, now(),
         CASE s.id %% 3 WHEN 0 THEN NULL WHEN 1 THEN (SELECT id FROM bench_lab WHERE k = 0)
             ELSE (SELECT id FROM bench_lab WHERE k = 1 + s.id %% %(others)s) END,
-        s.id, true, true
+        s.id, true, true, false
     FROM alerts_subscriber AS s""",
     # Dataset records across the datasets, each about one lab.
     """INSERT INTO datasets_datasetrecord (key, version, read_at, raw, upstream_url,
