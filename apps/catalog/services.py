@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,6 +19,7 @@ from django.utils.text import slugify
 from apps.lib.events import event_announce
 from apps.lib.fetch import fetch
 from apps.lib.pages import page_metadata
+from apps.lib.permissions import permission_require
 from apps.lib.urls import url_canonicalize
 
 from .events import ModelStatusChanged
@@ -41,8 +41,7 @@ def model_status_add(
 
     user=None is the system itself (seed data, imports), which acts with full authority.
     """
-    if user is not None and not user.has_perm("catalog.add_modelstatuschange"):
-        raise PermissionDenied("You do not have permission to record a model's status.")
+    permission_require(user, "catalog.add_modelstatuschange", "record a model's status")
     with transaction.atomic():
         change = ModelStatusChange(
             model=model,

@@ -21,10 +21,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
+
+from apps.lib.permissions import Actor, permission_require
 
 from .commitments import actor_user, commitment_outcome_record
 from .events import StatementPublished
@@ -41,7 +43,6 @@ from .models import (
     StatementKind,
     SuggestionState,
 )
-from .services import Actor, _require
 
 #: The outcome an act suggests from the stance it implies (for a promise to stay open).
 SUGGESTED_BY_STANCE = {
@@ -177,7 +178,7 @@ def outcome_suggestion_accept(
 
 def outcome_suggestion_dismiss(*, suggestion: OutcomeSuggestion, user: Actor | None) -> None:
     """The act does not decide the commitment: the suggestion leaves the queue."""
-    _require(user, "claims.record_outcome", "dismiss outcome suggestions")
+    permission_require(user, "claims.record_outcome", "dismiss outcome suggestions")
     with transaction.atomic():
         locked = OutcomeSuggestion.objects.select_for_update().get(pk=suggestion.pk)
         if locked.state != SuggestionState.PENDING:
@@ -187,8 +188,7 @@ def outcome_suggestion_dismiss(*, suggestion: OutcomeSuggestion, user: Actor | N
 
 
 def _decide(suggestion: OutcomeSuggestion, user: Actor | None, state: str) -> None:
-    if user is not None and not user.has_perm("claims.record_outcome"):
-        raise PermissionDenied("You do not have permission to decide outcome suggestions.")
+    permission_require(user, "claims.record_outcome", "decide outcome suggestions")
     suggestion.state = state
     suggestion.decided_by = actor_user(user)
     suggestion.decided_at = timezone.now()

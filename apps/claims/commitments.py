@@ -32,6 +32,7 @@ from django.utils.text import Truncator
 
 from apps.catalog.models import AIModel
 from apps.lib.events import event_announce
+from apps.lib.permissions import Actor, permission_require
 
 from .events import CommitmentOutcomeRecorded
 from .models import (
@@ -46,7 +47,6 @@ from .models import (
     RecordedAct,
     Statement,
 )
-from .services import Actor, _require
 
 #: The status a commitment takes after each kind of outcome.
 STATUS_AFTER = {
@@ -105,14 +105,14 @@ def commitment_save(*, commitment: Commitment, user: Actor | None) -> Commitment
     """Save a new or edited commitment (the admin's form). Its status moves only through the
     outcomes below, whatever the given copy says."""
     if commitment._state.adding:
-        _require(user, "claims.add_commitment", "mark commitments")
+        permission_require(user, "claims.add_commitment", "mark commitments")
         commitment.status = CommitmentStatus.PENDING
         commitment.status_changed_at = timezone.now()
         commitment.created_by = actor_user(user)
         commitment.full_clean()
         commitment.save()
         return commitment
-    _require(user, "claims.change_commitment", "edit commitments")
+    permission_require(user, "claims.change_commitment", "edit commitments")
     with transaction.atomic():
         stored = Commitment.objects.select_for_update().get(pk=commitment.pk)
         commitment.status, commitment.status_changed_at = stored.status, stored.status_changed_at
@@ -164,7 +164,7 @@ def commitment_outcome_record(
     deciding_act: RecordedAct | None = None,
 ) -> CommitmentOutcome:
     """A reviewer's verdict on an unresolved commitment, published with its evidence."""
-    _require(user, "claims.record_outcome", "record a commitment's outcome")
+    permission_require(user, "claims.record_outcome", "record a commitment's outcome")
     if outcome not in VERDICTS:
         raise ValidationError(
             "A reviewer records kept, partly kept, broken or withdrawn; overdue is worked out "
@@ -206,7 +206,7 @@ def commitment_reopen(
     *, commitment: Commitment, user: Actor | None, rationale: str
 ) -> CommitmentOutcome:
     """Reopen a resolved commitment: pending again, the earlier verdict kept in its history."""
-    _require(user, "claims.record_outcome", "reopen a commitment")
+    permission_require(user, "claims.record_outcome", "reopen a commitment")
     if not rationale.strip():
         raise ValidationError("Say why the commitment is reopened.")
     with transaction.atomic():

@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from apps.catalog.models import AIModel, Company, Person, Source
 from apps.lib.events import event_announce
+from apps.lib.permissions import Actor, permission_require
 
 from .events import SourcesCited, StatementPublished
 from .models import (
@@ -30,14 +31,7 @@ from .models import (
 from .recompute import stance_history_recompute
 from .recompute import stance_inputs as stance_inputs
 
-Actor = User | AnonymousUser
 HISTORY_REASON_MAX = 100  # django-simple-history's history_change_reason column
-
-
-def _require(user: Actor | None, permission: str, action: str) -> None:
-    # user=None is the system itself (seed data, migrations), which acts with full authority.
-    if user is not None and not user.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to {action}.")
 
 
 def statement_create(
@@ -62,7 +56,7 @@ def statement_create(
     import_key: str | None = None,
 ) -> Statement:
     """A new draft statement with its citations."""
-    _require(user, "claims.add_statement", "add statements")
+    permission_require(user, "claims.add_statement", "add statements")
     with transaction.atomic():
         statement = Statement(
             company=company,
@@ -116,7 +110,7 @@ def statement_save(*, statement: Statement, user: Actor | None) -> Statement:
     statement_published_changed for a published statement, in the same transaction.
     """
     if statement._state.adding:
-        _require(user, "claims.add_statement", "add statements")
+        permission_require(user, "claims.add_statement", "add statements")
         statement.state = EditorialState.DRAFT
         statement.published_at = statement.retracted_at = None
         statement.retraction_reason = ""
@@ -125,13 +119,13 @@ def statement_save(*, statement: Statement, user: Actor | None) -> Statement:
         statement.full_clean()
         statement.save()
         return statement
-    _require(user, "claims.change_statement", "edit statements")
+    permission_require(user, "claims.change_statement", "edit statements")
     with transaction.atomic():
         stored = Statement.objects.select_for_update().get(pk=statement.pk)
         if stored.state == EditorialState.RETRACTED:
             raise ValidationError("A retracted statement is part of the record; it is not edited.")
         if stored.state == EditorialState.PUBLISHED:
-            _require(user, "claims.publish_statement", "edit published statements")
+            permission_require(user, "claims.publish_statement", "edit published statements")
         for field in EDITORIAL_FIELDS:
             setattr(statement, field, getattr(stored, field))
         statement.full_clean()
@@ -141,7 +135,7 @@ def statement_save(*, statement: Statement, user: Actor | None) -> Statement:
 
 def statement_delete(*, statement: Statement, user: Actor | None) -> None:
     """Delete a draft. A statement that went further is part of the record: retract it."""
-    _require(user, "claims.delete_statement", "delete statements")
+    permission_require(user, "claims.delete_statement", "delete statements")
     with transaction.atomic():
         stored = Statement.objects.select_for_update().get(pk=statement.pk)
         if stored.state != EditorialState.DRAFT:
@@ -167,7 +161,7 @@ def statement_link_create(*, from_statement: Statement, to_statement: Statement,
 
 
 def statement_submit(*, statement: Statement, user: Actor | None) -> Statement:
-    _require(user, "claims.submit_statement", "submit statements for review")
+    permission_require(user, "claims.submit_statement", "submit statements for review")
     with transaction.atomic():
         locked = Statement.objects.select_for_update().get(pk=statement.pk)
         if locked.state != EditorialState.DRAFT:
@@ -185,7 +179,7 @@ def statement_publish(*, statement: Statement, user: Actor | None) -> Statement:
     A published statement must cite at least one source: the rule spans two tables, so it
     lives here rather than in a constraint.
     """
-    _require(user, "claims.publish_statement", "publish statements")
+    permission_require(user, "claims.publish_statement", "publish statements")
     with transaction.atomic():
         locked = Statement.objects.select_for_update().get(pk=statement.pk)
         if locked.state not in (EditorialState.DRAFT, EditorialState.IN_REVIEW):
@@ -208,7 +202,7 @@ def statement_publish(*, statement: Statement, user: Actor | None) -> Statement:
 
 
 def statement_retract(*, statement: Statement, user: Actor | None, reason: str) -> Statement:
-    _require(user, "claims.retract_statement", "retract statements")
+    permission_require(user, "claims.retract_statement", "retract statements")
     if not reason.strip():
         raise ValidationError("Say why the statement is retracted.")
     with transaction.atomic():
@@ -237,7 +231,7 @@ def statement_published_changed(
 
     ``previous_occurred_on``: its date before the edit; the history is recomputed from the
     earlier of the two dates on (unknown: rebuilt whole)."""
-    _require(user, "claims.publish_statement", "edit published statements")
+    permission_require(user, "claims.publish_statement", "edit published statements")
     if not statement.citations.exists():
         raise ValidationError("A published statement needs at least one cited source.")
     since = (
@@ -271,7 +265,7 @@ def assessment_pin(
 def assessment_save(*, assessment: StanceAssessment, user: Actor | None) -> StanceAssessment:
     """Save a new or edited pin and let the lab's stance history follow it, and the history
     of the lab it was on before, if it moved."""
-    _require(user, "claims.publish_statement", "pin a lab's stance")
+    permission_require(user, "claims.publish_statement", "pin a lab's stance")
     if not assessment.rationale.strip():
         raise ValidationError("A pinned stance needs a rationale.")
     if assessment.pk is None and isinstance(user, User):
@@ -300,7 +294,7 @@ def assessment_save(*, assessment: StanceAssessment, user: Actor | None) -> Stan
 
 def assessment_delete(*, assessment: StanceAssessment, user: Actor | None) -> None:
     """Remove a pin; the lab's stance history goes back to what the formula says."""
-    _require(user, "claims.publish_statement", "remove a pinned stance")
+    permission_require(user, "claims.publish_statement", "remove a pinned stance")
     company = assessment.company
     with transaction.atomic():
         stored = StanceAssessment.objects.filter(pk=assessment.pk)

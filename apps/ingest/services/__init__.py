@@ -28,6 +28,7 @@ the others.
 
 # AddressPolicy is in the signatures of feed_poll and article_ingest; callers type with it here.
 from apps.lib.fetch import AddressPolicy
+from apps.lib.permissions import Actor
 from apps.lib.urls import url_validate
 
 from .articles import (
@@ -42,7 +43,7 @@ from .articles import (
     article_urls_retry,
 )
 from .classifier import classifier_retrain, classifier_retrain_if_due
-from .common import Actor, Enqueue, backoff_delay
+from .common import Enqueue, backoff_delay
 from .dispatch import ingest_dispatch
 from .feeds import (
     DEMO_FEEDS,

@@ -11,8 +11,6 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from apps.lib.workqueue import WorkQueue, backoff_seconds, rows_claim
@@ -20,8 +18,6 @@ from apps.lib.workqueue import WorkQueue, backoff_seconds, rows_claim
 from ..conf import ingest_conf
 from ..models import ArticleURL, Feed, FetchAttempt, Outcome
 
-#: Who asks: an editor, or nobody in particular (a management command, a worker: ``None``).
-Actor = User | AnonymousUser
 #: Hands a row's id to a worker (a Celery task's ``delay``), or to anything in a test.
 Enqueue = Callable[[int], Any]
 
@@ -58,12 +54,6 @@ def error_attempt_record(
         message=message,
         http_status=status,
     )
-
-
-def permission_require(user: Actor | None, permission: str, action: str) -> None:
-    """PermissionDenied unless ``user`` may; ``None`` (a command, a worker) always may."""
-    if user is not None and not user.has_perm(permission):
-        raise PermissionDenied(f"You do not have permission to {action}.")
 
 
 def dispatch_lost(

@@ -17,9 +17,9 @@ from django.utils import timezone
 from apps.catalog import services as catalog_services
 from apps.claims import services as claims_services
 from apps.claims.models import Statement
+from apps.lib.permissions import Actor, permission_require
 
 from ..models import Article, Suggestion, SuggestionState
-from .common import Actor, permission_require
 
 
 def _decide(suggestion: Suggestion, **fields: Any) -> None:

@@ -19,12 +19,13 @@ from django.utils import timezone
 from apps.catalog import services as catalog_services
 from apps.catalog.models import Source
 from apps.lib.fetch import FetchError
+from apps.lib.permissions import Actor, permission_require
 from apps.lib.urls import url_validate
 from apps.lib.workqueue import WorkQueue
 
 from ..conf import ingest_conf
 from ..models import ArticleState, SourceFetch
-from .common import Actor, Enqueue, dispatch_lost, permission_require
+from .common import Enqueue, dispatch_lost
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ Readers hear of a policy change only through this decision, never from a diff.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,24 +18,18 @@ from apps.catalog.services import PageArchive
 from apps.claims import services as claims_services
 from apps.claims.models import Statement, StatementKind
 from apps.lib.events import event_announce
+from apps.lib.permissions import Actor, permission_require
 
 from ..diff import diff_summary
 from ..events import PageChangeAccepted
 from ..models import Review, WatchSnapshot
-
-Actor = User | AnonymousUser
-
-
-def _require(user: Actor | None) -> None:
-    if user is not None and not user.has_perm("watch.change_watchsnapshot"):
-        raise PermissionDenied("You do not have permission to decide page changes.")
 
 
 def page_change_accept(
     *, snapshot: WatchSnapshot, user: Actor | None, stance: str = "mixed", summary: str = ""
 ) -> Statement:
     """Accept a waiting change: a draft act citing the watched page, announced."""
-    _require(user)
+    permission_require(user, "watch.change_watchsnapshot", "decide page changes")
     with transaction.atomic():
         locked = (
             WatchSnapshot.objects.select_for_update().select_related("watch").get(pk=snapshot.pk)
@@ -89,7 +83,7 @@ def page_change_accept(
 
 def page_change_reject(*, snapshot: WatchSnapshot, user: Actor | None) -> bool:
     """Reject a waiting change (noise the filter missed); False if it was already decided."""
-    _require(user)
+    permission_require(user, "watch.change_watchsnapshot", "decide page changes")
     return (
         WatchSnapshot.objects.filter(pk=snapshot.pk, review=Review.PENDING).update(
             review=Review.REJECTED,

@@ -17,12 +17,13 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.catalog.models import AIModel, Company
 from apps.lib.css import SelectorError, css_to_xpath
 from apps.lib.fetch import FetchError
+from apps.lib.permissions import permission_require
 from apps.lib.urls import url_validate
 
 from ..conf import watch_conf
@@ -45,8 +46,7 @@ def watch_create(
 ) -> Watch:
     """A new watch on ``url``, due at once; ValidationError for a URL, selector or filter we
     cannot use. user=None is the system (a management command)."""
-    if user is not None and not user.has_perm("watch.add_watch"):
-        raise PermissionDenied("You do not have permission to watch pages.")
+    permission_require(user, "watch.add_watch", "watch pages")
     watch = Watch(
         url=url_validate(url),
         selector=selector.strip(),
