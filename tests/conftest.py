@@ -29,6 +29,7 @@ from tests.support.httpserver import LocalHTTPServer, ipv6_loopback_available
 from tests.support.run_settings import run_settings_apply
 from tests.support.seed import SeedSnapshot, seed_snapshot_restore, seed_snapshot_take
 from tests.support.smtpserver import SMTPServer
+from tests.support.tiers import tier_fast_set, tier_is_fast
 from tests.support.worker import CeleryWorker
 
 #: Fixtures that start a Chromium or a Celery worker (directly or through the fixtures they
@@ -45,12 +46,25 @@ def pytest_configure(config: pytest.Config) -> None:
     """A fast password hasher, and each xdist worker's own Redis database: see
     tests/support/run_settings.py."""
     config.stash[_RUN_SETTINGS] = run_settings_apply()
+    tier_fast_set(markexpr=config.getoption("markexpr") or "")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     overrides: list[override_settings] = config.stash.get(_RUN_SETTINGS, [])
     for override in reversed(overrides):
         override.disable()
+
+
+#: Modules whose every test is marked slow and whose collection alone costs: a run that leaves
+#: slow tests out (make test-fast) does not import them. Schemathesis builds the fuzz test's
+#: items from the OpenAPI document at collection, about a second in every test process.
+SLOW_MODULES = frozenset({Path(__file__).parent / "api" / "test_fuzz.py"})
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if collection_path in SLOW_MODULES and tier_is_fast():
+        return True
+    return None  # let pytest decide
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -13,6 +13,7 @@ from apps.claims import stance as engine
 from apps.claims.explain import stance_contributions, stance_explain
 from apps.claims.models import LinkKind, Stance, StatementKind, Verification
 from tests.claims.test_stance import evidence, record_strategy
+from tests.support.tiers import examples
 
 D = datetime.date
 
@@ -88,7 +89,7 @@ def test_nothing_on_record_yet_explains_nothing() -> None:
     assert explanation.contributions == []
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(record=record_strategy, data=st.data())
 def test_the_contributions_give_the_engines_score_on_any_date(
     record: list[engine.Evidence], data: st.DataObject

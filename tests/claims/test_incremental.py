@@ -36,6 +36,7 @@ from apps.claims.models import (
     Statement,
 )
 from tests.factories import company_make, statement_make
+from tests.support.tiers import examples
 
 D = datetime.date
 STANCES = list(engine.STANCE_SCORE)
@@ -66,7 +67,7 @@ def _needed(
     return [item for item in evidence if item.id in later | ends], chosen
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     record=st.lists(evidence_strategy, min_size=1, max_size=25, unique_by=lambda e: e.id),
     data=st.data(),
@@ -264,7 +265,7 @@ def _apply(lab: Company, op: tuple[Any, ...]) -> Callable[[], object] | None:
 
 @pytest.mark.django_db
 @settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

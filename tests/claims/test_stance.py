@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from apps.claims import stance as engine
 from apps.claims.models import LinkKind, ShiftRating, Stance, StatementKind, Verification
+from tests.support.tiers import examples
 
 D = datetime.date
 STANCES = list(engine.STANCE_SCORE)
@@ -143,7 +144,7 @@ def test_the_history_records_only_dates_on_which_the_stance_moved() -> None:
     assert changes[1].statement_ids == (3, 4)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(record=record_strategy, extra=evidence_strategy)
 def test_a_statement_more_open_than_the_stance_never_makes_it_more_closed(
     record: list[engine.Evidence], extra: engine.Evidence
@@ -166,7 +167,7 @@ def test_a_statement_more_open_than_the_stance_never_makes_it_more_closed(
     assert engine.STANCE_SCORE[after.stance] >= engine.STANCE_SCORE[before.stance]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(record=record_strategy, data=st.data())
 def test_the_history_does_not_depend_on_the_order_statements_arrive_in(
     record: list[engine.Evidence], data: st.DataObject
@@ -181,7 +182,7 @@ def test_the_history_does_not_depend_on_the_order_statements_arrive_in(
 link_kinds = st.sampled_from([LinkKind.DENIES, LinkKind.SUPERSEDES, LinkKind.RESPONDS_TO])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(record=record_strategy, data=st.data())
 def test_the_swept_history_scores_every_date_as_the_formula_does(
     record: list[engine.Evidence], data: st.DataObject

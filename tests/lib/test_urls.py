@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apps.lib.urls import TRACKING_PARAMETERS, is_tracking_parameter, url_canonicalize
+from tests.support.tiers import examples
 
 
 @pytest.mark.parametrize(
@@ -140,7 +141,7 @@ def http_urls(draw: st.DrawFn) -> str:
     return url
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(http_urls())
 def test_canonicalizing_twice_changes_nothing(url: str) -> None:
     try:
