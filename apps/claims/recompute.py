@@ -12,6 +12,7 @@ give the same rows, and the same StanceChanged announcement (tests/claims/test_i
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 
@@ -29,6 +30,7 @@ from .models import (
     StanceAssessment,
     StanceChange,
     StanceDay,
+    StanceVersion,
     Statement,
     StatementLink,
 )
@@ -179,6 +181,10 @@ def stance_history_recompute(
                 for day in computed
             ],
             batch_size=1000,
+        )
+        # Whatever was cached from the record before this edit is keyed by the old token.
+        StanceVersion.objects.update_or_create(
+            company=company, defaults={"token": uuid.uuid4().hex}
         )
         points = [day.point for day in computed if day.point is not None]
         return _changes_write(

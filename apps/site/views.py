@@ -25,18 +25,16 @@ from apps.claims.models import Commitment, Stance, Statement
 from apps.claims.selectors import (
     commitments_for_display,
     kept_ratios,
-    recorded_acts,
-    says_and_does,
     stance_bases,
     statements_for_display,
 )
-from apps.claims.services import stance_inputs
 from apps.datasets.compare import model_claims
 from apps.datasets.openwashing import model_open_washing, statement_open_washing
 
 from . import charts, selectors
 from .claimreview import claim_review
 from .claimreview import json_ld as _json_ld
+from .lab_charts import lab_charts
 from .timeline import (
     TimelineCursorForm,
     TimelineFilterForm,
@@ -132,7 +130,9 @@ def _commitments(request: HttpRequest, company: Company) -> dict[str, Any]:
 @require_safe
 @vary_on_headers("HX-Request", "HX-Target")
 def lab(request: HttpRequest, slug: str) -> HttpResponse:
-    company = get_object_or_404(Company.objects.select_related("parent"), slug=slug)
+    company = get_object_or_404(
+        Company.objects.select_related("parent", "stance_version"), slug=slug
+    )
     if _fragment(request) and request.headers.get("HX-Target") == "commitment-list":
         listed = {"company": company, **_commitments(request, company)}
         return render(request, "site/_commitments.html#list", listed)
@@ -160,31 +160,10 @@ def lab(request: HttpRequest, slug: str) -> HttpResponse:
         query = context["filter_query"]
         return push_url(response, request.path + (f"?{query}" if query else ""))
     selectors.models_prefetch(models)  # status and openness, for the matrix only
-    changes = [c for row in selectors.labs_with_changes([company.slug]) for c in row.changes]
-    inputs = stance_inputs(company=company)
-    series = says_and_does(company=company, inputs=inputs)
-    today = timezone.localdate()
-    # Every act and statement is a date of the combined stance, so its axis fits both series.
-    start, end = charts.axis_for(changes, today)
-    acts = recorded_acts(company=company)
-    marks = charts.item_marks(
-        inputs[0],
-        {-act.pk: act for act in acts},
-        start=start,
-        end=end,
-        timeline_url=company.get_absolute_url(),
-    )
     context.update(
         {
-            "changes": changes,
-            "change_rows": selectors.change_rows(changes),
-            "basis": stance_bases(company_ids=[company.pk], today=today)[company.pk],
-            "band": charts.stance_band(changes, start=start, end=end, marks=marks),
-            "series": series,
-            "says_band": charts.stance_band(series.says, start=start, end=end),
-            "does_band": charts.stance_band(series.does, start=start, end=end),
-            "flags": charts.divergence_flags(series.divergences, start=start, end=end),
-            "acts": acts,
+            # Cached by the lab's stance version: computed from its whole record (lab_charts).
+            **lab_charts(company=company, today=timezone.localdate()),
             "matrix": selectors.openness_matrix(models),
             "components": Component.choices,
             "stances": Stance.choices,

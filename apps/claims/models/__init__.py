@@ -25,6 +25,7 @@ from .stance import (
     StanceChange,
     StanceChangeQuerySet,
     StanceDay,
+    StanceVersion,
 )
 from .statements import (
     QUOTE_MAX,
@@ -67,6 +68,7 @@ __all__ = [
     "StanceChange",
     "StanceChangeQuerySet",
     "StanceDay",
+    "StanceVersion",
     "Statement",
     "StatementKind",
     "StatementLink",

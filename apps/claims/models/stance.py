@@ -169,6 +169,30 @@ class StanceDay(models.Model):
         return f"{self.company_id} {self.date} {self.stance or '-'}"
 
 
+class StanceVersion(models.Model):
+    """A token that changes each time the lab's stance history is recomputed.
+
+    Every edit that can move what is derived from the lab's record (a statement published,
+    retracted or edited while published, a weighing link, a pin, an imported act) recomputes the
+    history (services.stance_history_recompute), which writes a fresh random token here in the
+    same transaction. What is computed from the record can then be cached under the token (the
+    lab page's charts, apps/site/lab_charts.py) and needs no invalidation: a reader sees the new
+    token only once the new rows are committed. A random token rather than a counter: a deleted
+    and re-created row, or a copy of an old value, never brings back a key that was used.
+    Its own table rather than a column of Company, which any save of a stale Company instance
+    would write back.
+    """
+
+    company = models.OneToOneField(
+        Company, primary_key=True, on_delete=models.CASCADE, related_name="stance_version"
+    )
+    token = models.CharField(max_length=32)
+    recomputed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.token}"
+
+
 class RecordedAct(models.Model):
     """What a lab did as an outside dataset records it: a release and its access level.
 

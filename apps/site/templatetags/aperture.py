@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from apps.claims.models import Stance, StatementKind, Verification
+from apps.claims.models import Stance, Statement, StatementKind, Verification
 from apps.claims.stance import IMPORTED, IMPORTED_ACT
 from apps.lib.bilingual import Shown, text_for_reader
 from apps.lib.dates import DatePrecision, date_display
 from apps.lib.text import isolate
+
+from ..cards import cards_render
 
 register = template.Library()
 
@@ -71,3 +75,10 @@ def in_reader_language(obj: object, field: str) -> Shown:
     """``statement|in_reader_language:"summary"``: the summary in the reader's language, or
     the other one, marked as such (include site/_fallback.html with shown=...)."""
     return text_for_reader(obj, field)
+
+
+@register.simple_tag
+def statement_cards(statements: Sequence[Statement]) -> list[SafeString]:
+    """``{% statement_cards page.statements as cards %}``: each statement's card (the
+    _statement.html include, as a list shows it), cached by what it reads (site/cards.py)."""
+    return cards_render(statements)
