@@ -3,11 +3,12 @@
 The statements list is the API's busiest answer and must stay within a few times the cost of
 answering a constant body, at a million statements. Filters and the keyset are the site's
 (apps/site/timeline.py); what is read is what statements_for_display reads (lab, speaker,
-citations with their sources and publishers, models), but as ``values()`` rows in the same
-three queries: building and presenting model instances for every joined row made a page of 20
-take 1.6 times as long (median 9.6 ms against 6.1, 300 rounds timed in turns). Folding the
-citations and models into the first query as JSON arrays, on PostgreSQL, measured no faster:
-the three round trips on one connection are not the cost.
+citations with their sources and publishers, models), but as ``values()`` rows in two round
+trips: building and presenting model instances for every joined row made a page of 20 take 1.6
+times as long (median 9.6 ms against 6.1, 300 rounds timed in turns). The citations and the
+models go together in the second (two statements in one execute): on a loaded machine each
+round trip is a wait for the database process to be scheduled. Folding them into the first
+query as JSON arrays would make it one, but their dates would come back as text to parse.
 The statement page (apps/api/endpoints/statements.py) still reads one statement through
 apps.site.selectors.statement_detail.
 """
@@ -102,8 +103,9 @@ class StatementRows:
 def statement_rows(
     queryset: QuerySet[Statement], cursor: Cursor | None, size: int
 ) -> StatementRows:
-    """One page in timeline order, each row with ``citations`` and ``models``: three queries
-    whatever the page size (one extra row tells whether another page follows)."""
+    """One page in timeline order, each row with ``citations`` and ``models``: two round trips
+    on PostgreSQL (three queries on SQLite) whatever the page size (one extra row tells
+    whether another page follows)."""
     # The page's ids first, in a subquery of the same query: filtered by what the timeline
     # index holds (lab, stance, kind, verification), that part reads the index alone; the
     # rows are fetched for the page only. Filtering the rows themselves fetched every
