@@ -249,3 +249,17 @@ def test_the_written_out_queries_attach_what_the_orm_would(seeded: None) -> None
     assert written_out == orm
     assert sum(len(row["citations"]) for row in orm.values()) > 40
     assert sum(len(row["models"]) for row in orm.values()) > 0
+
+
+def test_the_written_out_page_query_reads_the_rows_the_orm_would(seeded: None) -> None:
+    from apps.api.selectors import STATEMENT_FIELDS, rows_orm, rows_written_out
+
+    timeline_generate(count=40, slug="generated", name="Generated Lab")
+    published = Statement.objects.filter(state=EditorialState.PUBLISHED)
+    with_speaker = published.filter(speaker__isnull=False).values("company_id")[:1]
+    for queryset in (published, published.filter(company_id=with_speaker)):
+        page = queryset.order_by("-occurred_on", "-id").values("id")[:30]
+        written_out, orm = rows_written_out(page), rows_orm(page)
+        assert written_out == orm and len(orm) > 1
+        assert list(written_out[0]) == list(STATEMENT_FIELDS)
+    assert Statement.objects.filter(state="published", speaker__isnull=False).exists()
