@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 
 from apps.lib.client_ip import client_ip
 from apps.lib.middleware import request_text_problem
 
 from .api import NAMESPACE, query_parameters
-from .conditional import conditional_answer
+from .conditional import conditional_answer, unchanged_answer_trimmed
 from .conf import api_conf
 from .errors import ApiError, error_response
 from .ratelimit import RateState, rate_limit_hit
@@ -126,6 +126,8 @@ class ApiEdgeMiddleware:
         _same_in_every_language(answer)
         if answer.status_code == 200 and isinstance(answer, HttpResponse):
             answer = conditional_answer(request, answer)
+        elif isinstance(answer, HttpResponseNotModified):  # the view's (unchanged_answer)
+            answer = unchanged_answer_trimmed(answer)
         if head and isinstance(answer, HttpResponse):
             length = len(answer.content)
             answer.content = b""

@@ -3,11 +3,12 @@
 The statements list is the API's busiest answer and must stay within a few times the cost of
 answering a constant body, at a million statements. Filters and the keyset are the site's
 (apps/site/timeline.py); what is read is what statements_for_display reads (lab, speaker,
-citations with their sources and publishers, models), but as ``values()`` rows in the same
-three queries: building and presenting model instances for every joined row made a page of 20
-take 1.6 times as long (median 9.6 ms against 6.1, 300 rounds timed in turns). Folding the
-citations and models into the first query as JSON arrays, on PostgreSQL, measured no faster:
-the three round trips on one connection are not the cost.
+citations with their sources and publishers, models), but as ``values()`` rows in two round
+trips: building and presenting model instances for every joined row made a page of 20 take 1.6
+times as long (median 9.6 ms against 6.1, 300 rounds timed in turns). The citations and the
+models go together in the second (two statements in one execute): on a loaded machine each
+round trip is a wait for the database process to be scheduled. Folding them into the first
+query as JSON arrays would make it one, but their dates would come back as text to parse.
 The statement page (apps/api/endpoints/statements.py) still reads one statement through
 apps.site.selectors.statement_detail.
 """
@@ -93,6 +94,29 @@ ORDER BY m.slug
 """
 
 
+#: The page's statements as ``values(*STATEMENT_FIELDS)`` reads them, for ``{page}`` a query of
+#: their ids (the filters and the keyset, compiled by the ORM). Written out for the reason
+#: CITATIONS_SQL is: compiling the ORM's version, joins and all, was the largest Python cost of
+#: a page; tests/api/test_statements.py checks both give the same rows.
+STATEMENTS_SQL = """
+SELECT s.id AS id, s.state AS state, c.slug AS company__slug, c.name AS company__name,
+       s.speaker_id AS speaker_id, p.name AS speaker__name, p.role AS speaker__role,
+       pc.slug AS speaker__company__slug, s.speaker_label AS speaker_label, s.kind AS kind,
+       s.stance AS stance, s.verification AS verification, s.quote AS quote,
+       s.quote_language AS quote_language, s.translation AS translation,
+       s.translation_language AS translation_language, s.summary AS summary,
+       s.occurred_on AS occurred_on, s.date_precision AS date_precision,
+       s.published_at AS published_at, s.updated_at AS updated_at,
+       s.retracted_at AS retracted_at, s.retraction_reason AS retraction_reason
+FROM claims_statement s
+JOIN catalog_company c ON c.id = s.company_id
+LEFT JOIN catalog_person p ON p.id = s.speaker_id
+LEFT JOIN catalog_company pc ON pc.id = p.company_id
+WHERE s.id IN ({page})
+ORDER BY s.occurred_on DESC, s.id DESC
+"""
+
+
 @dataclass(frozen=True)
 class StatementRows:
     rows: list[dict[str, Any]]
@@ -102,13 +126,16 @@ class StatementRows:
 def statement_rows(
     queryset: QuerySet[Statement], cursor: Cursor | None, size: int
 ) -> StatementRows:
-    """One page in timeline order, each row with ``citations`` and ``models``: three queries
-    whatever the page size (one extra row tells whether another page follows)."""
-    rows = list(
-        keyset_after(queryset, cursor)
-        .order_by("-occurred_on", "-id")
-        .values(*STATEMENT_FIELDS)[: size + 1]
-    )
+    """One page in timeline order, each row with ``citations`` and ``models``: two round trips
+    on PostgreSQL (three queries on SQLite) whatever the page size (one extra row tells
+    whether another page follows)."""
+    # The page's ids first, in a subquery of the same query: filtered by what the timeline
+    # index holds (lab, stance, kind, verification), that part reads the index alone; the
+    # rows are fetched for the page only. Filtering the rows themselves fetched every
+    # skipped statement from the table: the big lab's newest 20 'mixed' ones, behind 12,000
+    # others, took 48 ms against 1.4 (bench/README.md).
+    page = keyset_after(queryset, cursor).order_by("-occurred_on", "-id").values("id")[: size + 1]
+    rows = rows_written_out(page) if connection.vendor == "postgresql" else rows_orm(page)
     more = len(rows) > size
     rows = rows[:size]
     by_id = {row["id"]: row for row in rows}
@@ -126,15 +153,37 @@ def statement_rows(
     )
 
 
+def rows_written_out(page: QuerySet[Statement, Any]) -> list[dict[str, Any]]:
+    """The rows of the statements ``page`` (a ``values("id")`` query) selects, by
+    STATEMENTS_SQL (PostgreSQL)."""
+    sql, params = page.query.sql_with_params()
+    with connection.cursor() as database:
+        database.execute(STATEMENTS_SQL.replace("{page}", sql), params)
+        columns = [column.name for column in database.description or ()]
+        return [dict(zip(columns, values, strict=True)) for values in database.fetchall()]
+
+
+def rows_orm(page: QuerySet[Statement, Any]) -> list[dict[str, Any]]:
+    """The same through the ORM (the embedded SQLite of `make run`)."""
+    return list(
+        Statement.objects.filter(id__in=page)
+        .order_by("-occurred_on", "-id")
+        .values(*STATEMENT_FIELDS)
+    )
+
+
 def links_attach_written_out(by_id: dict[int, dict[str, Any]]) -> None:
     """Each statement's citations and models, by CITATIONS_SQL and MODELS_SQL (PostgreSQL)."""
+    ids = list(by_id)
     with connection.cursor() as database:
-        database.execute(CITATIONS_SQL, [list(by_id)])
+        # Both in one round trip: psycopg's client-side binding (Django's default) sends
+        # statements separated by ';' together, and nextset() steps to the second's rows.
+        database.execute(f"{CITATIONS_SQL};{MODELS_SQL}", [ids, ids])
         columns = [column.name for column in database.description or ()]
         for values in database.fetchall():
             citation = dict(zip(columns, values, strict=True))
             by_id[citation["statement_id"]]["citations"].append(citation)
-        database.execute(MODELS_SQL, [list(by_id)])
+        database.nextset()
         for statement_id, slug, name in database.fetchall():
             by_id[statement_id]["models"].append({"aimodel__slug": slug, "aimodel__name": name})
 

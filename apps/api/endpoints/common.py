@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +18,20 @@ def slug_to_id(queryset: QuerySet[Any], slug: str, *, parameter: str) -> int:
     if found is None:
         raise parameter_error(parameter, f"no such {parameter}: {slug!r}", type="unknown_value")
     return int(found)
+
+
+class SlugFilter(NamedTuple):
+    """A filter by slug folded into a list's own query, checked only if the page is empty."""
+
+    queryset: QuerySet[Any]
+    slug: str
+    parameter: str
+
+
+def slugs_check(slugs: list[SlugFilter]) -> None:
+    """The 400 slug_to_id gives for the first unknown slug of an empty page's filters."""
+    for queryset, slug, parameter in slugs:
+        slug_to_id(queryset, slug, parameter=parameter)
 
 
 def found_or_404[M: Model](row: M | None, what: str) -> M:

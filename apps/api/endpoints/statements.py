@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db.models import QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -15,6 +16,7 @@ from apps.site import selectors
 from apps.site.timeline import Cursor, timeline_filter
 
 from .. import present
+from ..conditional import unchanged_answer
 from ..cursors import cursor_decode, cursor_encode
 from ..errors import ERROR_RESPONSES, parameter_error
 from ..paging import Page, PageParams, page_body
@@ -22,7 +24,7 @@ from ..params import IsoDate, IsoDateTime
 from ..schemas import Statement as StatementOut
 from ..schemas import StatementDetail
 from ..selectors import statement_rows
-from .common import found_or_404, page_answer, slug_to_id
+from .common import SlugFilter, found_or_404, page_answer, slugs_check
 
 router = Router(tags=["statements"])
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})?$"
@@ -48,20 +50,30 @@ class StatementFilters(Schema):
     )
 
 
-def _statements(filters: StatementFilters) -> Any:
+def _id_of(queryset: QuerySet[Any], slug: str) -> Subquery:
+    # A subquery for the id, not a join on the slug: compared with an id, the planner walks
+    # the lab's own timeline index; joined on the slug it misjudged the lab's size and sorted
+    # all 100,000 of the big lab's statements (2.4 s at 1M).
+    return Subquery(queryset.filter(slug=slug).order_by().values("pk")[:1])
+
+
+def _statements(filters: StatementFilters) -> tuple[Any, list[SlugFilter]]:
+    """The filtered statements, and the slugs they filter by: a slug is looked up only when
+    the page comes out empty (slugs_check), so a filtered page costs the queries of an
+    unfiltered one; an unknown slug can only give an empty page."""
     if filters.since and filters.until and filters.since > filters.until:
         raise parameter_error("until", "is before since", type="date_range")
     states = [EditorialState.PUBLISHED]
     if filters.include_retracted:
         states.append(EditorialState.RETRACTED)
     queryset = Statement.objects.filter(state__in=states)
+    slugs = []
     if filters.lab:
-        queryset = queryset.filter(
-            company_id=slug_to_id(Company.objects.all(), filters.lab, parameter="lab")
-        )
+        queryset = queryset.filter(company_id=_id_of(Company.objects.all(), filters.lab))
+        slugs.append(SlugFilter(Company.objects.all(), filters.lab, "lab"))
     if filters.model:
-        model_id = slug_to_id(AIModel.objects.all(), filters.model, parameter="model")
-        queryset = queryset.filter(ai_models__id=model_id)
+        queryset = queryset.filter(ai_models__id=_id_of(AIModel.objects.all(), filters.model))
+        slugs.append(SlugFilter(AIModel.objects.all(), filters.model, "model"))
     if filters.updated_since:
         queryset = queryset.filter(updated_at__gte=filters.updated_since)
     # The site's own filters (the lab page's), for the rest.
@@ -73,7 +85,7 @@ def _statements(filters: StatementFilters) -> Any:
         "since": filters.since,
         "until": filters.until,
     }
-    return timeline_filter(queryset, data)
+    return timeline_filter(queryset, data), slugs
 
 
 @router.get(
@@ -96,7 +108,13 @@ def statements_list(
     if page.cursor:
         occurred_on, pk = cursor_decode(page.cursor, "statements", [datetime.date, int])
         cursor = Cursor(occurred_on, pk)
-    found = statement_rows(_statements(filters), cursor, page.limit)
+    statements, slugs = _statements(filters)
+    found = statement_rows(statements, cursor, page.limit)
+    if not found.rows:
+        slugs_check(slugs)
+    unchanged = unchanged_answer(request, (found.rows, found.next_cursor))
+    if unchanged is not None:
+        return unchanged
     next_cursor = (
         cursor_encode("statements", found.next_cursor.occurred_on, found.next_cursor.id)
         if found.next_cursor
