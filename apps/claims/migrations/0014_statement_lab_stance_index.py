@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0010_source_search_text'),
-        ('claims', '0012_statement_timeline_covering'),
+        ('claims', '0013_stance_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
