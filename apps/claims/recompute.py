@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Collection, Iterable, Sequence
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -174,8 +173,8 @@ def stance_history_recompute(
                 StanceDay(
                     company=company,
                     date=day.date,
-                    weight=Decimal(day.totals.weight),
-                    weighted_score=Decimal(day.totals.weighted_score),
+                    weight=day.totals.weight,
+                    weighted_score=day.totals.weighted_score,
                     stance=day.point.stance if day.point is not None else "",
                 )
                 for day in computed

@@ -30,6 +30,18 @@ from tests.support.worker import ROOT
 ALARMING = re.compile(r"warning|traceback|critical|\berror\b", re.IGNORECASE)
 
 
+#: `make run`'s manage.py steps before runlocal; seed_demo_feeds registers the feeds at
+#: SITE_URL's default, port 8000.
+MAKE_RUN_STEPS = (
+    ("preparelocal",),
+    ("migrate", "--noinput"),
+    ("seed",),
+    ("create_local_editor",),
+    ("seed_demo_feeds",),
+    ("seed_demo_datasets",),
+)
+
+
 def first_run_env(var_dir: Path) -> dict[str, str]:
     """`make run`'s environment: none of the servers or mail settings the tests use."""
     dropped = {
@@ -82,8 +94,8 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstRun]:
     """The Makefile's steps on a fresh var/, then runlocal at a port that is not 8000."""
     tmp = tmp_path_factory.mktemp("first-run")
     env = first_run_env(tmp / "var")
-    prepared = manage(env, "preparelocal") + manage(env, "migrate", "--noinput")
-    prepared += manage(env, "seed_demo_feeds")  # registered at SITE_URL's default, port 8000
+    # The Makefile's `run` steps, in its order (a test below reads them from the Makefile).
+    prepared = "".join(manage(env, *step) for step in MAKE_RUN_STEPS)
     port = free_port()
     log_path = tmp / "runlocal.log"
     with log_path.open("wb") as out:
@@ -206,3 +218,15 @@ def test_the_first_run_prints_no_warning(first_run: FirstRun) -> None:
 )
 def test_addr_gives_the_origin_for_links(addr: str, origin: str, host: str) -> None:
     assert local_origin(addr) == (origin, host)
+
+
+def test_the_first_run_takes_the_makefiles_steps() -> None:
+    """The fixture above runs what `make run` runs: a step added to the Makefile is run here."""
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    steps = [
+        tuple(line.split("manage.py", 1)[1].split())
+        for line in recipe.splitlines()
+        if "manage.py" in line and "runlocal" not in line
+    ]
+    assert steps == list(MAKE_RUN_STEPS)

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from apps.catalog.models import AIModel, Company
 from apps.lib.constraints import ChecksInOneQuery
 from apps.lib.dates import DatePrecision, date_format_at_precision
+from apps.lib.exact_integer import ExactIntegerField
 from apps.lib.text import length_constraint
 
 from .statements import RATIONALE_MAX, Stance, Statement
@@ -154,8 +155,8 @@ class StanceDay(models.Model):
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
     date = models.DateField()
-    weight = models.DecimalField(max_digits=EXACT_DIGITS, decimal_places=0)
-    weighted_score = models.DecimalField(max_digits=EXACT_DIGITS, decimal_places=0)
+    weight = ExactIntegerField(max_digits=EXACT_DIGITS)
+    weighted_score = ExactIntegerField(max_digits=EXACT_DIGITS)
     #: The stance that date (empty: none, everything said by then superseded).
     stance = models.CharField(max_length=20, choices=Stance.choices, blank=True)
 
