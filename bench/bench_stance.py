@@ -10,18 +10,16 @@ is then rolled back, so every round publishes onto the same record. For contrast
 a statement backdated to the middle of the record (the recompute reads what follows it) and a
 full rebuild (manage.py rebuild_stance; what every publish cost before).
 
-The rows are committed (the rebuild reads committed days), so this runs on a database of its own,
-created beside DATABASE_URL's and dropped at the end (PostgreSQL only). The 1,000 come from
-apps.site.services.timeline_generate; the larger lab is that lab's statements copied in SQL
-(on the same 400 dates), since generating 100,000 through the ORM takes minutes.
-BENCH_STANCE_SIZES=1000,100000 (comma-separated, the first is the floor).
+The lab is the big lab of the run's generated databases (bench/generate.py): it holds a tenth
+of the record, so 1,000 statements at 10k and 100,000 at 1M; the rows are committed (the
+rebuild reads committed days) and every round is rolled back, so the database is as generated
+afterwards. The 1M size runs when it is in the run's --sizes, with the 10k one for its floor.
 """
 
 from __future__ import annotations
 
 import datetime
 import itertools
-import os
 import statistics
 import time
 from collections.abc import Callable
@@ -29,9 +27,11 @@ from collections.abc import Callable
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bench.databases import own_database
+from bench.generate import selected_sizes, size_label, sized_database
 from bench.table import Table
 
+#: The generated databases whose big lab holds 1,000 and 100,000 statements.
+SIZES = (10_000, 1_000_000)
 ROUNDS = 25
 SLOW_ROUNDS = 5
 TARGET_RATIO = 3.0
@@ -39,44 +39,6 @@ TARGET_RATIO = 3.0
 
 class _Rollback(Exception):
     pass
-
-
-def _sizes() -> list[int]:
-    return [int(s) for s in os.environ.get("BENCH_STANCE_SIZES", "1000,100000").split(",")]
-
-
-def _lab(size: int) -> int:
-    """A lab with ``size`` published statements and its stance history; its id."""
-    from apps.claims.models import Statement
-    from apps.claims.services import stance_history_recompute
-    from apps.site.services import timeline_generate
-
-    base = min(size, 1000)
-    lab = timeline_generate(count=base, slug=f"bench-stance-{size}", name=f"Bench {size}").company
-    copies, rest = divmod(size - base, base)
-    statement = Statement._meta.db_table
-    columns = ", ".join(
-        str(field.column)
-        for field in Statement._meta.concrete_fields
-        if field.column not in ("id", "import_key") and not field.generated
-    )
-    with connection.cursor() as cursor:
-        if copies:
-            cursor.execute(
-                f"INSERT INTO {statement} ({columns}) "  # noqa: S608
-                f"SELECT {columns} FROM {statement}, generate_series(1, %s) "
-                "WHERE company_id = %s",
-                [copies, lab.pk],
-            )
-        if rest:
-            cursor.execute(
-                f"INSERT INTO {statement} ({columns}) "  # noqa: S608
-                f"SELECT {columns} FROM {statement} WHERE company_id = %s ORDER BY id LIMIT %s",
-                [lab.pk, rest],
-            )
-        cursor.execute("ANALYZE")
-    stance_history_recompute(company=lab)  # the copies counted: the stored days rewritten
-    return lab.pk
 
 
 def _timed(action: Callable[[], float], rounds: int) -> tuple[float, float]:
@@ -145,35 +107,42 @@ def _rebuild(lab_id: int) -> Callable[[], float]:
     return action
 
 
+def _sizes() -> list[int]:
+    """The run's sizes among SIZES, with the first (the floor) whenever another is run."""
+    sizes = [size for size in SIZES if size in selected_sizes()]
+    return [SIZES[0], *sizes] if sizes and sizes[0] != SIZES[0] else sizes
+
+
 def run() -> Table:
+    from apps.catalog.models import Company
     from apps.claims.models import Statement
 
     sizes = _sizes()
     table = Table(
         title="Stance recompute after one new statement, against the same at "
-        f"{sizes[0]:,} statements (floor) (ms)",
+        f"{SIZES[0] // 10:,} statements (floor) (ms)",
         columns=["statements", "case", "median", "p95", "median / floor", "target"],
     )
     if connection.vendor != "postgresql":
         table.notes.append("Skipped: this benchmark needs PostgreSQL (DATABASE_URL).")
         return table
-    with own_database("bench_stance"):
-        labs = {size: _lab(size) for size in sizes}
-        floors: dict[str, float] = {}
-        for size in sizes:
-            published = Statement.objects.published().filter(company_id=labs[size])
-            assert published.count() == size, (size, published.count())
+    floors: dict[str, float] = {}
+    for size in sizes:
+        with sized_database(size) as world:
+            lab_id = Company.objects.get(slug=world.big_lab).pk
+            published = Statement.objects.published().filter(company_id=lab_id)
+            assert published.count() == world.big_lab_statements, (size, published.count())
             dates = sorted(set(published.values_list("occurred_on", flat=True)))
             after = dates[-1] + datetime.timedelta(days=1)
             cases: list[tuple[str, Callable[[], float], int, bool]] = [
-                ("publish a new statement", _publish(labs[size], after, recompute_only=False),
+                ("publish a new statement", _publish(lab_id, after, recompute_only=False),
                  ROUNDS, True),
-                ("its recompute alone", _publish(labs[size], after, recompute_only=True),
+                ("its recompute alone", _publish(lab_id, after, recompute_only=True),
                  ROUNDS, True),
                 ("publish one backdated to mid-record",
-                 _publish(labs[size], dates[len(dates) // 2], recompute_only=False),
+                 _publish(lab_id, dates[len(dates) // 2], recompute_only=False),
                  SLOW_ROUNDS, False),
-                ("full rebuild (rebuild_stance)", _rebuild(labs[size]), SLOW_ROUNDS, False),
+                ("full rebuild (rebuild_stance)", _rebuild(lab_id), SLOW_ROUNDS, False),
             ]  # fmt: skip
             for name, action, rounds, targeted in cases:
                 median, p95 = _timed(action, rounds)
@@ -182,11 +151,17 @@ def run() -> Table:
                 target = f"<= {TARGET_RATIO:g}x" if targeted and size != sizes[0] else ""
                 if target:
                     target += " met" if ratio <= TARGET_RATIO else " NOT met"
-                table.add(f"{size:,}", name, median, p95, f"{ratio:.2f}x", target)
+                label = f"{world.big_lab_statements:,} (of {size_label(size)})"
+                table.add(label, name, median, p95, f"{ratio:.2f}x", target)
+    skipped = [size_label(size) for size in SIZES if size not in sizes]
+    if skipped:
+        table.notes.append(f"Skipped {', '.join(skipped)}: not in this run's --sizes.")
+    elif sizes[0] not in selected_sizes():
+        table.notes.append(f"{size_label(sizes[0])} run for the floor, though not in --sizes.")
     table.notes.append(
         f"{ROUNDS} rounds ({SLOW_ROUNDS} for the backdated publish and the rebuild) after one "
-        "warm-up, each rolled back; the new statement is dated the day after the record's last "
-        "(400 dates over 1,000 days; the larger lab has 250 statements a date). Scratch "
-        "PostgreSQL database, dropped afterwards."
+        "warm-up, each rolled back; the lab is the generated big lab (a tenth of the record, "
+        "over 1,000 days: 100 statements a day at 1M); the new statement is dated the day after "
+        "its last."
     )
     return table

@@ -1,12 +1,11 @@
 """A database of a benchmark's own, beside DATABASE_URL's: for rows another process must read
-committed (bench_exports), or too many to leave in the developer's (bench_search, bench_stance)."""
+committed (bench_ingest, bench_scaleout); the sized benchmarks use bench/generate.py's."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
 
-from django.core.management import call_command
 from django.db import connection
 
 
@@ -22,17 +21,20 @@ def database_url() -> str:
 
 @contextlib.contextmanager
 def own_database(suffix: str) -> Iterator[str]:
-    """A fresh database named after the configured one and ``suffix``, migrated, the default
-    for the duration, dropped at the end (PostgreSQL only). Yields its URL."""
+    """A fresh database named after the configured one and ``suffix``, migrated (a copy of the
+    run's migrated template, bench/generate.py), the default for the duration, dropped at the
+    end (PostgreSQL only). Yields its URL."""
+    from bench.generate import template_database
+
     original = connection.settings_dict["NAME"]
     name = f"{original}_{suffix}"
+    template = template_database(original)
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     connection.close()
     connection.settings_dict["NAME"] = name
     try:
-        call_command("migrate", verbosity=0)
         yield database_url()
     finally:
         connection.close()

@@ -18,8 +18,10 @@ every benchmark of a run, in any order, shares it. What it holds, at size N:
 - the stance history (StanceDay, StanceChange) of the big lab and of the first other lab,
   computed by the services; the other labs have none (computing them all would triple the time
   at 1M); ``World.small_lab`` names the first one;
-- N/10 confirmed alert subscribers (one in three to everything, one in three to the big lab, the
-  rest to another lab), and N/100 dataset records over the three datasets.
+- N/10 confirmed alert subscribers, half reading Japanese, each told of the big lab's changes
+  instantly (one in three follows everything, the others the big lab, and half of those another
+  lab too, by daily digest): one change of the big lab fans out to all of them (bench_alerts,
+  at 10,000 and 100,000); and N/100 dataset records over the three datasets.
 
 Everything is INSERT ... SELECT generate_series: about 1M statements a minute here, most of it
 in rebuilding the statement table's indexes (dropped during the insert, rebuilt after), then
@@ -47,6 +49,7 @@ __all__ = [
     "selected_sizes",
     "size_label",
     "sized_database",
+    "template_database",
 ]
 
 DEFAULT_SIZES = [1_000, 10_000, 100_000, 1_000_000]
@@ -56,7 +59,7 @@ BIG_SHARE = 10
 STATEMENTS_PER_LAB = 2_000
 POOL = 2_000  # texts per language; a multiple of RARE_EVERY keeps the rare words' frequency
 DAYS = 1_000
-VERSION = 1  # bump when what is generated changes: older databases are then regenerated
+VERSION = 2  # bump when what is generated changes: older databases are then regenerated
 
 _created: set[str] = set()
 
@@ -115,14 +118,16 @@ def _switch(name: str) -> None:
     connection.settings_dict["NAME"] = name
 
 
-def _template(original: str) -> str:
-    """A migrated, empty database to create each size's from (one migrate per run)."""
+def template_database(original: str) -> str:
+    """A migrated, empty database to create each size's from, and bench/databases.py's scratch
+    ones (one migrate per run; a kept one from an earlier run is migrated forward, not made
+    again)."""
     name = f"{original}_size_template"
     if name in _created:
         return name
     with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        if not _exists(cursor, name):
+            cursor.execute(f'CREATE DATABASE "{name}"')
     _switch(name)
     try:
         call_command("migrate", verbosity=0)
@@ -164,7 +169,7 @@ def sized_database(size: int) -> Iterator[World]:
         world = _stored_world(size)
         _switch(original)
     if world is None:
-        template = _template(original)
+        template = template_database(original)
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
             cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
@@ -291,7 +296,8 @@ _AFTER = [
     FROM (SELECT id, lag(id) OVER w AS previous, row_number() OVER w AS n
           FROM claims_statement WINDOW w AS (PARTITION BY company_id ORDER BY id)) AS s
     WHERE previous IS NOT NULL AND n %% 5 IN (1, 2)""",
-    # Subscribers, confirmed, in both languages, each with one subscription.
+    # Subscribers, confirmed, in both languages: every one told of the big lab's changes at
+    # once (bench_alerts fans one out to all N/10), one in three through following everything.
     """INSERT INTO alerts_subscriber (email, language, confirmed_at, bounce_reason, created_at,
         link_key)
     SELECT 'reader' || g || '@bench.example', CASE WHEN g %% 2 = 0 THEN 'ja' ELSE 'en' END,
@@ -299,11 +305,16 @@ _AFTER = [
     FROM generate_series(1, %(subscribers)s) AS g""",
     """INSERT INTO alerts_subscription (stance_changes, statements, model_status, frequency,
         created_at, company_id, subscriber_id, dataset_changes, policy_changes, commitments)
-    SELECT true, true, true, CASE WHEN s.id %% 4 = 0 THEN 'daily' ELSE 'instant' END, now(),
-        CASE s.id %% 3 WHEN 0 THEN NULL WHEN 1 THEN (SELECT id FROM bench_lab WHERE k = 0)
-            ELSE (SELECT id FROM bench_lab WHERE k = 1 + s.id %% %(others)s) END,
+    SELECT true, true, true, 'instant', now(),
+        CASE WHEN s.id %% 3 = 0 THEN NULL ELSE (SELECT id FROM bench_lab WHERE k = 0) END,
         s.id, true, true, false
     FROM alerts_subscriber AS s""",
+    # ... and one in three follows another lab too, by daily digest.
+    """INSERT INTO alerts_subscription (stance_changes, statements, model_status, frequency,
+        created_at, company_id, subscriber_id, dataset_changes, policy_changes, commitments)
+    SELECT true, true, true, 'daily', now(),
+        (SELECT id FROM bench_lab WHERE k = 1 + s.id %% %(others)s), s.id, true, true, false
+    FROM alerts_subscriber AS s WHERE s.id %% 3 = 2""",
     # Dataset records across the datasets, each about one lab.
     """INSERT INTO datasets_datasetrecord (key, version, read_at, raw, upstream_url,
         content_hash, dataset_id, company_id)

@@ -1,6 +1,7 @@
 """The bench's own parts that a wrong figure would hide: the sizes flag, the floor view (served
-by the bench's URLconf only, rendering a page's bytes unchanged) and the generated data (what
-bench/generate.py says it holds, and the lab page answering on it). No timing here."""
+by the bench's URLconf only, rendering a page's bytes unchanged), the generated data (what
+bench/generate.py says it holds, and the lab page answering on it) and a run that names the
+module that crashed. No timing here."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.test import Client, override_settings
 
+from bench.__main__ import main
 from bench.floor import floor_write
 from bench.generate import drop_sized_databases, parse_sizes, size_label, sized_database
 
@@ -64,8 +66,15 @@ def test_the_generated_record_holds_what_it_says() -> None:
             assert published.filter(ai_models__isnull=False).count() == 500
             assert StanceChange.objects.filter(company=big).exists()
             with connection.cursor() as cursor:
-                cursor.execute("SELECT count(*) FROM alerts_subscription")
+                cursor.execute("SELECT count(*) FROM alerts_subscriber")
                 assert cursor.fetchone()[0] == world.subscribers == 100
+                # bench_alerts fans one change of the big lab out to every subscriber.
+                cursor.execute(
+                    "SELECT count(DISTINCT subscriber_id), count(*) FROM alerts_subscription "
+                    "WHERE frequency = 'instant' AND (company_id = %s OR company_id IS NULL)",
+                    [big.pk],
+                )
+                assert cursor.fetchone() == (100, 100)
                 cursor.execute("SELECT count(*) FROM datasets_datasetrecord")
                 assert cursor.fetchone()[0] == world.dataset_records == 10
             with override_settings(ALLOWED_HOSTS=["*"]):
@@ -74,3 +83,15 @@ def test_the_generated_record_holds_what_it_says() -> None:
             assert "Bench Big Lab" in page.content.decode()
     finally:
         drop_sized_databases()
+
+
+@pytest.mark.django_db
+def test_a_run_names_the_module_that_crashed_and_fails(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["no_such_module", "--no-write", "--keep-data", "--out", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert "bench_no_such_module" in out  # in the durations table
+    assert "CRASHED" in out
+    assert "FAILED: bench_no_such_module" in err
+    assert not list(tmp_path.iterdir())
