@@ -182,8 +182,12 @@ def stance_history_recompute(
             batch_size=1000,
         )
         # Whatever was cached from the record before this edit is keyed by the old token.
-        StanceVersion.objects.update_or_create(
-            company=company, defaults={"token": uuid.uuid4().hex}
+        # One upsert (update_or_create costs a savepoint, a SELECT and a write per recompute).
+        StanceVersion.objects.bulk_create(
+            [StanceVersion(company=company, token=uuid.uuid4().hex)],
+            update_conflicts=True,
+            unique_fields=["company"],
+            update_fields=["token", "recomputed_at"],
         )
         points = [day.point for day in computed if day.point is not None]
         return _changes_write(
