@@ -18,8 +18,11 @@ A request after a change (a cold one) computes it all again; bench_lab_pages mea
 from __future__ import annotations
 
 import datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache as default_cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import translation
@@ -45,6 +48,12 @@ CODE = (
     "apps.claims.stance.sweep",
     "apps.claims.stance.says_does",
 )
+#: What else draws the sections' HTML: the template tags and the date and language helpers.
+SECTION_MODULES = (
+    "apps.site.templatetags.aperture",
+    "apps.lib.dates",
+    "apps.lib.bilingual",
+)
 
 
 def lab_version(company: Company) -> str:
@@ -61,19 +70,36 @@ def chart_key(company: Company, today: datetime.date) -> str:
     return f"lab-charts:{company.pk}:{version}:{today.isoformat()}:{language}:{code_digest(CODE)}"
 
 
+def section_key(company: Company, today: datetime.date) -> str:
+    """The key of the lab page's sections drawn from these charts alone (site/lab.html caches
+    their HTML with ``{% cache %}``): the charts' key and the templates that draw them."""
+    return f"{chart_key(company, today)}:{code_digest(SECTION_MODULES, section_templates())}"
+
+
+@cache
+def section_templates() -> tuple[str, ...]:
+    """Every template of the site's pages: any of them may be included by the sections."""
+    folder = Path(str(settings.BASE_DIR)) / "templates" / "site"
+    return tuple(sorted(f"site/{path.name}" for path in folder.glob("*.html")))
+
+
 def lab_charts(*, company: Company, today: datetime.date) -> dict[str, Any]:
-    """The lab page's context for its stance section: from the cache, or computed and kept."""
+    """The lab page's context for its stance sections: from the cache, or computed and kept;
+    with ``charts_key`` and ``charts_timeout`` for the template's ``{% cache %}`` of their HTML
+    (a timeout of 0 keeps nothing)."""
     if not lab_version(company):
         # Never recomputed (no statement published since the token existed): nothing to key
         # it by, and little to compute.
-        return lab_charts_compute(company=company, today=today)
+        computed = lab_charts_compute(company=company, today=today)
+        return {**computed, "charts_key": "", "charts_timeout": 0}
+    cacheable = {"charts_key": section_key(company, today), "charts_timeout": TIMEOUT_SECONDS}
     key = chart_key(company, today)
     found = default_cache.get(key)
     if found is not None:
-        return found
+        return {**found, **cacheable}
     computed = lab_charts_compute(company=company, today=today)
     default_cache.set(key, computed, TIMEOUT_SECONDS)
-    return computed
+    return {**computed, **cacheable}
 
 
 def lab_charts_compute(*, company: Company, today: datetime.date) -> dict[str, Any]:
