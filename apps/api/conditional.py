@@ -17,11 +17,9 @@ body would be the one that hash was taken of.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import time
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import ninja
@@ -30,6 +28,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+
+from apps.lib.code_digest import code_digest
 
 from .conf import api_conf
 
@@ -87,22 +87,13 @@ def first_served(
         return None
 
 
-@functools.cache
-def _code_digest() -> bytes:
-    """What else an answer depends on: the API's code and translations, ninja's version and
-    the site's address, so that a deploy that changes an answer never matches an old digest."""
-    digest = hashlib.sha256(f"{ninja.__version__} {settings.SITE_URL}".encode())
-    root = Path(__file__).resolve().parent
-    files = sorted(root.rglob("*.py")) + sorted(Path(settings.BASE_DIR).glob("locale/*/*/*.mo"))
-    for path in files:
-        digest.update(path.read_bytes())
-    return digest.digest()
-
-
 def answer_source(request: HttpRequest, rows: object) -> str:
     """A digest of everything the answer to ``request`` is built from, ``rows`` being what the
     view read (plain values: their repr must show every value the answer shows)."""
-    digest = hashlib.sha256(_code_digest())
+    # What else it depends on: the API's code and translations, ninja's version and the site's
+    # address, so that a deploy that changes an answer never matches an old digest.
+    code = code_digest((), packages=("apps.api",))
+    digest = hashlib.sha256(f"{code} {ninja.__version__} {settings.SITE_URL}".encode())
     digest.update(f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode())
     digest.update(repr(rows).encode())
     return digest.hexdigest()

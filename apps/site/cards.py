@@ -27,8 +27,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from apps.claims.models import Statement
-
-from .cache_keys import code_digest
+from apps.lib.code_digest import code_digest
 
 CARD_TEMPLATE = "site/_statement.html"
 #: The templates and modules that draw a card: a change to any of them changes every key.

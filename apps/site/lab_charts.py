@@ -30,9 +30,9 @@ from django.utils import translation
 from apps.catalog.models import Company
 from apps.claims.selectors import recorded_acts, says_and_does, stance_bases
 from apps.claims.services import stance_inputs
+from apps.lib.code_digest import code_digest
 
 from . import charts, selectors
-from .cache_keys import code_digest
 
 #: Long enough to matter, short enough that a day's keys do not pile up (the day is in the key).
 TIMEOUT_SECONDS = 24 * 60 * 60
