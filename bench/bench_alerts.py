@@ -152,23 +152,30 @@ def _vacuum() -> None:
             cursor.execute(f"VACUUM ANALYZE {name}")
 
 
-def _event(world: World) -> tuple[int, int]:
-    """A stance change of the big lab, after its history, and its alert event: (ids)."""
+def stance_change_event(company_id: int) -> int:
+    """A stance change of the lab, after its history, and its alert event (its id): what the
+    alert benchmarks fan out and send (bench_scaleout too)."""
     from apps.alerts.models import Event
-    from apps.catalog.models import Company
     from apps.claims.models import StanceChange
 
-    lab = Company.objects.get(slug=world.big_lab)
     change = StanceChange.objects.create(
-        company=lab,
+        company_id=company_id,
         date=datetime.date(2025, 7, 14),
         old_stance="open",
         new_stance="leaning_open",
         rating="partial",
         score=1.2,
     )
-    event = Event.objects.create(kind="stance_change", company=lab, stance_change=change)
-    return event.pk, lab.pk
+    event = Event.objects.create(kind="stance_change", company_id=company_id, stance_change=change)
+    return event.pk
+
+
+def _event(world: World) -> tuple[int, int]:
+    """The big lab's stance change event: (its id, the lab's)."""
+    from apps.catalog.models import Company
+
+    lab_id = Company.objects.values_list("pk", flat=True).get(slug=world.big_lab)
+    return stance_change_event(lab_id), lab_id
 
 
 def _event_delete(event_id: int) -> None:

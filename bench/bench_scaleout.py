@@ -11,7 +11,6 @@ empties the broker's queues (REDIS_URL's) before and after, so point it at a bro
 
 from __future__ import annotations
 
-import datetime
 import os
 import time
 
@@ -59,27 +58,19 @@ def _subscribers(prefix: str, count: int, company_id: int) -> None:
 
 def _mail_run(processes: int, concurrency: int, port: int, run: int) -> float:
     from apps.alerts import services
-    from apps.alerts.models import Delivery, DeliveryStatus, Event
+    from apps.alerts.models import Delivery, DeliveryStatus
     from apps.catalog.models import Company
-    from apps.claims.models import StanceChange
+    from bench.bench_alerts import stance_change_event
 
     stamp = f"s{run}-{time.time_ns()}"
     lab = Company.objects.create(name=f"Scale Lab {stamp}", slug=f"scale-{stamp}")
     _subscribers(stamp, MAILS, lab.pk)
-    change = StanceChange.objects.create(
-        company=lab,
-        date=datetime.date(2025, 7, 14),
-        old_stance="open",
-        new_stance="leaning_open",
-        rating="partial",
-        score=1.2,
-    )
-    event = Event.objects.create(kind="stance_change", company=lab, stance_change=change)
+    event_id = stance_change_event(lab.pk)
     env = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)}
-    sent = Delivery.objects.filter(event=event, status=DeliveryStatus.SENT)
+    sent = Delivery.objects.filter(event_id=event_id, status=DeliveryStatus.SENT)
     with workers(processes=processes, concurrency=concurrency, queues=("alerts",), env=env):
         started = time.perf_counter()
-        services.event_fan_out(event_id=event.pk)
+        services.event_fan_out(event_id=event_id)
         wait_for(lambda: sent.count() >= MAILS, timeout=900, what="the mails to be sent")
         return time.perf_counter() - started
 
