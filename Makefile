@@ -56,8 +56,11 @@ $(VENV)/.installed: pyproject.toml requirements.lock requirements-dev.lock
 
 # Compiled translations (git-ignored), rebuilt when a .po file changes.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po apps/*/locale/*/LC_MESSAGES/*.po))
+# compilemessages leaves an .mo file newer than its .po untouched, so the touch: without it an
+# .mo older than the venv would be rebuilt by every make command.
 $(MO_FILES): %.mo: %.po $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var --verbosity 0
+	@touch $@
 
 venv: $(VENV)/.installed $(MO_FILES)
 

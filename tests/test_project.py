@@ -28,6 +28,7 @@ def _row_counts() -> dict[str, int]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_seed_tells_the_meta_story_and_running_it_twice_changes_nothing() -> None:
     from apps.claims.models import StanceChange, Statement
@@ -62,6 +63,7 @@ def test_the_seed_tells_the_meta_story_and_running_it_twice_changes_nothing() ->
     assert labs <= published
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_seed_has_behemoth_with_two_trillion_parameters_and_its_status_history() -> None:
     from apps.catalog.models import AIModel
@@ -169,6 +171,7 @@ def test_docker_compose_runs_one_worker_per_queue_and_every_queue_has_one() -> N
     assert consumed[settings.CELERY_TASK_DEFAULT_QUEUE] == "worker-maintenance"
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_seed_runs_again_after_an_editor_retracts_a_seeded_statement() -> None:
     from apps.claims import services

@@ -148,6 +148,7 @@ def _stance_history() -> list[tuple[object, ...]]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_seeded_fixture_holds_what_the_seed_command_writes(
     seed_snapshot: SeedSnapshot,
@@ -279,6 +280,7 @@ def test_the_test_database_copied_from_the_template_has_every_migration_applied(
     assert connection.settings_dict["NAME"].startswith("test_")
 
 
+@pytest.mark.slow
 def test_a_changed_migration_file_names_a_new_template(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -300,6 +302,7 @@ def test_a_changed_migration_file_names_a_new_template(
     assert template_name_for("test_aperture", after) == f"test_aperture_tpl_{after}"
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_flush_after_a_transactional_test_leaves_the_tables_as_djangos_own_flush_does(
     seed_snapshot: SeedSnapshot, monkeypatch: pytest.MonkeyPatch

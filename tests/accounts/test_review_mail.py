@@ -44,6 +44,7 @@ def mail_on(user: User, *, language: str = "en", email: str = "") -> ReviewMail:
 # The count in the admin ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_admin_page_tells_a_reviewer_how_many_statements_wait(
     client: Client, reviewer: User
 ) -> None:
@@ -57,6 +58,7 @@ def test_every_admin_page_tells_a_reviewer_how_many_statements_wait(
     assert "3 件の発言がレビュー待ちです。" in japanese
 
 
+@pytest.mark.slow
 def test_an_editor_and_an_empty_queue_show_no_count(
     client: Client, editor: User, reviewer: User
 ) -> None:
@@ -125,6 +127,7 @@ def test_a_reviewer_who_asked_is_mailed_the_waiting_statements_once_per_interval
     assert len(smtp.messages) == 2
 
 
+@pytest.mark.slow
 def test_the_mail_is_in_the_reviewers_language_and_lists_at_most_twenty(
     smtp: SMTPServer, reviewer: User
 ) -> None:

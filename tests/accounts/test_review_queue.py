@@ -137,6 +137,7 @@ def test_staff_without_a_role_may_not_open_the_queue(reader: User) -> None:
     assert "Review queue" not in logged_in(reader).get(reverse("admin:index")).content.decode()
 
 
+@pytest.mark.slow
 def test_an_editor_accepts_a_page_change_from_the_queue_as_a_draft_act(
     editor: User, waiting: dict[str, Any], settings: SettingsWrapper
 ) -> None:

@@ -57,6 +57,7 @@ def promise(lab: object, **fields: object) -> Commitment:
     )
 
 
+@pytest.mark.slow
 def test_followers_get_one_mail_when_a_commitment_is_resolved(
     smtp: SMTPServer, reviewer: User
 ) -> None:
@@ -106,6 +107,7 @@ def test_followers_get_one_mail_when_a_commitment_is_resolved(
     assert len(commitment_events()) == 1 and len(commitment_mails(smtp, commitment)) == 2
 
 
+@pytest.mark.slow
 def test_followers_are_told_once_when_a_commitment_becomes_overdue(smtp: SMTPServer) -> None:
     meta = company_make(name="Meta", slug="meta")
     subscriber_make("follows@example.org", company=meta, commitments=True)

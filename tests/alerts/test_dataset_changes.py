@@ -97,6 +97,7 @@ def maverick_goes_api_only(server: LocalHTTPServer) -> Event:
     return event
 
 
+@pytest.mark.slow
 def test_a_changed_access_level_is_one_event_for_the_model_and_its_lab_and_only_once(
     http_server: LocalHTTPServer,
 ) -> None:
@@ -149,6 +150,7 @@ def test_release_dates_parameters_and_values_no_longer_stated_are_kept_but_not_a
     assert dataset_events() == []
 
 
+@pytest.mark.slow
 def test_the_models_and_the_labs_readers_get_one_mail_each_in_their_language(
     http_server: LocalHTTPServer, smtp: SMTPServer
 ) -> None:
@@ -202,6 +204,7 @@ def _entries(client: Client, path: str, language: str = "en") -> list[feedparser
     return list(feedparser.parse(response.content).entries)
 
 
+@pytest.mark.slow
 def test_the_atom_feeds_of_the_model_the_lab_and_everything_carry_the_change(
     http_server: LocalHTTPServer, client: Client
 ) -> None:
@@ -219,6 +222,7 @@ def test_the_atom_feeds_of_the_model_the_lab_and_everything_carry_the_change(
     assert HEADLINE_JA in [entry.title for entry in japanese]
 
 
+@pytest.mark.slow
 def test_a_webhook_following_the_lab_carries_the_change_with_its_source(
     http_server: LocalHTTPServer,
 ) -> None:
@@ -275,6 +279,7 @@ def _mot_model(folder: Path, weights: str) -> None:
     (folder / "models" / "Llama-4-Maverick.yml").write_text(MOT_MODEL.format(weights=weights))
 
 
+@pytest.mark.slow
 def test_a_components_licence_and_a_dimensions_class_are_announced_in_both_languages(
     tmp_path: Path,
 ) -> None:
@@ -397,6 +402,7 @@ def _outbox_queries(server: LocalHTTPServer, count: int) -> int:
     return len([q for q in queries.captured_queries if "alerts_event" in q["sql"]])
 
 
+@pytest.mark.slow
 def test_the_outbox_writes_a_batch_of_changes_in_the_same_queries_for_2_or_12(
     http_server: LocalHTTPServer,
 ) -> None:

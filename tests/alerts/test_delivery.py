@@ -101,6 +101,7 @@ def test_fan_out_run_twice_creates_one_delivery_per_subscriber(smtp: SMTPServer)
     assert event.fanned_out_at is not None
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)  # the threads must see committed rows
 def test_three_senders_at_once_send_each_mail_exactly_once(smtp: SMTPServer, settings: Any) -> None:
     settings.ALERTS_SEND_BATCH = 5  # many small claims, so the senders interleave
@@ -177,6 +178,7 @@ def test_a_japanese_reader_gets_the_alert_in_japanese(smtp: SMTPServer) -> None:
     assert mail.message["Subject"] == "Aperture: Meta: オープン -> ややオープン（部分的な変化）"  # noqa: RUF001
 
 
+@pytest.mark.slow
 def test_dates_in_mail_follow_the_readers_language_and_precision(smtp: SMTPServer) -> None:
     lab = company_make(name="Meta", slug="meta")
     model = model_make(developer=lab, name="Llama 4 Behemoth")
@@ -285,6 +287,7 @@ def test_an_unsubscribed_reader_gets_nothing_that_was_still_pending(smtp: SMTPSe
     assert Delivery.objects.get().status == DeliveryStatus.SKIPPED
 
 
+@pytest.mark.slow
 def test_the_daily_digest_gathers_the_days_events_in_one_mail_in_the_readers_language(
     smtp: SMTPServer,
 ) -> None:
@@ -363,6 +366,7 @@ def test_source_quote_falls_back_to_the_citation_excerpt(smtp: SMTPServer) -> No
     assert "We will no longer publish weights." in mail.part("text/plain")
 
 
+@pytest.mark.slow
 def test_instant_mail_to_one_address_is_capped_and_the_rest_waits_for_the_digest(
     smtp: SMTPServer, settings: object
 ) -> None:
@@ -430,6 +434,7 @@ def test_a_mail_that_cannot_be_built_fails_its_delivery_and_does_not_mark_the_ad
     assert [m.to for m in smtp.messages] == ["fine@example.org"]
 
 
+@pytest.mark.slow
 def test_a_sender_out_of_time_stops_claiming_and_hands_the_rest_to_a_fresh_task(
     smtp: SMTPServer, settings: Any
 ) -> None:
@@ -470,6 +475,7 @@ def test_a_digest_sender_out_of_time_hands_the_rest_to_a_fresh_task(
     assert services.digests_send().sent == 1
 
 
+@pytest.mark.slow
 def test_a_soft_time_limit_mid_send_hands_back_the_unsent_rows_and_is_not_a_mail_error(
     smtp: SMTPServer,
 ) -> None:
@@ -517,6 +523,7 @@ def test_a_soft_time_limit_mid_send_hands_back_the_unsent_rows_and_is_not_a_mail
     assert sum(received.values()) <= len(emails) + 1
 
 
+@pytest.mark.slow
 def test_a_backdated_statement_that_rewrites_old_history_tells_nobody_of_old_moves() -> None:
     lab = company_make(name="Meta", slug="meta")
     for year, stance in ((2021, "open"), (2022, "closed"), (2023, "open"), (2024, "closed")):

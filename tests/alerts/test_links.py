@@ -181,6 +181,7 @@ def test_confirm_manage_and_unsubscribe_answers_are_never_stored(
         assert "no-store" in answer["Cache-Control"], answer.request["PATH_INFO"]
 
 
+@pytest.mark.slow
 def test_a_confirm_link_replayed_after_unsubscribing_does_not_subscribe_again(
     client: Client, smtp: SMTPServer
 ) -> None:
@@ -243,6 +244,7 @@ def test_a_strangers_request_delays_the_owner_by_minutes_not_a_day(
     assert Subscription.objects.get().company is not None
 
 
+@pytest.mark.slow
 def test_the_daily_cap_still_limits_confirmation_mail_to_one_address(
     smtp: SMTPServer, settings: Any
 ) -> None:

@@ -109,6 +109,7 @@ def test_readers_who_follow_one_kind_each_get_their_own_mail(smtp: SMTPServer) -
     assert only_stances.message["Subject"] == "Aperture: Meta: closed -> mixed (partial shift)"
 
 
+@pytest.mark.slow
 def test_a_reader_who_wants_statements_at_once_is_not_held_to_a_digest_of_stance_changes(
     smtp: SMTPServer,
 ) -> None:
@@ -149,6 +150,7 @@ def test_a_digest_reader_gets_the_publish_once_in_the_digest(smtp: SMTPServer) -
     assert text.count(f"New statement (open, confirmed) of 2025-07-15: {SUMMARY}") == 1
 
 
+@pytest.mark.slow
 def test_webhooks_and_the_atom_feed_keep_both_events(
     http_server: LocalHTTPServer, settings: Any
 ) -> None:
@@ -188,6 +190,7 @@ LONG_MODEL = "Behemoth Ultra Mixture-of-Experts Preview Instruct Edition " * 3
 RTL_LAB = "مختبر الذكاء الاصطناعي المفتوح " * 6
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lab_name", [LONG_LAB[:200], RTL_LAB[:200]])
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_every_subject_stays_under_80_characters_with_the_longest_names(

@@ -87,6 +87,7 @@ def admin_decides(user: User, snapshot: WatchSnapshot, action: str) -> None:
     assert response.status_code == 302, response.content[:500]
 
 
+@pytest.mark.slow
 def test_a_labs_reader_gets_one_policy_changed_mail_after_an_editor_accepts_it(
     http_server: LocalHTTPServer, on_loopback: None, smtp: SMTPServer, editor: User
 ) -> None:

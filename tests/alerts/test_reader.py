@@ -321,6 +321,7 @@ def _checked(form: str, name: str) -> list[str]:
     return re.findall(rf'<input type="\w+" name="{name}" value="(\w+)"[^>]*? checked>', form)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("interface", "quote_filter", "mail_language"), [("en", "ja", "en"), ("ja", "en", "ja")]
 )

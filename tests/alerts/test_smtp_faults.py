@@ -71,6 +71,7 @@ SERVER_WIDE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", list(SERVER_WIDE))
 def test_a_server_that_fails_everyone_costs_one_attempt_per_run_backs_off_and_bounces_nobody(
     smtp: SMTPServer, settings: Any, how: str
@@ -151,6 +152,7 @@ def test_a_message_the_server_rejects_fails_with_its_reply_and_bounces_nobody(
     assert "554 5.6.0 Message content rejected" in admin_deliveries_page()
 
 
+@pytest.mark.slow
 def test_a_message_refused_for_now_is_retried_after_the_backoff(smtp: SMTPServer) -> None:
     stance_event(readers=2)
     smtp.data_reply = "452 4.3.1 Insufficient system storage"
@@ -165,6 +167,7 @@ def test_a_message_refused_for_now_is_retried_after_the_backoff(smtp: SMTPServer
     assert set(Delivery.objects.values_list("attempts", flat=True)) == {2}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", [Drop.LOST, Drop.KEPT])
 def test_a_connection_dropped_mid_message_loses_nothing_and_repeats_at_most_that_message(
     smtp: SMTPServer, how: Drop

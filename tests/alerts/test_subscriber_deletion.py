@@ -69,6 +69,7 @@ def _forgotten(email: str, reader_id: int) -> None:
     assert not Delivery.objects.filter(subscriber_id=reader_id).exists()
 
 
+@pytest.mark.slow
 def test_deleting_a_subscriber_in_the_admin_keeps_the_counts_and_forgets_the_address(
     smtp: SMTPServer, client: Client
 ) -> None:
@@ -93,6 +94,7 @@ def test_deleting_a_subscriber_in_the_admin_keeps_the_counts_and_forgets_the_add
     assert len(smtp.to("other@example.org")) == 2
 
 
+@pytest.mark.slow
 def test_the_admin_bulk_delete_keeps_the_counts_too(smtp: SMTPServer, client: Client) -> None:
     reader, sent, _pending = _two_events_for("reader@example.org", smtp)
     client.force_login(User.objects.create_superuser("root", "root@example.org", "pw"))
@@ -106,6 +108,7 @@ def test_the_admin_bulk_delete_keeps_the_counts_too(smtp: SMTPServer, client: Cl
     assert _counts(sent)["sent"] == 2
 
 
+@pytest.mark.slow
 def test_a_reader_who_deletes_their_address_keeps_nothing_personal_but_the_counts_stay(
     smtp: SMTPServer, client: Client
 ) -> None:
@@ -125,6 +128,7 @@ def test_a_reader_who_deletes_their_address_keeps_nothing_personal_but_the_count
     assert client.get(url).status_code == 400
 
 
+@pytest.mark.slow
 def test_plain_unsubscribing_keeps_the_address_and_deletes_nothing(
     smtp: SMTPServer, client: Client
 ) -> None:
@@ -136,6 +140,7 @@ def test_plain_unsubscribing_keeps_the_address_and_deletes_nothing(
     assert _counts(pending) == {"sent": 0, "skipped": 1, "pending": 1}
 
 
+@pytest.mark.slow
 def test_a_delivery_whose_subscriber_was_deleted_after_it_was_claimed_is_skipped(
     smtp: SMTPServer,
 ) -> None:

@@ -91,6 +91,7 @@ def test_a_webhook_that_fails_for_now_is_retried_with_backoff(
         assert request.headers["idempotency-key"] == key
 
 
+@pytest.mark.slow
 def test_an_endpoint_is_disabled_after_repeated_permanent_failures(
     http_server: LocalHTTPServer, allow_loopback: None, settings: Any
 ) -> None:

@@ -31,6 +31,7 @@ def promise(lab: object, text: str = "open the next model", **fields: object) ->
     )
 
 
+@pytest.mark.slow
 def test_a_commitment_has_its_promise_terms_status_and_whole_history(
     client: Client, reviewer: User
 ) -> None:
@@ -97,6 +98,7 @@ def test_a_commitment_has_its_promise_terms_status_and_whole_history(
     assert f"/ja/labs/meta/#commitment-{commitment.pk}" in body["page"]["ja"]
 
 
+@pytest.mark.slow
 def test_the_list_filters_by_lab_and_status_pages_and_leaves_drafts_out(client: Client) -> None:
     meta, other = company_make(name="Meta", slug="meta"), company_make(name="X", slug="x")
     pending = [promise(meta, f"promise {n}") for n in range(3)]
@@ -121,6 +123,7 @@ def test_the_list_filters_by_lab_and_status_pages_and_leaves_drafts_out(client: 
     assert client.get(f"{API}/commitments/999999").status_code == 404
 
 
+@pytest.mark.slow
 def test_a_lab_gives_its_kept_ratio_with_the_counts(client: Client, reviewer: User) -> None:
     meta = company_make(name="Meta", slug="meta")
     evidence = statement_make(company=meta, kind="action", occurred_on=SAID, publish=True)

@@ -47,6 +47,7 @@ def _warm(client: Client) -> str:
     return etag
 
 
+@pytest.mark.slow
 def test_the_fast_304_has_the_headers_of_the_built_one(client: Client, page: list) -> None:
     etag = client.get(URL)["ETag"]
     cache.delete(_key(URL))
@@ -92,6 +93,7 @@ def _rename_lab(items: list[Statement]) -> None:
     type(items[0].company).objects.filter(pk=items[0].company_id).update(name="Renamed lab")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "change",
     [_edit_statement, _retitle_source, _rename_publisher, _edit_excerpt, _rename_model,

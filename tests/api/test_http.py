@@ -50,6 +50,7 @@ def test_an_unchanged_answer_is_a_304_by_etag_and_by_last_modified(
     assert client.get(url)["Last-Modified"] == modified
 
 
+@pytest.mark.slow
 def test_a_changed_answer_is_a_200_with_a_new_etag_and_a_later_last_modified(
     client: Client, lab_with_statements: None
 ) -> None:

@@ -21,6 +21,7 @@ from tests.factories import company_make, model_make, source_make, statement_mak
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow
 def test_labs_carry_the_stance_now_that_the_site_shows(client: Client, seeded: None) -> None:
     labs = {lab["slug"]: lab for lab in walk(client, "/labs", limit=3)}
     expected = {row.company.slug: row for row in labs_with_changes()}
@@ -55,6 +56,7 @@ def test_a_lab_has_says_and_does_as_the_engine_derives_them(client: Client, seed
     assert [p["date"] for p in history["combined"]] == [c.date.isoformat() for c in combined]
 
 
+@pytest.mark.slow
 def test_stance_changes_are_paged_and_superseded_ones_come_only_when_asked(
     client: Client,
 ) -> None:

@@ -56,6 +56,7 @@ def test_every_page_list_is_covered() -> None:
     assert pages == set(LISTS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("url_name", sorted(LISTS))
 def test_a_list_answer_is_what_its_schema_makes_of_it(
     client: Client, seeded: None, url_name: str

@@ -22,6 +22,7 @@ from tests.factories import company_make, model_make, statement_make
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow
 def test_only_published_statements_are_listed_newest_first_never_drafts(client: Client) -> None:
     lab = company_make()
     old = statement_make(company=lab, publish=True, occurred_on=datetime.date(2024, 1, 1))
@@ -45,6 +46,7 @@ def test_only_published_statements_are_listed_newest_first_never_drafts(client: 
         assert hidden.summary not in response.content.decode()
 
 
+@pytest.mark.slow
 def test_each_filter_narrows_the_list(client: Client) -> None:
     meta, openai = company_make(slug="meta"), company_make(slug="openai")
     llama = model_make(developer=meta, slug="llama")
@@ -114,6 +116,7 @@ def test_an_unknown_lab_or_model_is_a_400_that_names_it(client: Client) -> None:
     assert empty.status_code == 200 and empty.json()["items"] == []
 
 
+@pytest.mark.slow
 def test_pages_hold_still_while_statements_are_published(client: Client) -> None:
     """Walking the list while new statements land on the same dates (and newer) neither
     repeats nor skips any statement that was there when the walk began."""

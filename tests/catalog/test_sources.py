@@ -77,6 +77,7 @@ def test_a_source_from_a_private_address_is_refused_before_any_request(
     assert not Source.objects.exists()
 
 
+@pytest.mark.slow
 def test_a_page_cannot_pass_for_a_labs_own_publisher_by_its_site_name(
     http_server: LocalHTTPServer, settings: object
 ) -> None:

@@ -44,6 +44,7 @@ def statement_form(company_id: int, source_id: int, **overrides: object) -> dict
     return data
 
 
+@pytest.mark.slow
 def test_an_editor_adds_a_draft_with_a_citation_and_submits_it(editor: User) -> None:
     company, source = company_make(), source_make()
     client = logged_in(editor)
@@ -68,6 +69,7 @@ def test_an_editor_adds_a_draft_with_a_citation_and_submits_it(editor: User) -> 
     assert statement.state == EditorialState.IN_REVIEW
 
 
+@pytest.mark.slow
 def test_a_reviewer_publishes_from_the_statement_page(reviewer: User) -> None:
     statement = statement_make(company=company_make())
     client = logged_in(reviewer)
@@ -110,6 +112,7 @@ def test_a_reviewer_retracts_from_the_statement_page_with_a_reason(reviewer: Use
     )
 
 
+@pytest.mark.slow
 def test_an_editor_cannot_publish_through_the_admin(editor: User) -> None:
     statement = statement_make(company=company_make())
     client = logged_in(editor)
@@ -124,6 +127,7 @@ def test_an_editor_cannot_publish_through_the_admin(editor: User) -> None:
     assert statement.state == EditorialState.DRAFT
 
 
+@pytest.mark.slow
 def test_a_reviewer_publishes_in_bulk_and_the_stance_follows(reviewer: User) -> None:
     lab = company_make()
     drafts = [statement_make(company=lab, stance="closed") for _ in range(3)]
@@ -304,6 +308,7 @@ def test_a_published_statement_cannot_lose_its_last_citation(reviewer: User) -> 
     assert statement.citations.count() == 1
 
 
+@pytest.mark.slow
 def test_the_bulk_action_message_counts_statements_in_words(reviewer: User) -> None:
     lab = company_make()
     client = logged_in(reviewer)

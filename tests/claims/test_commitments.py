@@ -152,6 +152,7 @@ def test_a_draft_statement_cannot_decide_an_outcome(
         )
 
 
+@pytest.mark.slow
 def test_reopening_keeps_the_earlier_outcome_in_the_history(
     lab: Any, promised: Commitment, reviewer: User
 ) -> None:
@@ -235,6 +236,7 @@ def test_an_overdue_commitment_can_still_be_resolved_and_keeps_overdue_in_its_hi
     assert history(due) == ["overdue", "partly_kept"]
 
 
+@pytest.mark.slow
 def test_a_matching_act_by_the_same_lab_becomes_a_suggestion_never_a_verdict(
     lab: Any, reviewer: User
 ) -> None:
@@ -312,6 +314,7 @@ def test_a_dismissed_suggestion_leaves_the_commitment_as_it_was(
     assert promised.status == CommitmentStatus.PENDING
 
 
+@pytest.mark.slow
 def test_the_lab_lists_overdue_first_and_counts_its_kept_ratio(lab: Any, reviewer: User) -> None:
     pending = promise_make(statement_make(company=lab, publish=True), promise="pending one")
     overdue = promise_make(statement_make(company=lab, publish=True), due_on=SAID)
@@ -405,6 +408,7 @@ def test_an_editor_marks_a_commitment_in_the_admin_and_a_bad_due_date_is_explain
     assert commitment.status == CommitmentStatus.PENDING
 
 
+@pytest.mark.slow
 def test_a_reviewer_records_an_outcome_in_the_admin_only_with_evidence(
     lab: Any, promised: Commitment, reviewer: User
 ) -> None:
@@ -431,6 +435,7 @@ def test_a_reviewer_records_an_outcome_in_the_admin_only_with_evidence(
     assert promised.outcomes.get().recorded_by == reviewer
 
 
+@pytest.mark.slow
 def test_reviewers_accept_suggestions_from_the_admin_queue(
     lab: Any, promised: Commitment, reviewer: User
 ) -> None:
@@ -499,6 +504,7 @@ def test_a_dataset_import_proposes_its_release_to_resolve_a_pending_commitment(
     assert commitment.status == CommitmentStatus.PENDING
 
 
+@pytest.mark.slow
 def test_a_statements_admin_page_links_to_its_commitment_or_offers_to_mark_one(
     lab: Any, promised: Commitment, editor: User
 ) -> None:

@@ -89,6 +89,7 @@ def test_nothing_on_record_yet_explains_nothing() -> None:
     assert explanation.contributions == []
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(200), deadline=None)
 @given(record=record_strategy, data=st.data())
 def test_the_contributions_give_the_engines_score_on_any_date(

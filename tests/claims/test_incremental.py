@@ -67,6 +67,7 @@ def _needed(
     return [item for item in evidence if item.id in later | ends], chosen
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(300), deadline=None)
 @given(
     record=st.lists(evidence_strategy, min_size=1, max_size=25, unique_by=lambda e: e.id),
@@ -272,6 +273,7 @@ def _apply(lab: Company, op: tuple[Any, ...]) -> Callable[[], object] | None:
 @given(ops=st.lists(op_strategy, min_size=1, max_size=10))
 # A statement denied twice, the second time from a later date: resuming there must know of the
 # first denial, dated before it (rare in random sequences, so given here).
+@pytest.mark.slow
 @example(
     ops=[
         ("publish", DATES[0], "open", "official", "confirmed"),
@@ -313,6 +315,7 @@ def test_every_edit_recomputed_from_its_date_matches_a_full_rebuild(
 # --- what incremental means -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_publishing_todays_statement_reads_nothing_said_before_it() -> None:
     lab = company_make()
@@ -333,6 +336,7 @@ def test_publishing_todays_statement_reads_nothing_said_before_it() -> None:
     assert StanceDay.objects.filter(company=lab).last().stance == point.stance  # type: ignore[union-attr]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_rebuild_command_writes_the_same_history_afresh() -> None:
     lab = company_make()

@@ -63,6 +63,7 @@ def test_the_publish_action_shows_the_stance_before_and_after_and_publishes_noth
     assert list(StanceChange.objects.values_list("pk", "superseded_at")) == changes_before
 
 
+@pytest.mark.slow
 def test_confirming_publishes_and_the_stance_moves_as_the_page_said(reviewer: User) -> None:
     lab = company_make()
     statement_make(company=lab, stance="open", publish=True, occurred_on=datetime.date(2025, 1, 1))
@@ -79,6 +80,7 @@ def test_confirming_publishes_and_the_stance_moves_as_the_page_said(reviewer: Us
     assert [str(latest.get_new_stance_display())] == shown
 
 
+@pytest.mark.slow
 def test_a_bulk_publish_over_two_labs_shows_each_lab_and_the_statement_it_cannot_publish(
     reviewer: User,
 ) -> None:

@@ -211,6 +211,7 @@ def test_an_editors_pin_overrides_the_derived_stance(reviewer: User) -> None:
     )
 
 
+@pytest.mark.slow
 def test_the_stance_history_is_the_same_whatever_order_statements_are_published_in() -> None:
     specs = [
         ("open", "executive", "confirmed", datetime.date(2024, 7, 23)),

@@ -123,6 +123,7 @@ def test_the_database_refuses_an_overlong_rationale_for_a_pinned_stance() -> Non
         )
 
 
+@pytest.mark.slow
 def test_the_demo_record_fits_every_limit() -> None:
     call_command("seed", verbosity=0)
     rows: list[Any] = [

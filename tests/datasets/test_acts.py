@@ -78,6 +78,7 @@ def test_a_changed_access_level_changes_the_act(http_server: LocalHTTPServer) ->
     assert RecordedAct.objects.get(subject="Beta").stance == Stance.CLOSED
 
 
+@pytest.mark.slow
 def test_the_lab_page_shows_says_and_does_and_flags_the_divergence(
     http_server: LocalHTTPServer, client: Client
 ) -> None:
@@ -115,6 +116,7 @@ def test_an_act_names_the_catalogue_model_matching_found_for_its_record(
     assert acts["Alpha-70B"].ai_model is None  # the catalogue has no such model
 
 
+@pytest.mark.slow
 def test_editors_list_the_imported_acts_by_lab_access_and_dataset_and_cannot_change_them(
     http_server: LocalHTTPServer, editor: User, reader: User
 ) -> None:

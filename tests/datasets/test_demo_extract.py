@@ -75,6 +75,7 @@ def epoch_rows() -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO((DEMO_DIR / "epoch.csv").read_text("utf-8"))))
 
 
+@pytest.mark.slow
 def test_the_extract_holds_only_whitelisted_facts_and_stays_small() -> None:
     header = next(csv.reader(io.StringIO((DEMO_DIR / "epoch.csv").read_text("utf-8"))))
     mot = yaml_paths(DEMO_DIR / "mot" / "models")

@@ -352,6 +352,7 @@ def test_the_model_page_has_no_flag_when_no_statement_calls_it_open_source(
     assert 'id="open-washing-heading"' not in html(client, llama.get_absolute_url())
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_flag_costs_the_same_queries_for_one_statement_and_record_or_three(
     client: Client, lab: Company, llama: AIModel

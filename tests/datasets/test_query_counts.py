@@ -28,6 +28,7 @@ def queries_to_import_then_change(http_server: LocalHTTPServer, count: int) -> t
     return len(creating.captured_queries), len(changing.captured_queries)
 
 
+@pytest.mark.slow
 def test_creating_and_changing_records_costs_the_same_queries_for_3_or_60(
     http_server: LocalHTTPServer,
 ) -> None:
@@ -48,6 +49,7 @@ def queries_to_import(http_server: LocalHTTPServer, count: int, access: str) -> 
     return len(queries.captured_queries)
 
 
+@pytest.mark.slow
 def test_a_batch_costs_the_same_queries_whether_it_holds_3_rows_or_12(
     http_server: LocalHTTPServer, settings: SettingsWrapper
 ) -> None:

@@ -72,6 +72,7 @@ def test_re_importing_the_unchanged_epoch_snapshot_writes_nothing(
     assert ClaimChange.objects.count() == 0
 
 
+@pytest.mark.slow
 def test_it_imports_the_mot_snapshot_from_a_zip_and_reports_the_files_it_refused(
     http_server: LocalHTTPServer,
 ) -> None:
@@ -92,6 +93,7 @@ def test_it_imports_the_mot_snapshot_from_a_zip_and_reports_the_files_it_refused
     )
 
 
+@pytest.mark.slow
 def test_it_imports_the_osai_snapshot_with_a_class_per_dimension(
     http_server: LocalHTTPServer,
 ) -> None:
@@ -113,6 +115,7 @@ def test_it_imports_the_osai_snapshot_with_a_class_per_dimension(
     assert set(weights.values_list("value", flat=True)) == {"open", "partial", "closed"}
 
 
+@pytest.mark.slow
 def test_the_command_imports_a_local_folder_and_a_dry_run_writes_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 SAID = datetime.date(2025, 7, 14)
 
 
+@pytest.mark.slow
 def test_commitments_and_their_whole_history_are_exported(
     exports_dir: Path, reviewer: User
 ) -> None:

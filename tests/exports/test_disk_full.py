@@ -40,6 +40,7 @@ def served(directory: Path) -> dict[str, str]:
     return {p.name: sha256(p) for p in directory.iterdir() if p.name != "filler.bin"}
 
 
+@pytest.mark.slow
 def test_a_disk_full_during_an_export_fails_clearly_and_keeps_the_served_files(
     exports_dir: Path, settings: Any
 ) -> None:

@@ -24,6 +24,7 @@ from tests.support.exports import build, csv_dicts, csv_rows, jsonl_objects, sha
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow
 def test_the_statements_hold_published_statements_only(exports_dir: Path) -> None:
     lab = company_make()
     draft = statement_make(company=lab, summary="Still a draft")

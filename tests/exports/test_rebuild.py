@@ -64,6 +64,7 @@ def test_a_publish_marks_the_files_out_of_date_in_its_own_transaction(debounce: 
     assert state_get().dirty_at == first_mark  # the first change the files lack is kept
 
 
+@pytest.mark.slow
 def test_two_publishes_in_a_row_make_one_rebuild_once_the_debounce_has_passed(
     exports_dir: Path, debounce: float
 ) -> None:
@@ -81,6 +82,7 @@ def test_two_publishes_in_a_row_make_one_rebuild_once_the_debounce_has_passed(
     assert state_get().builds == 2
 
 
+@pytest.mark.slow
 def test_rebuilds_start_at_least_the_debounce_apart(exports_dir: Path, debounce: float) -> None:
     lab = company_make()
     built_clean(exports_dir)
@@ -112,6 +114,7 @@ def test_a_build_that_is_running_is_not_started_again(exports_dir: Path, setting
     assert state_get().claim == ""
 
 
+@pytest.mark.slow
 def test_the_tick_finds_a_retraction_that_no_event_announced(
     exports_dir: Path, debounce: float
 ) -> None:
@@ -148,6 +151,7 @@ def test_the_first_tick_on_a_new_site_queues_a_build_at_once(exports_dir: Path) 
     assert state_get().checked_at is not None
 
 
+@pytest.mark.slow
 def test_a_failed_build_keeps_the_old_files_says_why_and_is_tried_again(
     exports_dir: Path, debounce: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -64,6 +64,7 @@ def test_addfeed_pollfeeds_and_ingesturl_print_what_they_stored_and_refused(
     assert Article.objects.count() == 3
 
 
+@pytest.mark.slow
 def test_the_admin_shows_feed_errors_and_ingests_pasted_urls(
     http_server: LocalHTTPServer, editor: User, seeded: None
 ) -> None:

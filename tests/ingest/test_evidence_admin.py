@@ -41,6 +41,7 @@ def client(editor: User) -> Client:
     return client
 
 
+@pytest.mark.slow
 def test_the_page_marks_each_matched_name_with_its_alias_and_what_it_links_to(
     story: None, client: Client
 ) -> None:

@@ -81,6 +81,7 @@ def corpus_files() -> tuple[Path, list[Path]]:
     return corpus, files
 
 
+@pytest.mark.slow
 def test_a_sample_of_the_corpus_is_read_under_every_label(http_server: LocalHTTPServer) -> None:
     corpus, files = corpus_files()
     # Every 40th file: RSS, Atom, RDF, CDF and the encoding cases (EUC-JP, UTF-16 among them).

@@ -47,6 +47,7 @@ def ingest(http_server: LocalHTTPServer, path: str, *sentences: str) -> None:
     services.article_ingest(article_url_id=queued[0].pk)
 
 
+@pytest.mark.slow
 def test_the_retrained_suggester_learns_a_phrasing_the_rules_do_not_know(
     http_server: LocalHTTPServer,
     seeded: None,

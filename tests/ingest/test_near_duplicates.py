@@ -55,6 +55,7 @@ def test_the_pairs_cover_both_languages_and_both_kinds() -> None:
         assert all(sum(p.language == lang for p in pairs) >= 5 for lang in ("en", "ja"))
 
 
+@pytest.mark.slow
 def test_the_threshold_separates_the_measured_pairs_with_a_margin() -> None:
     copies = {pair.id: similarity(pair) for pair in SYNDICATED}
     related = {pair.id: similarity(pair) for pair in RELATED}
@@ -64,6 +65,7 @@ def test_the_threshold_separates_the_measured_pairs_with_a_margin() -> None:
     assert {k: v for k, v in related.items() if v > THRESHOLD - MARGIN} == {}
 
 
+@pytest.mark.slow
 def test_no_syndicated_copy_is_screened_out_by_its_signature() -> None:
     """A candidate is checked against its text only if its signature estimates a Jaccard index
     of at least THRESHOLD - ESTIMATE_MARGIN; the estimates stay close to the exact values."""
@@ -96,6 +98,7 @@ def ingest_pages(server: LocalHTTPServer, pairs: list[Pair]) -> dict[str, int | 
     return {path: ArticleURL.objects.get(url=url).article_id for path, url in paths.items()}
 
 
+@pytest.mark.slow
 def test_every_syndicated_copy_is_stored_as_another_url_of_its_article(
     http_server: LocalHTTPServer,
 ) -> None:
@@ -109,6 +112,7 @@ def test_every_syndicated_copy_is_stored_as_another_url_of_its_article(
     assert merged.count() == len(SYNDICATED)
 
 
+@pytest.mark.slow
 def test_no_two_different_stories_are_merged(http_server: LocalHTTPServer) -> None:
     articles = ingest_pages(http_server, RELATED)
 

@@ -68,6 +68,7 @@ def test_staff_without_a_role_cannot_decide_suggestions(story: None, reader: Use
         services.suggestion_reject(suggestion=suggestion, user=reader, reason="no")
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_classifier_takes_over_from_the_rules_once_editors_have_decided_enough(
     story: None, editor: User, settings: object, http_server: LocalHTTPServer

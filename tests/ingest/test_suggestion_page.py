@@ -76,6 +76,7 @@ def test_the_page_shows_the_passage_the_proposal_as_choices_and_the_two_buttons(
     assert html.index('name="_save"') < html.index('name="_accept"')
 
 
+@pytest.mark.slow
 def test_accept_makes_a_draft_with_the_stance_and_kind_the_editor_chose(
     story: None, editor: User
 ) -> None:
@@ -101,6 +102,7 @@ def test_accept_makes_a_draft_with_the_stance_and_kind_the_editor_chose(
     assert Suggestion.objects.get(pk=suggestion.pk).statement == statement
 
 
+@pytest.mark.slow
 def test_reject_needs_a_reason_on_the_page_and_keeps_it(story: None, editor: User) -> None:
     suggestion = Suggestion.objects.get(sentence__startswith="Meanwhile OpenAI")
     client = logged_in(editor)
@@ -120,6 +122,7 @@ def test_reject_needs_a_reason_on_the_page_and_keeps_it(story: None, editor: Use
     assert suggestion.statement is None
 
 
+@pytest.mark.slow
 def test_the_decision_is_a_post_that_needs_the_csrf_token(story: None, editor: User) -> None:
     suggestion = spokesperson()
     client = logged_in(editor, enforce_csrf_checks=True)
@@ -152,6 +155,7 @@ def covered_column(html: str, suggestion: Suggestion) -> bool | None:
     return None
 
 
+@pytest.mark.slow
 def test_a_suggestion_whose_article_a_published_statement_of_its_lab_cites_is_marked_covered(
     story: None, editor: User, reviewer: User
 ) -> None:
@@ -181,6 +185,7 @@ def test_a_suggestion_whose_article_a_published_statement_of_its_lab_cites_is_ma
     assert "Already covered" not in client.get(page_url(other_lab)).content.decode()
 
 
+@pytest.mark.slow
 def test_a_published_statement_citing_a_source_at_the_articles_url_covers_it_too(
     story: None, editor: User
 ) -> None:

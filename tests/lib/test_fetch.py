@@ -782,6 +782,7 @@ def test_a_closed_loopback_port_is_a_temporary_connection_error(allow_private: N
     assert not caught.value.permanent
 
 
+@pytest.mark.slow
 def test_a_server_that_does_not_answer_in_time_is_a_temporary_timeout(
     http_server: LocalHTTPServer, allow_private: None, settings: SettingsWrapper
 ) -> None:
@@ -803,6 +804,7 @@ def _drip(total: int, every: float, stop: threading.Event) -> Iterator[bytes]:
         yield b"x"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("framing", ["content-length", "chunked"])
 def test_a_body_dripped_one_byte_at_a_time_is_cut_off_at_the_total_deadline(
     http_server: LocalHTTPServer, allow_private: None, settings: SettingsWrapper, framing: str
@@ -830,6 +832,7 @@ def test_a_body_dripped_one_byte_at_a_time_is_cut_off_at_the_total_deadline(
     assert not caught.value.permanent
 
 
+@pytest.mark.slow
 def test_a_body_that_stalls_is_cut_off_at_the_total_deadline_not_the_read_timeout(
     http_server: LocalHTTPServer, allow_private: None, settings: SettingsWrapper
 ) -> None:
@@ -859,6 +862,7 @@ def test_a_body_that_stalls_is_cut_off_at_the_total_deadline_not_the_read_timeou
     assert not caught.value.permanent
 
 
+@pytest.mark.slow
 def test_a_dripped_body_that_ends_before_the_deadline_is_read_whole(
     http_server: LocalHTTPServer, allow_private: None, settings: SettingsWrapper
 ) -> None:
@@ -918,6 +922,7 @@ def https_server(
         yield server
 
 
+@pytest.mark.slow
 def test_https_connects_to_the_pinned_ip_but_sends_and_verifies_the_host_name(
     https_server: LocalHTTPServer,
 ) -> None:
@@ -928,6 +933,7 @@ def test_https_connects_to_the_pinned_ip_but_sends_and_verifies_the_host_name(
     assert https_server.requests[-1].headers["host"] == f"tls.test:{https_server.port}"
 
 
+@pytest.mark.slow
 def test_https_refuses_a_certificate_for_another_name(https_server: LocalHTTPServer) -> None:
     https_server.route("/", body=b"secure")
     with pytest.raises(FetchError) as caught:

@@ -141,6 +141,7 @@ def http_urls(draw: st.DrawFn) -> str:
     return url
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(http_urls())
 def test_canonicalizing_twice_changes_nothing(url: str) -> None:

@@ -73,6 +73,7 @@ def app_code(device: TOTPDevice) -> str:
 # --- throttle ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_forty_wrong_passwords_are_cut_off_at_the_limit_and_then_the_right_one_is_refused(
     editor: User,
 ) -> None:
@@ -326,6 +327,7 @@ def test_a_backup_code_logs_in_once(edith_with_app: TOTPDevice) -> None:
     assert not is_logged_in(second)
 
 
+@pytest.mark.slow
 def test_a_staff_member_turns_the_app_on_from_the_admin_and_off_again(editor: User) -> None:
     client = client_at("203.0.113.70")
     client.force_login(editor)

@@ -287,6 +287,7 @@ DOORS: dict[str, Door] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("door", DOORS)
 def test_no_spelling_of_this_machine_gets_through_any_door(
     targets: Targets, editor: User, door: str

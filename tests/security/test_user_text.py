@@ -145,6 +145,7 @@ def test_in_chromium_the_words_after_an_overriding_name_keep_their_order(
     assert _reads_left_to_right(tab, "body", "new statement")
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_one_very_long_summary_does_not_make_the_lists_heavy(client: Client) -> None:
     """A summary written before the limit (or past it) is shortened wherever it is listed."""

@@ -207,6 +207,7 @@ def test_a_permanent_link_keeps_showing_the_words_cited_after_an_edit(
     assert "See the current version" not in new_html
 
 
+@pytest.mark.slow
 def test_a_revision_shows_the_sources_it_had_not_those_added_later(
     client: Client, published: Statement, reviewer: User
 ) -> None:

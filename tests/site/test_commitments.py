@@ -58,6 +58,7 @@ def meta_promises(reviewer: User) -> dict[str, Commitment]:
     return made
 
 
+@pytest.mark.slow
 def test_the_lab_page_lists_commitments_overdue_first_with_status_and_evidence(
     client: Client, meta_promises: dict[str, Commitment]
 ) -> None:
@@ -74,6 +75,7 @@ def test_the_lab_page_lists_commitments_overdue_first_with_status_and_evidence(
     assert evidence is not None and evidence.get_absolute_url() in section
 
 
+@pytest.mark.slow
 def test_the_kept_ratio_never_appears_without_its_counts(
     client: Client, meta_promises: dict[str, Commitment]
 ) -> None:
@@ -103,6 +105,7 @@ def test_a_commitment_on_a_draft_statement_is_not_shown(client: Client) -> None:
     assert "secret promise" not in html
 
 
+@pytest.mark.slow
 def test_the_compare_page_shows_the_kept_ratio_beside_each_stance(
     client: Client, meta_promises: dict[str, Commitment]
 ) -> None:
@@ -115,6 +118,7 @@ def test_the_compare_page_shows_the_kept_ratio_beside_each_stance(
     assert "no commitments recorded" in other
 
 
+@pytest.mark.slow
 def test_the_japanese_lab_page_shows_the_japanese_promise_and_words(
     client: Client, reviewer: User
 ) -> None:
@@ -148,6 +152,7 @@ def test_the_about_page_explains_how_a_commitment_is_judged_and_contested(
     assert ("reopens" in section) if not prefix else ("再開" in section)
 
 
+@pytest.mark.slow
 def test_the_statement_that_made_a_promise_says_so_and_links_to_it(
     client: Client, meta_promises: dict[str, Commitment]
 ) -> None:
@@ -159,6 +164,7 @@ def test_the_statement_that_made_a_promise_says_so_and_links_to_it(
     assert 'id="commitment-heading"' not in client.get(plain.get_absolute_url()).content.decode()
 
 
+@pytest.mark.slow
 def test_the_commitments_can_be_narrowed_without_javascript_and_as_a_fragment(
     client: Client, meta_promises: dict[str, Commitment]
 ) -> None:

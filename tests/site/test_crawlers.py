@@ -56,6 +56,7 @@ def public_pages() -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_head_answers_like_get_on_every_page_without_a_body(
     client: Client, seeded: None, settings: Any
 ) -> None:

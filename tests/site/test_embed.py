@@ -185,6 +185,7 @@ def test_an_embed_may_be_framed_by_any_site(client: Client, seeded: None, path: 
     assert "style-src 'self'" in response["Content-Security-Policy"]
 
 
+@pytest.mark.slow
 def test_every_other_page_still_refuses_to_be_framed(client: Client, seeded: None) -> None:
     statement = Statement.objects.published().filter(company__slug="meta").first()
     assert statement is not None

@@ -66,6 +66,7 @@ def lab() -> Company:
     return company
 
 
+@pytest.mark.slow
 def test_a_statement_published_after_the_page_was_cached_is_shown_with_its_chart(
     client: Client, lab: Company
 ) -> None:
@@ -75,6 +76,7 @@ def test_a_statement_published_after_the_page_was_cached_is_shown_with_its_chart
     assert both(served, "Second word")
 
 
+@pytest.mark.slow
 def test_a_retracted_statement_leaves_the_list_and_the_chart(client: Client, lab: Company) -> None:
     later = statement_make(company=lab, summary="Said then taken back", publish=True)
     assert both(pages(client, lab), "Said then taken back")
@@ -83,6 +85,7 @@ def test_a_retracted_statement_leaves_the_list_and_the_chart(client: Client, lab
     assert none(served, "Said then taken back")
 
 
+@pytest.mark.slow
 def test_an_edited_published_statement_is_shown_as_edited_in_both_languages(
     client: Client, lab: Company
 ) -> None:
@@ -101,6 +104,7 @@ def test_an_edited_published_statement_is_shown_as_edited_in_both_languages(
     assert none(served, "First word")
 
 
+@pytest.mark.slow
 def test_a_card_shows_a_renamed_model_source_publisher_and_speaker(
     client: Client, lab: Company
 ) -> None:
@@ -131,6 +135,7 @@ def _queries(client: Client, url: str) -> int:
     return len(queries)
 
 
+@pytest.mark.slow
 def test_the_query_count_does_not_grow_with_the_record_cached_or_not(client: Client) -> None:
     small, large = company_make(), company_make()
     statement_make(company=small, publish=True)

@@ -44,6 +44,7 @@ def _alternates(html: str) -> dict[str, str]:
     return dict(re.findall(r'<link rel="alternate" hreflang="([a-z-]+)" href="([^"]+)">', html))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("prefix", ["", "/ja"])
 @pytest.mark.parametrize("page", PAGES)
 def test_every_public_page_is_canonical_in_its_language_and_names_both_versions(

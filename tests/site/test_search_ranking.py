@@ -37,6 +37,7 @@ def said(summary: str, on: datetime.date, **fields: Any) -> Statement:
     )
 
 
+@pytest.mark.slow
 def test_an_exact_match_comes_before_a_newer_near_one(client: Client) -> None:
     older_exact = said("A zebrafinch model", datetime.date(2024, 1, 1))
     newer_near = said("A zebrafinck model", datetime.date(2025, 1, 1))
@@ -85,6 +86,7 @@ def _cited_source(statement: Statement) -> Source:
     return source
 
 
+@pytest.mark.slow
 def test_sources_are_found_by_title_typo_japanese_and_publisher(client: Client) -> None:
     publisher = publisher_make(name="Kestrel Wire")
     english = _cited_source(said("One", datetime.date(2025, 1, 1)))
@@ -160,6 +162,7 @@ def _indexes(plans: list[tuple[str, str]], table: str) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("query", "statement_indexes", "source_indexes"),
     [

@@ -86,6 +86,7 @@ def test_a_length_that_is_not_a_count_is_reported_and_the_first_page_shown(
     assert b'class="form-errors"' in response.content
 
 
+@pytest.mark.slow
 def test_a_length_beyond_the_limit_shows_the_limit(client: Client) -> None:
     timeline = timeline_generate(count=SHOWN_MAX + 5, slug="huge-lab", name="Huge Lab")
     response = client.get(f"{timeline.company.get_absolute_url()}?shown=1000000")

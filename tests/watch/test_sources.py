@@ -280,6 +280,7 @@ def queue_lists(client: Client) -> set[int]:
     }
 
 
+@pytest.mark.slow
 def test_an_editor_marks_a_finding_as_seen_and_it_returns_when_the_state_changes(
     http_server: LocalHTTPServer, allow_private: None, editor: User, reader: User
 ) -> None:
