@@ -264,7 +264,7 @@ def test_the_written_out_page_reads_the_statements_and_rows_the_orm_would(seeded
 
     timeline_generate(count=60, slug="generated", name="Generated Lab", distinct_days=9)
     services.statement_retract(
-        statement=Statement.objects.filter(company__slug="generated").first(),
+        statement=Statement.objects.filter(company__slug="generated")[0],
         user=None,
         reason="wrong",
     )
