@@ -25,7 +25,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 help:
 	@echo "make run    - the site with demo data, a Celery worker and beat (SQLite, no servers needed)"
 	@echo "make test   - lint, type-check, migrations check and the whole test suite (PostgreSQL, Redis, Chromium)"
-	@echo "make test-fast - migrations check and the in-process tests: no browser, worker, subprocess or slow test (PostgreSQL, Redis)"
+	@echo "make test-fast - the in-process tests, the migrations check among them: no browser, worker, subprocess or slow test (PostgreSQL, Redis)"
 	@echo "make lint   - ruff, mypy and the import layers (.importlinter) only"
 	@echo "make bench  - benchmarks against a floor measured in the same run, at 1k..1M statements; tables to bench/results/ (BENCH_ARGS=\"lab_pages --sizes 1k,10k\", bench/README.md)"
 	@echo "make soak   - ten minutes of steady load on the site while the worker and beat run their schedule; SOAK_SECONDS=60 for less"
@@ -98,8 +98,8 @@ test: venv services lint
 # transactional ones that empty the tables after them (work stealing would not keep that order).
 # TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= auto
+# The migrations check is tests/test_migrations.py here (in a worker, not a process of its own).
 test-fast: venv
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(PY) -m pytest -m "not browser and not worker and not slow and not process" \
 	  --numprocesses $(TEST_WORKERS) --maxprocesses 8 --dist load $(PYTEST_ARGS)
