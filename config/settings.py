@@ -1,4 +1,5 @@
-"""Aperture's settings: one file, driven by the environment.
+"""Aperture's settings: one module, driven by the environment (its longer pieces, the beat
+schedule, the queues, logging and mail, are config/ modules it imports).
 
 With nothing set, this is the first-run configuration: SQLite and a filesystem Celery broker
 under var/, DEBUG on only if DJANGO_DEBUG says so. DJANGO_PRODUCTION=1 switches on everything
@@ -12,25 +13,25 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
-from kombu import Exchange, Queue
+
+from config.beat import beat_schedule
+from config.env import env_bool, env_list
+from config.logging_config import logging_config
+from config.mail import mailers
+
+# Celery's queues and routes (config/queues.py): imported, so that Django reads them here.
+from config.queues import (  # noqa: F401
+    CELERY_TASK_DEFAULT_QUEUE,
+    CELERY_TASK_QUEUES,
+    CELERY_TASK_ROUTES,
+    TASK_QUEUE_NAMES,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("APERTURE_VAR_DIR", BASE_DIR / "var"))
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 # --- Settings that cannot fail silently ----------------------------------------------------
@@ -306,22 +307,7 @@ if PRODUCTION:
 # EMAIL_HOST, mail is printed to the console (first run only: production always uses SMTP, on
 # localhost unless EMAIL_HOST says otherwise); tests point it at their own SMTP server.
 APERTURE_EMAIL_HOST = os.environ.get("EMAIL_HOST", "") or ("localhost" if PRODUCTION else "")
-MAILERS: dict[str, dict[str, object]] = {
-    "default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {
-            "host": APERTURE_EMAIL_HOST,
-            "port": int(os.environ.get("EMAIL_PORT", "25")),
-            "username": os.environ.get("EMAIL_HOST_USER", ""),
-            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": env_bool("EMAIL_USE_TLS"),
-            "timeout": 20,
-        },
-    }
-    if APERTURE_EMAIL_HOST
-    # The first run's console: each mail decoded, its links whole (apps/lib/console_mail.py).
-    else {"BACKEND": "apps.lib.console_mail.EmailBackend"}
-}
+MAILERS = mailers(host=APERTURE_EMAIL_HOST)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Aperture <alerts@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where labs and readers write to the editors (corrections, a lab's answer): named on /about/.
@@ -388,74 +374,8 @@ CELERY_WORKER_DIRECT = bool(REDIS_URL)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    # Due times live in the database; this only looks every minute (apps/ingest/tasks.py).
-    "ingest-tick": {
-        "task": "ingest.tick",
-        "schedule": float(os.environ.get("INGEST_TICK_SECONDS", "60")),
-    },
-    # Editors' accept/reject decisions retrain the suggester here, not in the tick above.
-    "ingest-classifier-retrain": {
-        "task": "ingest.classifier_retrain",
-        "schedule": float(os.environ.get("INGEST_RETRAIN_SECONDS", "600")),
-    },
-    # Alerts: the sweeper hands back dead claims and re-publishes what the queue lost.
-    "alerts-sweep": {"task": "alerts.sweep", "schedule": 60.0},
-    "alerts-digests": {
-        "task": "alerts.digests_send",
-        "schedule": crontab(hour=int(os.environ.get("ALERTS_DIGEST_HOUR", "7")), minute=0),
-    },
-    # Alerts: forget expired confirm links and addresses that never confirmed.
-    "alerts-unconfirmed-expire": {
-        "task": "alerts.unconfirmed_expire",
-        "schedule": crontab(minute=23),
-    },
-    # Reviewers who asked for it are mailed while statements wait (apps/accounts/reviews.py);
-    # each at most once per REVIEW_MAIL_INTERVAL_HOURS, so looking hourly costs one query.
-    "accounts-review-mails": {
-        "task": "accounts.review_mails_send",
-        "schedule": crontab(minute=41),
-    },
-    # Commitments whose due date has passed become overdue (recorded and announced once each,
-    # apps/claims/commitments.py). Hourly, so a day's change is seen within the hour wherever
-    # the server's midnight falls; a pass with nothing due is one indexed query.
-    "claims-commitments-overdue": {
-        "task": "claims.commitments_overdue",
-        "schedule": crontab(minute=7),
-    },
-}
 REVIEW_MAIL_INTERVAL_HOURS = float(os.environ.get("REVIEW_MAIL_INTERVAL_HOURS", "24"))
 
-# --- Celery queues ---------------------------------------------------------------------------
-# One queue per line of work (DESIGN.md's layers), so a backlog of slow feeds never delays a
-# stance-change alert. docker-compose.yml runs one worker service per queue; `make run` and the
-# tests run one worker that consumes them all (TASK_QUEUE_NAMES). Routes go by task name; the
-# first pattern that matches wins, and an exact name beats every pattern.
-TASK_QUEUE_NAMES = ("ingest", "alerts", "datasets", "maintenance", "celery")
-CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in TASK_QUEUE_NAMES]
-CELERY_TASK_ROUTES = {
-    # Retraining reads every decision and is CPU-bound; nothing waits for it, so it never holds
-    # a slot that a feed poll needs.
-    "ingest.classifier_retrain": {"queue": "maintenance"},
-    "ingest.*": {"queue": "ingest"},
-    # All of alerts, the sweeper and the digests included: the sweeper re-publishes lost events
-    # and restarts stalled senders, so it is on the path from a stance change to the inbox.
-    "alerts.*": {"queue": "alerts"},
-    "datasets.*": {"queue": "datasets"},
-    # Source archives, link-rot checks and watched pages: what comes in, with the feeds.
-    "watch.*": {"queue": "ingest"},
-    # Staff housekeeping: the review mail. Nothing a reader waits for.
-    "accounts.*": {"queue": "maintenance"},
-    # The record's own housekeeping: commitments falling overdue.
-    "claims.*": {"queue": "maintenance"},
-    # Bulk exports read the whole record; nothing waits for them.
-    "exports.*": {"queue": "maintenance"},
-    "maintenance.*": {"queue": "maintenance"},
-}
-# A task no route names (Celery's own included) lands in maintenance, which always has a worker.
-# "celery", the one queue of earlier releases, is only drained (by the maintenance worker).
-CELERY_TASK_DEFAULT_QUEUE = "maintenance"
-# --- end of Celery queues -------------------------------------------------------------------
 
 # --- Datasets (apps/datasets) -----------------------------------------------------------------
 # Where each outside dataset is read from; every fetch goes through apps.lib.fetch. The weekly
@@ -474,17 +394,6 @@ DATASETS_MAX_BYTES = int(os.environ.get("DATASETS_MAX_BYTES", str(50 * 1024 * 10
 # many models (apps/datasets/conf.py says how the default was chosen).
 DATASETS_NEW_COMPANY_MODELS = int(os.environ.get("DATASETS_NEW_COMPANY_MODELS", "20"))
 DATASETS_SYNC = env_bool("DATASETS_SYNC")
-if DATASETS_SYNC:
-    # DATASETS_SYNC_SECONDS replaces the weekly time with an interval (the soak: bench/soak).
-    _datasets_sync_seconds = os.environ.get("DATASETS_SYNC_SECONDS", "").strip()
-    CELERY_BEAT_SCHEDULE["datasets-sync"] = {
-        "task": "datasets.sync",
-        "schedule": float(_datasets_sync_seconds)
-        if _datasets_sync_seconds
-        else crontab(
-            day_of_week=int(os.environ.get("DATASETS_SYNC_WEEKDAY", "1")), hour=4, minute=17
-        ),
-    }
 # --- end of Datasets ---------------------------------------------------------------------------
 
 # --- Exports (apps/exports) --------------------------------------------------------------------
@@ -496,10 +405,6 @@ EXPORTS_DIR = os.environ.get("EXPORTS_DIR", "").strip() or str(VAR_DIR / "export
 EXPORTS_DEBOUNCE_SECONDS = float(os.environ.get("EXPORTS_DEBOUNCE_SECONDS", "300"))
 # `make backup` writes its archives here (apps/site/backup.py; README "Backup and restore").
 BACKUP_DIR = os.environ.get("BACKUP_DIR", "").strip() or str(VAR_DIR / "backups")
-CELERY_BEAT_SCHEDULE["exports-tick"] = {
-    "task": "exports.tick",
-    "schedule": float(os.environ.get("EXPORTS_TICK_SECONDS", "60")),
-}
 # --- end of Exports ----------------------------------------------------------------------------
 
 # --- Watched pages and source archives (apps/watch; defaults in apps/watch/conf.py) -----------
@@ -508,12 +413,10 @@ CELERY_BEAT_SCHEDULE["exports-tick"] = {
 # seed and the tests never do. `manage.py checksources` / `checkwatches` work either way.
 WATCH_SYNC = env_bool("WATCH_SYNC", PRODUCTION)
 WATCH_SOURCE_INTERVAL_DAYS = float(os.environ.get("WATCH_SOURCE_INTERVAL_DAYS", "7"))
-if WATCH_SYNC:
-    CELERY_BEAT_SCHEDULE["watch-tick"] = {
-        "task": "watch.tick",
-        "schedule": float(os.environ.get("WATCH_TICK_SECONDS", "300")),
-    }
 # --- end of Watch -------------------------------------------------------------------------------
+
+# Celery beat: config/beat.py.
+CELERY_BEAT_SCHEDULE = beat_schedule(datasets_sync=DATASETS_SYNC, watch_sync=WATCH_SYNC)
 
 # The demo feeds under /demo-feeds/ (apps/ingest/demo/), for the local first run only.
 INGEST_DEMO_FEEDS = env_bool("INGEST_DEMO_FEEDS", DEBUG) and not PRODUCTION
@@ -539,22 +442,5 @@ OUTAGE_WORKER_WAIT_SECONDS = float(os.environ.get("OUTAGE_WORKER_WAIT_SECONDS", 
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower() or ("json" if PRODUCTION else "plain")
 if LOG_FORMAT not in {"json", "plain"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "apps.lib.request_id.RequestIdFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "apps.lib.logs.JSONFormatter"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+LOGGING = logging_config(log_format=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "INFO"))
 # --- end of logging -------------------------------------------------------------------------
